@@ -1,0 +1,99 @@
+# Makefile for referral_crm (PGXS).
+#
+#   make && sudo make install      build and install into $(PG_CONFIG)'s server
+#   bin/test                       the whole suite against a throwaway cluster
+#
+# PG_CONFIG defaults to the pg_config on PATH; set PG_CONFIG=... to choose.
+
+EXTENSION  = referral_crm
+EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
+
+# C: the entry point, then every capability's room.
+MODULE_big = referral_crm
+SRCS       = src/referral_crm.c $(sort $(wildcard src/*/*.c))
+OBJS       = $(SRCS:.c=.o)
+
+# The install script is assembled from one fragment per capability, in the
+# order of DESIGN.md: common, data model, ingest, names, notes, routing,
+# scoring, crm, ops, governance.
+FRAGMENTS  = src/common/common.sql \
+             src/model/model.sql src/model/specialties.sql src/model/dump.sql
+
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+DATA       = $(wildcard upgrade/$(EXTENSION)--*.sql)
+
+# pg_regress: one file per capability under sql/ with expected/ output.
+ifndef SKIP_REGRESS
+REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+endif
+REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
+
+# TAP tests (PostgreSQL::Test::Cluster) under test/t/.
+ifndef SKIP_TAP
+TAP_TESTS   = 1
+endif
+PROVE_TESTS = $(sort $(wildcard test/t/*.pl))
+
+EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql test/unit/run_unit_tests
+
+PG_CONFIG ?= pg_config
+
+# ICU for Unicode work (normalisation, transliteration, word breaks).
+ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
+ICU_LIBS   := $(shell pkg-config --libs icu-uc icu-i18n 2>/dev/null || echo -licui18n -licuuc -licudata)
+
+PG_CPPFLAGS = -I$(srcdir)/src $(ICU_CFLAGS)
+PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+SHLIB_LINK  = $(ICU_LIBS)
+
+# Refuse servers older than PostgreSQL 15, with a clear message.
+PG_MAJOR := $(shell $(PG_CONFIG) --version 2>/dev/null | sed -n 's/^PostgreSQL \([0-9][0-9]*\).*/\1/p')
+ifeq ($(PG_MAJOR),)
+$(error cannot run "$(PG_CONFIG) --version": install the PostgreSQL server development package (postgresql-server-dev-15 on Debian) or set PG_CONFIG)
+endif
+ifeq ($(shell test $(PG_MAJOR) -ge 15 && echo ok),)
+$(error referral_crm needs PostgreSQL 15 or later, but $(PG_CONFIG) is PostgreSQL $(PG_MAJOR))
+endif
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(FRAGMENTS) $(EXTENSION).control
+	@{ echo "-- $(EXTENSION) $(EXTVERSION): assembled by the Makefile from src/*/*.sql; do not edit."; \
+	   printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
+	   for f in $(FRAGMENTS); do echo; echo "-- ==== $$f"; grep -v '^\\echo Use ' $$f; done; } > $@
+
+# Unit tests of the plain-C parsers and algorithms, without a server.
+UNIT_SRCS = test/unit/run_unit_tests.c $(filter-out %_fmgr.c src/referral_crm.c,$(SRCS))
+test/unit/run_unit_tests: $(UNIT_SRCS) $(wildcard src/*/*.h)
+	$(CC) -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc -Isrc/model -o $@ $(UNIT_SRCS) $(ICU_LIBS) -lm
+
+.PHONY: unitcheck
+unitcheck: test/unit/run_unit_tests
+	test/unit/run_unit_tests
+
+# Fuzz harnesses (libFuzzer, clang, AddressSanitizer + UBSan): one per
+# test/fuzz/fuzz_<name>.c, seeded from test/fuzz/corpus/<name>/.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 10
+FUZZ_SRCS     = $(filter-out %_fmgr.c src/referral_crm.c,$(SRCS))
+FUZZERS       = $(patsubst %.c,%,$(sort $(wildcard test/fuzz/fuzz_*.c)))
+EXTRA_CLEAN  += $(FUZZERS)
+
+test/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(FUZZ_SRCS) $(wildcard src/*/*.h)
+	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	  -Isrc -o $@ $< $(FUZZ_SRCS) $(ICU_LIBS)
+
+.PHONY: fuzz fuzzcheck
+fuzz: $(FUZZERS)
+
+# Run every harness for FUZZ_SECONDS on a copy of its seed corpus.
+fuzzcheck: $(FUZZERS)
+	@for f in $(FUZZERS); do \
+	  name=$${f#test/fuzz/fuzz_}; work=$$(mktemp -d); \
+	  cp -r test/fuzz/corpus/$$name/. $$work/ 2>/dev/null || true; \
+	  if $$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -max_len=65536 $$work >$$work.log 2>&1; then \
+	    echo "fuzz $$name: ok ($$(grep -o 'Done [0-9]* runs' $$work.log))"; \
+	  else echo "fuzz $$name: FAILED"; tail -40 $$work.log; fi; \
+	  rm -rf $$work $$work.log; \
+	done
