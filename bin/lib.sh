@@ -38,9 +38,12 @@ rcrm_runner() {
 }
 
 # Run a command as the runner, keeping the environment.
+# It starts in the work directory: the runner may not be able to enter the
+# caller's (a checkout under /root, say).
 rcrm_as_runner() {
   local who; who=$(rcrm_runner)
-  if [ "$(id -un)" = "$who" ]; then "$@"; else runuser -u "$who" -- "$@"; fi
+  ( cd "${RCRM_WORK:-/tmp}" 2>/dev/null || cd /tmp
+    if [ "$(id -un)" = "$who" ]; then "$@"; else runuser -u "$who" -- "$@"; fi )
 }
 
 # Copy the tree (without .git) into a fresh work directory owned by the runner.
