@@ -17,7 +17,9 @@ OBJS       = $(SRCS:.c=.o)
 # order of DESIGN.md: common, data model, ingest, names, notes, routing,
 # scoring, crm, ops, governance.
 FRAGMENTS  = src/common/common.sql \
-             src/model/model.sql src/model/specialties.sql src/model/dump.sql
+             src/model/model.sql src/model/specialties.sql src/model/dump.sql \
+             src/ingest/feeds.sql src/ingest/ingest.sql $(wildcard src/ingest/fhir.sql) \
+             src/ingest/dump.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA       = $(wildcard upgrade/$(EXTENSION)--*.sql)
@@ -66,7 +68,7 @@ $(EXTENSION)--$(EXTVERSION).sql: $(FRAGMENTS) $(EXTENSION).control
 # Unit tests of the plain-C parsers and algorithms, without a server.
 UNIT_SRCS = test/unit/run_unit_tests.c $(filter-out %_fmgr.c src/referral_crm.c,$(SRCS))
 test/unit/run_unit_tests: $(UNIT_SRCS) $(wildcard src/*/*.h)
-	$(CC) -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc -Isrc/model -o $@ $(UNIT_SRCS) $(ICU_LIBS) -lm
+	$(CC) -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc -o $@ $(UNIT_SRCS) $(ICU_LIBS) -lm
 
 .PHONY: unitcheck
 unitcheck: test/unit/run_unit_tests
