@@ -166,6 +166,7 @@ CREATE TABLE referral_crm.locations (
 );
 CREATE INDEX locations_organization_idx ON referral_crm.locations (organization_id);
 CREATE INDEX locations_zip_idx ON referral_crm.locations (zip);
+CREATE INDEX locations_source_id_idx ON referral_crm.locations (source_id);
 
 CREATE TABLE referral_crm.clinicians (
   clinician_id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -332,6 +333,7 @@ CREATE TABLE referral_crm.referrals (
   referring_organization_id bigint REFERENCES referral_crm.organizations,
   target_specialty          text REFERENCES referral_crm.specialties,
   target_clinician_id       bigint REFERENCES referral_crm.clinicians,
+  target_npi                text CHECK (referral_crm.check_npi(target_npi)),
   target_location_id        bigint REFERENCES referral_crm.locations,
   priority                  text NOT NULL DEFAULT 'routine'
                             CHECK (referral_crm.check_code('priority', priority)),
@@ -451,6 +453,7 @@ CREATE TABLE referral_crm.claims (
   billing_npi            text CHECK (referral_crm.check_npi(billing_npi)),
   rendering_npi          text CHECK (referral_crm.check_npi(rendering_npi)),
   referring_npi          text CHECK (referral_crm.check_npi(referring_npi)),
+  referring_name         text,
   rendering_clinician_id bigint REFERENCES referral_crm.clinicians,
   referring_clinician_id bigint REFERENCES referral_crm.clinicians,
   payer_id               bigint REFERENCES referral_crm.payers,
@@ -478,6 +481,10 @@ CREATE TABLE referral_crm.claims (
 COMMENT ON TABLE referral_crm.claims IS 'claim headers from X12 837 (CLM, NM1*85/82/DN, SBR, REF*9F, REF*G1)';
 COMMENT ON COLUMN referral_crm.claims.claim_number IS 'CLM01, the patient control number';
 COMMENT ON COLUMN referral_crm.claims.referral_number IS 'REF*9F';
+COMMENT ON COLUMN referral_crm.claims.referring_name IS
+  'the referring provider as the claim names it, when it carries no NPI; awaits name resolution';
+CREATE INDEX claims_unresolved_referrer_idx ON referral_crm.claims (claim_id)
+  WHERE referring_clinician_id IS NULL AND referring_npi IS NULL AND referring_name IS NOT NULL;
 COMMENT ON COLUMN referral_crm.claims.prior_auth_number IS 'REF*G1';
 CREATE INDEX claims_referral_idx ON referral_crm.claims (referral_id);
 CREATE INDEX claims_patient_idx ON referral_crm.claims (patient_id, service_from);

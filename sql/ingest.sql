@@ -1,0 +1,162 @@
+-- Ingestion of the CSV feeds: staging, validation with a reason for every
+-- rejected row, idempotent merges, provenance, name-only references.
+\set VERBOSITY default
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+
+SELECT feed, cardinality(columns) AS columns FROM referral_crm.ingest_feeds ORDER BY feed;
+
+-- Normalisers.
+SELECT v, referral_crm.norm_zip(v) FROM unnest(ARRAY['04101', '4101', '623', '041013134', '41023134', '04101-3134', '12', 'ABCDE']) v;
+SELECT referral_crm.norm_icd10_list('r079; I10,M17.11') AS ok, referral_crm.norm_icd10_list('') AS empty,
+       referral_crm.norm_icd10_list('R07.9;chest') AS bad;
+SELECT v, referral_crm.parse_timestamptz(v) FROM unnest(ARRAY['2026-03-01', '2026-03-01T09:15:00-05:00', '2026-03-01 09:15:00.5+05:30',
+       '03/01/2026 09:15', '20260301', '2026-02-30', '2026-13-01', '24:00', 'yesterday', '2026-03-01T25:00:00Z']) v;
+SELECT referral_crm.parse_date('02/29/2024') AS leap, referral_crm.parse_date('02/29/2023') AS not_leap,
+       referral_crm.parse_date('2024-01-01T10:00') AS has_time;
+SELECT referral_crm.map_code('priority', 'S') AS rf1_s, referral_crm.map_code('referral_status', 'active') AS fhir_active,
+       referral_crm.map_code('referral_status', 'E') AS rf1_expired, referral_crm.map_code('payer_class', 'MB') AS sbr09_mb,
+       referral_crm.map_code('priority', 'URGENT') AS upper, referral_crm.map_code('priority', 'urgnet') AS typo;
+
+------------------------------------------------------------------------
+-- The directory, native layout, through COPY into the staging view.
+------------------------------------------------------------------------
+COPY referral_crm.staging_directory FROM STDIN (FORMAT csv, HEADER);
+source_system,npi,given_name,middle_name,family_name,name_suffix,credentials,sex,specialty,taxonomy_code,organization_name,organization_npi,location_code,location_name,address_line1,address_line2,city,state,zip,latitude,longitude,phone,fax,email,in_network,accepting_referrals,active_from,active_to
+hr,1003120866,Eddy,,Karnabi,,MD,M,cardiology,207RC0000X,Casco Bay Health,1234567893,LOC-HEART,Heart Center,22 Bramhall St,,Portland,ME,04102,43.6535,-70.2752,207-555-0100,,,true,true,2020-01-01,
+hr,1003885708,Heinrich,,Grube,,MD;FACC,M,CARDIOVASCULAR DISEASE (CARDIOLOGY),,Casco Bay Health,1234567893,LOC-HEART,Heart Center,22 Bramhall St,,Portland,ME,04102,43.6535,-70.2752,,,,true,true,,
+hr,1003885708,Heinrich,,Grube,,MD,M,cardiology,,Casco Bay Health,1234567893,LOC-AUG,Augusta Clinic,6 East Chestnut St,,Augusta,ME,4330,,,,,,true,true,,
+hr,1003254178,Katharine,,Anderson,,DO,F,Family Medicine,,Kennebec Family Practice,,LOC-KFP,Kennebec FP,1 Main St,,Augusta,ME,04330,,,,,,false,true,,
+hr,1003044488,Marshall,,Chamberlin,,MD,M,internal medicine,,,,,,,,,,,,,,,,no,yes,,
+hr,1003044489,Bad,,Npi,,MD,M,cardiology,,,,,,,,,,,,,,,,,,,
+hr,1003307752,Catherine,,Batz,,MD,F,astrology,,,,,,,,,,,,,,,,,,,
+hr,1003887514,Erinn,,Wright,,MD,X,family-medicine,,,,,,,,,,,,,,,,,,,
+hr,1003379884,Raymond,,Cherian,,MD,M,internal-medicine,,,,,,,,,ME,4101x,,,,,,,,,
+hr,1003078080,Heidi,,Roy,,NP,F,nurse-practitioner,,,,,,,,,,,91.5,10,,,,,,,
+hr,1003310046,Michael,,Roberts,,MD,M,orthopedic-surgery,,,,,,,,,,,,,,,,maybe,,,
+hr,1013211879,James,,Joseph,,MD,M,orthopedic-surgery,,,,,,,,,,,,,,,,,,2024-05-01,2024-01-01
+hr,,Nobody,,Here,,MD,M,orthopedic-surgery,,,,,,,,,,,,,,,,,,,
+hr,1013076678,Robert,,,,MD,M,dermatology,,,,,,,,,,,,,,,,,,,
+hr,1003254178,Katharine,,Anderson,,DO,F,family-medicine,,Kennebec Family Practice,,LOC-KFP,Kennebec FP,1 Main St,,Augusta,ME,04330,,,,,,false,true,,
+\.
+SELECT count(*) AS staged FROM referral_crm.staging_directory;
+SELECT inserted, updated, unchanged, rejected FROM referral_crm.ingest('directory');
+SELECT count(*) AS still_staged FROM referral_crm.staging_directory;
+SELECT source_row, reason, message FROM referral_crm.ingest_rejects WHERE feed = 'directory' ORDER BY source_row;
+SELECT npi, given_name, family_name, credentials, specialty, in_network,
+       (SELECT string_agg(l.source_id || CASE WHEN cl.is_primary THEN '*' ELSE '' END, ' ' ORDER BY l.source_id)
+          FROM referral_crm.clinician_locations cl JOIN referral_crm.locations l USING (location_id)
+         WHERE cl.clinician_id = c.clinician_id) AS locations
+  FROM referral_crm.clinicians c WHERE source_system = 'hr' ORDER BY npi;
+SELECT source_id, zip, organization_id IS NOT NULL AS has_org FROM referral_crm.locations WHERE source_system = 'hr' ORDER BY 1;
+
+------------------------------------------------------------------------
+-- Referrals, through stage_csv: a file with broken rows of every kind.
+------------------------------------------------------------------------
+\set header 'source_system,referral_id,patient_mrn,patient_given_name,patient_family_name,patient_birth_date,patient_sex,patient_zip,patient_phone,patient_language,authored_at,received_at,referring_npi,referring_name,referring_organization,target_specialty,target_npi,target_location_code,priority,reason,diagnosis_codes,payer_code,payer_name,payer_class,plan_code,channel,referral_number,auth_status,prior_auth_number,status,status_reason,stage,stage_reason,needed_by,note_text'
+SELECT load_id > 0 AS has_load, staged, malformed FROM referral_crm.stage_csv('referrals', :'header' || E'\n' ||
+$csv$ehr,R1,M1,Ana,Cote,1961-04-02,F,04101,,en,2026-09-01T09:15:00-04:00,2026-09-01T10:00:00-04:00,1003254178,,Kennebec Family Practice,cardiology,1003120866,LOC-HEART,urgent,Chest pain,R07.9;I10,00120,Medicare Part B,MB,,fax,RN-1,not-required,,requested,,new,,,"Chest pain on exertion, r/o CAD.
+Please see within 2 weeks."
+ehr,R2,M2,Bo,Chan,1988-07-09,M,04074,,,2026-09-02 08:00:00+00,,,"Dr. Bob Smith MD",,Orthopedic Surgery,,,routine,Knee pain,M17.11,60054,Pine Tree,CI,HMO,portal,RN-2,pending,,accepted,,contacted,,2026-10-01,
+ehr,R3,M1,Ana,Cote,1961-04-02,F,04101,,,2026-09-03T08:00:00Z,,1003254178,,,dermatology,,,S,Rash,,,,,,ehr,RN-3,,,P,,,,,
+ehr,R4,M3,Cy,Dube,,,,,,2026-02-30T08:00:00Z,,,,,cardiology,,,routine,,,,,,,,,,,,,,,,
+ehr,R5,M3,Cy,Dube,,,,,,2026-09-04T08:00:00Z,,,,,cardiology,,,urgnet,,,,,,,,,,,,,,,,
+ehr,,M3,Cy,Dube,,,,,,2026-09-04T08:00:00Z,,,,,cardiology,,,routine,,,,,,,,,,,,,,,,
+ehr,R6,M3,Cy,Dube,,,,,,2026-09-04T08:00:00Z,,1234567890,,,cardiology,,,routine,,,,,,,,,,,,,,,,
+ehr,R7,M3,Cy,Dube,,,,,,2026-09-04T08:00:00Z,,,,,cardiology,,,routine,,,,,,,,,,,,,,,,,extra
+ehr,R8,M3,Cy,Dube,,,,,,2026-09-04T08:00:00Z
+ehr,R1,M1,Ana,Cote,,,,,,2026-09-01T09:15:00-04:00,,,,,cardiology,,,routine,,,,,,,,,,,,,,,,
+ehr,R9,M3,Cy,Dube,,,,,,2026-09-04T08:00:00Z,,,,,astrology,,,routine,,,,,,,,,,,,,,,,
+ehr,R10,M3,Cy,Dube,,,,,,2026-09-04T08:00:00Z,,,,,cardiology,,NO-SUCH-LOC,routine,,,,,,,,,,,,,,,,
+ehr,R11,M3,Cy,Dube,,,,,,2026-09-04T08:00:00Z,2026-09-03T08:00:00Z,,,,cardiology,,,routine,,,,,,,,,,,,,,,,
+ehr,R12,M3,Cy,Dube,,,,,,2026-09-04T08:00:00Z,,,,,cardiology,,,routine,,R07.9;chest,,,,,,,,,,,,,,
+ehr,R13,M3,Cy,Dube,,,,"bad"quote,,2026-09-04T08:00:00Z,,,,,cardiology,,,routine,,,,,,,,,,,,,,,,
+ehr,R14,M3,Cy,Dube,,,,,,2026-09-04T08:00:00Z,,,,,cardiology,,,routine,,,,,,,,,,,cancelled,,closed-lost,,,
+$csv$);
+SELECT inserted, updated, unchanged, rejected FROM referral_crm.ingest('referrals');
+SELECT source_row, reason, message FROM referral_crm.ingest_rejects WHERE feed = 'referrals' ORDER BY source_row;
+SELECT raw FROM referral_crm.ingest_rejects WHERE feed = 'referrals' AND reason IN ('column_count', 'malformed_csv') ORDER BY source_row;
+SELECT r.source_id, p.source_id AS mrn, r.priority, r.status, r.status_reason, r.stage, r.stage_reason, r.target_specialty,
+       r.diagnosis_codes, r.referring_npi, r.referring_name,
+       r.referring_clinician_id IS NOT NULL AS referrer_linked, r.target_clinician_id IS NOT NULL AS target_linked,
+       r.target_location_id IS NOT NULL AS location_linked, r.in_network, r.source_row
+  FROM referral_crm.referrals r JOIN referral_crm.patients p USING (patient_id)
+ WHERE r.source_system = 'ehr' ORDER BY r.source_id;
+SELECT source_id, given_name, family_name, birth_date, sex, zip FROM referral_crm.patients WHERE source_system = 'ehr' ORDER BY 1;
+SELECT payer_code, name, payer_class FROM referral_crm.payers ORDER BY payer_code;
+SELECT n.source_id, n.body FROM referral_crm.referral_notes n WHERE n.source_system = 'ehr';
+-- Awaiting name resolution: a name and no NPI.
+SELECT source_id, referring_name FROM referral_crm.referrals
+ WHERE referring_clinician_id IS NULL AND referring_npi IS NULL AND referring_name IS NOT NULL AND source_system = 'ehr';
+
+-- The same rows again: nothing changes.
+SELECT staged FROM referral_crm.stage_csv('referrals', :'header' || E'\n' ||
+$csv$ehr,R2,M2,Bo,Chan,1988-07-09,M,04074,,,2026-09-02 08:00:00+00,,,"Dr. Bob Smith MD",,Orthopedic Surgery,,,routine,Knee pain,M17.11,60054,Pine Tree,CI,HMO,portal,RN-2,pending,,accepted,,contacted,,2026-10-01,
+ehr,R3,M1,Ana,Cote,1961-04-02,F,04101,,,2026-09-03T08:00:00Z,,1003254178,,,dermatology,,,S,Rash,,,,,,ehr,RN-3,,,P,,,,,
+$csv$);
+SELECT inserted, updated, unchanged, rejected FROM referral_crm.ingest('referrals');
+
+-- A changed row updates the referral and appends events stamped with the batch.
+SELECT staged FROM referral_crm.stage_csv('referrals', :'header' || E'\n' ||
+$csv$ehr,R2,M2,Bo,Chan,1988-07-09,M,04074,,,2026-09-02 08:00:00+00,,,"Dr. Bob Smith MD",,Orthopedic Surgery,,,routine,Knee pain,M17.11,60054,Pine Tree,CI,HMO,portal,RN-2,approved,,in-progress,,scheduled,,2026-10-01,
+ehr,R3,M1,Ana,Cote,1961-04-02,F,04101,,,2026-09-03T08:00:00Z,,1003254178,,,dermatology,,,S,Rash,,,,,,ehr,RN-3,,,completed,,,,,
+ehr,R14,M3,Cy,Dube,,,,,,2026-09-04T08:00:00Z,,,,,cardiology,,,routine,,,,,,,,,,,requested,,,,,
+$csv$);
+SELECT inserted, updated, unchanged, rejected FROM referral_crm.ingest('referrals');
+SELECT source_row, reason, message FROM referral_crm.ingest_rejects
+ WHERE feed = 'referrals' AND batch_id = (SELECT max(batch_id) FROM referral_crm.ingest_batches) ORDER BY source_row;
+SELECT r.source_id, e.dimension, e.from_value, e.to_value, e.batch_id = r.batch_id AS same_batch
+  FROM referral_crm.referral_events e JOIN referral_crm.referrals r USING (referral_id)
+ WHERE r.source_system = 'ehr' ORDER BY r.source_id, e.event_id;
+
+------------------------------------------------------------------------
+-- Appointments and claims.
+------------------------------------------------------------------------
+COPY referral_crm.staging_appointments FROM STDIN (FORMAT csv, HEADER);
+source_system,appointment_id,referral_id,patient_mrn,patient_birth_date,patient_sex,patient_zip,clinician_npi,location_code,status,start_at,end_at,booked_at,cancelled_at,cancel_reason,reminder_sent
+ehr,A1,R1,M1,,,,1003120866,LOC-HEART,booked,2026-09-10T09:00:00-04:00,2026-09-10T09:30:00-04:00,2026-09-02T12:00:00-04:00,,,true
+ehr,A2,R2,M2,,,,,,no-show,2026-09-12T09:00:00Z,,2026-09-03T09:00:00Z,,,false
+ehr,A3,R1,M1,,,,,,booked,2026-08-01T09:00:00Z,,,,,
+ehr,A4,R1,M2,,,,,,booked,2026-09-15T09:00:00Z,,,,,
+ehr,A5,R99,M1,,,,,,booked,2026-09-15T09:00:00Z,,,,,
+ehr,A6,,M4,1950-05-05,F,04401,,,fulfilled,2025-01-15T09:00:00Z,,,,,
+ehr,A7,,M4,,,,1999999999,,booked,2026-09-15T09:00:00Z,,,,,
+ehr,A8,,M4,,,,,,booked,2026-09-15T09:00:00Z,2026-09-15T08:00:00Z,,,,
+ehr,A9,,M4,,,,,,booked,2026-09-15T09:00:00Z,,,,,sometimes
+ehr,A10,,M4,,,,1215911011,,booked,2026-09-15T09:00:00Z,,,,,
+ehr,A11,,M4,,,,,NO-SUCH-LOC,booked,2026-09-15T09:00:00Z,,,,,
+ehr,A12,,M4,,,,,,booked,,,,,,
+\.
+SELECT inserted, updated, unchanged, rejected FROM referral_crm.ingest('appointments');
+SELECT source_row, reason, message FROM referral_crm.ingest_rejects WHERE feed = 'appointments' ORDER BY source_row;
+SELECT a.source_id, a.status, a.referral_id IS NOT NULL AS linked, a.clinician_id IS NOT NULL AS has_clinician, a.reminder_sent
+  FROM referral_crm.appointments a WHERE a.source_system = 'ehr' ORDER BY 1;
+
+COPY referral_crm.staging_claims FROM STDIN (FORMAT csv, HEADER);
+source_system,claim_number,frequency,claim_type,patient_mrn,patient_birth_date,patient_sex,patient_zip,billing_npi,rendering_npi,referring_npi,referring_name,payer_code,payer_class,service_from,service_to,place_of_service,total_charge,paid_amount,diagnosis_codes,referral_number,prior_auth_number
+bill,CLM-1,1,professional,M1,,,,1234567893,1003120866,1003254178,,00120,MB,20260910,20260910,11,250.00,180.00,R07.9,RN-1,
+bill,CLM-2,1,,M9,,,,1234567893,1003120866,,SMITH BOB,60054,CI,2026-09-12,,22,$1200.50,,M17.11,,PA-7
+bill,CLM-3,1,,M9,,,,,,,,,,2026-09-12,,11,-40.00,,,,
+bill,CLM-4,1,,M9,,,,,,,,,,2026-09-12,,11,12x,,,,
+bill,CLM-5,2,,M9,,,,,,,,,,2026-09-12,,11,10,,,,
+bill,CLM-6,1,,M9,,,,,,,,,,2026-09-12,2026-09-01,11,10,,,,
+bill,CLM-7,1,,M9,,,,,1003120867,,,,,2026-09-12,,11,10,,,,
+bill,CLM-1,1,professional,M1,,,,1234567893,1003120866,1003254178,,00120,MB,20260910,20260910,11,250.00,180.00,R07.9,RN-1,
+\.
+SELECT inserted, updated, unchanged, rejected FROM referral_crm.ingest('claims');
+SELECT source_row, reason, message FROM referral_crm.ingest_rejects WHERE feed = 'claims' ORDER BY source_row;
+SELECT c.claim_number, c.total_charge, c.payer_class, c.referral_id IS NOT NULL AS linked_to_referral,
+       c.referring_name, c.rendering_clinician_id IS NOT NULL AS rendering_linked
+  FROM referral_crm.claims c WHERE c.source_system = 'bill' ORDER BY 1;
+
+-- Every staged row is accounted for, in every batch.
+SELECT feed, inserted + updated + unchanged + rejected = (details->>'staged')::bigint AS adds_up,
+       rejected = (SELECT count(*) FROM referral_crm.ingest_rejects r WHERE r.batch_id = b.batch_id) AS rejects_match
+  FROM referral_crm.ingest_batches b ORDER BY batch_id;
+
+-- Bad calls.
+SELECT * FROM referral_crm.ingest('billing');
+SELECT * FROM referral_crm.stage_csv('claims', 'source_system,claim_no' || E'\n' || 'x,y');
+SELECT * FROM referral_crm.stage_csv('claims', '');
+SELECT * FROM referral_crm.stage_csv('nope', 'a');
+SELECT inserted, updated, unchanged, rejected FROM referral_crm.ingest('claims');
