@@ -16,17 +16,26 @@ OBJS       = $(SRCS:.c=.o)
 # The install script is assembled from one fragment per capability, in the
 # order of DESIGN.md: common, data model, ingest, names, notes, routing,
 # scoring, crm, ops, governance.
+INGEST_FRAGMENTS = src/ingest/feeds.sql src/ingest/ingest.sql $(wildcard src/ingest/fhir.sql) \
+                   src/ingest/dump.sql
 FRAGMENTS  = src/common/common.sql \
              src/model/model.sql src/model/specialties.sql src/model/dump.sql \
-             src/ingest/feeds.sql src/ingest/ingest.sql $(wildcard src/ingest/fhir.sql) \
-             src/ingest/dump.sql
+             $(INGEST_FRAGMENTS)
 
-DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+# Upgrade scripts: upgrade/A--B.sql holds the changes to existing objects;
+# the fragments new in B follow it.  Full scripts of earlier releases are
+# kept frozen in upgrade/ so that the upgrade path can be tested.
+UPGRADES   = $(EXTENSION)--0.1.0--0.2.0.sql
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(UPGRADES)
 DATA       = $(wildcard upgrade/$(EXTENSION)--*.sql)
 
 # pg_regress: one file per capability under sql/ with expected/ output.
+# They run in install order (capabilities first, later rooms after); a
+# test not named here runs last.
+REGRESS_ORDER = model transitions ingest ingest_fhir
+REGRESS_ALL   = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 ifndef SKIP_REGRESS
-REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS      = $(filter $(REGRESS_ALL),$(REGRESS_ORDER)) $(filter-out $(REGRESS_ORDER),$(REGRESS_ALL))
 endif
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
 
@@ -36,7 +45,7 @@ TAP_TESTS   = 1
 endif
 PROVE_TESTS = $(sort $(wildcard test/t/*.pl))
 
-EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql test/unit/run_unit_tests
+EXTRA_CLEAN = $(DATA_built) test/unit/run_unit_tests
 
 PG_CONFIG ?= pg_config
 
@@ -64,6 +73,11 @@ $(EXTENSION)--$(EXTVERSION).sql: $(FRAGMENTS) $(EXTENSION).control
 	@{ echo "-- $(EXTENSION) $(EXTVERSION): assembled by the Makefile from src/*/*.sql; do not edit."; \
 	   printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
 	   for f in $(FRAGMENTS); do echo; echo "-- ==== $$f"; grep -v '^\\echo Use ' $$f; done; } > $@
+
+$(EXTENSION)--0.1.0--0.2.0.sql: upgrade/0.1.0--0.2.0.sql $(INGEST_FRAGMENTS)
+	@{ echo "-- $(EXTENSION) 0.1.0 -> 0.2.0: assembled by the Makefile; do not edit."; \
+	   printf '%s\n' '\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE TO '"'"'0.2.0'"'"'" to load this file. \quit'; \
+	   for f in $^; do echo; echo "-- ==== $$f"; grep -v '^\\echo Use ' $$f; done; } > $@
 
 # Unit tests of the plain-C parsers and algorithms, without a server.
 UNIT_SRCS = test/unit/run_unit_tests.c $(filter-out %_fmgr.c src/referral_crm.c,$(SRCS))

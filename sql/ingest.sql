@@ -47,7 +47,7 @@ SELECT npi, given_name, family_name, credentials, specialty, in_network,
        (SELECT string_agg(l.source_id || CASE WHEN cl.is_primary THEN '*' ELSE '' END, ' ' ORDER BY l.source_id)
           FROM referral_crm.clinician_locations cl JOIN referral_crm.locations l USING (location_id)
          WHERE cl.clinician_id = c.clinician_id) AS locations
-  FROM referral_crm.clinicians c WHERE source_system = 'hr' ORDER BY npi;
+  FROM referral_crm.clinicians c WHERE npi IN ('1003120866', '1003885708', '1003254178', '1003044488') ORDER BY npi;
 SELECT source_id, zip, organization_id IS NOT NULL AS has_org FROM referral_crm.locations WHERE source_system = 'hr' ORDER BY 1;
 
 ------------------------------------------------------------------------
@@ -123,7 +123,7 @@ ehr,A6,,M4,1950-05-05,F,04401,,,fulfilled,2025-01-15T09:00:00Z,,,,,
 ehr,A7,,M4,,,,1999999999,,booked,2026-09-15T09:00:00Z,,,,,
 ehr,A8,,M4,,,,,,booked,2026-09-15T09:00:00Z,2026-09-15T08:00:00Z,,,,
 ehr,A9,,M4,,,,,,booked,2026-09-15T09:00:00Z,,,,,sometimes
-ehr,A10,,M4,,,,1215911011,,booked,2026-09-15T09:00:00Z,,,,,
+ehr,A10,,M4,,,,1215922828,,booked,2026-09-15T09:00:00Z,,,,,
 ehr,A11,,M4,,,,,NO-SUCH-LOC,booked,2026-09-15T09:00:00Z,,,,,
 ehr,A12,,M4,,,,,,booked,,,,,,
 \.

@@ -852,6 +852,15 @@ BEGIN
   ON CONFLICT (source_system, source_id) DO UPDATE SET name = EXCLUDED.name, batch_id = EXCLUDED.batch_id
    WHERE o.name IS DISTINCT FROM EXCLUDED.name;
 
+  -- Each row's organisation: the one with its NPI, else its own key.
+  DROP TABLE IF EXISTS pg_temp.rc_org;
+  CREATE TEMP TABLE rc_org ON COMMIT DROP AS
+  SELECT DISTINCT ON (k.ss, k.org_key) k.ss, k.org_key, o.organization_id
+    FROM (SELECT DISTINCT ss, org_key, org_npi FROM pg_temp.rc_rows WHERE reason IS NULL AND org_key IS NOT NULL) k
+    JOIN referral_crm.organizations o
+      ON (o.source_system = k.ss AND o.source_id = k.org_key) OR (k.org_npi IS NOT NULL AND o.npi = k.org_npi)
+   ORDER BY k.ss, k.org_key, (o.npi IS NOT DISTINCT FROM k.org_npi) DESC, o.organization_id;
+
   DROP TABLE IF EXISTS pg_temp.rc_loc;
   CREATE TEMP TABLE rc_loc ON COMMIT DROP AS
   WITH up AS (
@@ -861,7 +870,7 @@ BEGIN
     SELECT DISTINCT ON (r.ss, r.loc_key) o.organization_id, coalesce(r.loc_name, r.address1), r.address1, r.address2,
            r.city, r.state, r.zip, r.lat, r.lon, r.phone, r.fax, r.ss, r.loc_key, batch, r.row_no
       FROM pg_temp.rc_rows r
-      LEFT JOIN referral_crm.organizations o ON o.source_system = r.ss AND o.source_id = r.org_key
+      LEFT JOIN pg_temp.rc_org o ON o.ss = r.ss AND o.org_key = r.org_key
      WHERE r.reason IS NULL AND r.loc_key IS NOT NULL
      ORDER BY r.ss, r.loc_key, r.load_id, r.row_no
     ON CONFLICT (source_system, source_id) DO UPDATE
@@ -890,7 +899,7 @@ BEGIN
            r.email, coalesce(r.in_network, false), coalesce(r.accepting, true), r.active_from, r.active_to,
            r.ss, r.sid, batch, r.row_no
       FROM pg_temp.rc_rows r
-      LEFT JOIN referral_crm.organizations o ON o.source_system = r.ss AND o.source_id = r.org_key
+      LEFT JOIN pg_temp.rc_org o ON o.ss = r.ss AND o.org_key = r.org_key
      WHERE r.reason IS NULL
      ORDER BY r.sid, r.load_id, r.row_no
     ON CONFLICT (npi) DO UPDATE
@@ -950,7 +959,8 @@ $$;
 -- ingest(feed): validate, normalise and merge what is staged for a feed.
 -- Claims the staged rows it processes (FOR UPDATE SKIP LOCKED, then
 -- DELETE), so that concurrent ingests of one feed split the work and never
--- process a row twice.  Every claimed row ends in the data model or in
+-- process a row twice.  Loads (one COPY or stage_csv each) are applied in
+-- staging order.  Every claimed row ends in the data model or in
 -- ingest_rejects; the counts add up to the rows claimed.
 CREATE FUNCTION referral_crm.ingest(feed text)
   RETURNS TABLE (batch_id bigint, inserted bigint, updated bigint, unchanged bigint, rejected bigint)
@@ -961,6 +971,11 @@ DECLARE
   b bigint;
   claimed bigint;
   c record;
+  l bigint;
+  t_ins bigint := 0;
+  t_upd bigint := 0;
+  t_unch bigint := 0;
+  t_rej bigint := 0;
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM referral_crm.ingest_feeds f WHERE f.feed = ingest.feed) THEN
     RAISE EXCEPTION 'unknown feed "%"', feed
@@ -969,8 +984,8 @@ BEGIN
   END IF;
   INSERT INTO referral_crm.ingest_batches AS ib (feed) VALUES (feed) RETURNING ib.batch_id INTO b;
 
-  DROP TABLE IF EXISTS pg_temp.rc_staged;
-  CREATE TEMP TABLE rc_staged ON COMMIT DROP AS
+  DROP TABLE IF EXISTS pg_temp.rc_claimed;
+  CREATE TEMP TABLE rc_claimed ON COMMIT DROP AS
   WITH mine AS (
     SELECT s.ctid AS c FROM referral_crm.staged_rows s WHERE s.feed = ingest.feed FOR UPDATE SKIP LOCKED),
   gone AS (
@@ -978,24 +993,37 @@ BEGIN
     RETURNING s.load_id, s.row_no, s.fields, s.raw, s.problem)
   SELECT * FROM gone;
   GET DIAGNOSTICS claimed = ROW_COUNT;
-  ANALYZE pg_temp.rc_staged;
 
-  c := CASE feed
-         WHEN 'referrals' THEN referral_crm.ingest_referrals(b)
-         WHEN 'appointments' THEN referral_crm.ingest_appointments(b)
-         WHEN 'claims' THEN referral_crm.ingest_claims(b)
-         ELSE referral_crm.ingest_directory(feed, b)
-       END;
-  IF c.inserted + c.updated + c.unchanged + c.rejected <> claimed THEN
+  -- Loads are applied in the order they were staged, as if ingested one
+  -- after the other: a later file supersedes an earlier one.
+  FOR l IN SELECT DISTINCT x.load_id FROM pg_temp.rc_claimed x ORDER BY x.load_id LOOP
+    DROP TABLE IF EXISTS pg_temp.rc_staged;
+    CREATE TEMP TABLE rc_staged ON COMMIT DROP AS
+      SELECT * FROM pg_temp.rc_claimed x WHERE x.load_id = l;
+    ANALYZE pg_temp.rc_staged;
+    c := CASE feed
+           WHEN 'referrals' THEN referral_crm.ingest_referrals(b)
+           WHEN 'appointments' THEN referral_crm.ingest_appointments(b)
+           WHEN 'claims' THEN referral_crm.ingest_claims(b)
+           ELSE referral_crm.ingest_directory(feed, b)
+         END;
+    t_ins := t_ins + c.inserted;
+    t_upd := t_upd + c.updated;
+    t_unch := t_unch + c.unchanged;
+    t_rej := t_rej + c.rejected;
+  END LOOP;
+  IF t_ins + t_upd + t_unch + t_rej <> claimed THEN
     RAISE EXCEPTION 'ingest of feed "%" accounted for % of % staged rows', feed,
-                    c.inserted + c.updated + c.unchanged + c.rejected, claimed
+                    t_ins + t_upd + t_unch + t_rej, claimed
       USING ERRCODE = 'internal_error';
   END IF;
   UPDATE referral_crm.ingest_batches AS ib
-     SET finished_at = clock_timestamp(), inserted = c.inserted, updated = c.updated,
-         unchanged = c.unchanged, rejected = c.rejected, details = jsonb_build_object('staged', claimed)
+     SET finished_at = clock_timestamp(), inserted = t_ins, updated = t_upd,
+         unchanged = t_unch, rejected = t_rej,
+         details = jsonb_build_object('staged', claimed,
+                                      'loads', (SELECT count(DISTINCT x.load_id) FROM pg_temp.rc_claimed x))
    WHERE ib.batch_id = b;
-  RETURN QUERY SELECT b, c.inserted, c.updated, c.unchanged, c.rejected;
+  RETURN QUERY SELECT b, t_ins, t_upd, t_unch, t_rej;
 END
 $$;
 COMMENT ON FUNCTION referral_crm.ingest(text) IS
