@@ -113,3 +113,12 @@ fuzzcheck: $(FUZZERS)
 	  else echo "fuzz $$name: FAILED"; tail -40 $$work.log; fi; \
 	  rm -rf $$work $$work.log; \
 	done
+
+# No exported symbol of the module may shadow one of the server's.
+.PHONY: symbolcheck
+symbolcheck: $(shlib)
+	@nm -D --defined-only $(shlib) | awk '{print $$3}' | sort -u > $(shlib).syms
+	@nm -D --defined-only $(bindir)/postgres | awk '{print $$3}' | sort -u > $(shlib).pgsyms
+	@clash=$$(comm -12 $(shlib).syms $(shlib).pgsyms); rm -f $(shlib).syms $(shlib).pgsyms; \
+	if [ -n "$$clash" ]; then echo "symbols: FAILED, the server also defines: $$clash"; exit 1; \
+	else echo "symbols: ok"; fi

@@ -12,6 +12,7 @@
 
 #include "model/codes.h"
 #include "model/npi.h"
+#include "ingest/parse.h"
 
 static int	passed;
 static int	failed;
@@ -122,12 +123,85 @@ TestTransitions(void)
 	}
 }
 
+/* Read all records of a CSV text; returns "n1/n2/..|" per record, M for malformed. */
+static void
+CsvShape(const char *text, char *out, size_t outlen)
+{
+	CsvReader	r;
+	CsvField	f[8];
+	int			n;
+	CsvStatus	st;
+
+	out[0] = '\0';
+	CsvInit(&r, text, strlen(text));
+	while ((st = CsvNext(&r, f, 8, &n)) != CSV_END)
+	{
+		char		part[16];
+
+		snprintf(part, sizeof(part), st == CSV_RECORD ? "%d|" : "M|", n);
+		strncat(out, part, outlen - strlen(out) - 1);
+	}
+}
+
+/* The CSV reader and the date reader. */
+static void
+TestParsers(void)
+{
+	char		shape[128];
+	char		buf[64];
+	CsvReader	r;
+	CsvField	f[8];
+	int			n;
+	ParsedDateTime p;
+
+	CsvShape("a,b,c\n1,2,3\n", shape, sizeof(shape));
+	Check(strcmp(shape, "3|3|") == 0, "simple csv");
+	CsvShape("a,b\r\n\r\n1,\"x\ny\"\r\n", shape, sizeof(shape));
+	Check(strcmp(shape, "2|2|") == 0, "CRLF, blank line, quoted newline");
+	CsvShape("a,\"b\"x,c\nd,e\n", shape, sizeof(shape));
+	Check(strcmp(shape, "M|2|") == 0, "text after quote, then recovery");
+	CsvShape("a,b\"c\n1\n", shape, sizeof(shape));
+	Check(strcmp(shape, "M|1|") == 0, "quote in unquoted field");
+	CsvShape("a,\"never closed\n1,2\n", shape, sizeof(shape));
+	Check(strcmp(shape, "M|") == 0, "unterminated quote swallows the rest");
+	CsvShape(",,\n", shape, sizeof(shape));
+	Check(strcmp(shape, "3|") == 0, "empty fields");
+	CsvShape("a,b,c,d,e,f,g,h,i,j\n", shape, sizeof(shape));
+	Check(strcmp(shape, "10|") == 0, "more fields than slots are counted");
+	CsvShape("x\ry\r", shape, sizeof(shape));
+	Check(strcmp(shape, "1|1|") == 0, "CR line endings");
+
+	CsvInit(&r, "\"he said \"\"hi\"\"\",\"\"\n", 20);
+	Check(CsvNext(&r, f, 8, &n) == CSV_RECORD && n == 2, "escaped quotes");
+	Check(CsvUnescape(&f[0], buf) == 12 && memcmp(buf, "he said \"hi\"", 12) == 0, "unescape");
+	Check(f[1].quoted && f[1].len == 0, "quoted empty is not NULL");
+
+	Check(FeedParseDateTime("2026-03-01T09:15:00-05:00", 25, &p) && p.hour == 9 &&
+		  p.has_offset && p.offset_seconds == -5 * 3600, "iso with offset");
+	Check(FeedParseDateTime("2024-02-29", 10, &p) && !p.has_time, "leap day");
+	Check(!FeedParseDateTime("2023-02-29", 10, &p), "not a leap year");
+	Check(!FeedParseDateTime("1900-02-29", 10, &p), "1900 is not a leap year");
+	Check(FeedParseDateTime("2000-02-29", 10, &p), "2000 is a leap year");
+	Check(FeedParseDateTime("03/01/2026 09:15", 16, &p) && p.month == 3 && p.day == 1, "US order");
+	Check(FeedParseDateTime("20260301", 8, &p) && p.day == 1, "X12 D8");
+	Check(FeedParseDateTime(" 2026-03-01 09:15:00.5 +0530 ", 29, &p) && p.usec == 500000 &&
+		  p.offset_seconds == 5 * 3600 + 30 * 60, "blanks, fraction, compact offset");
+	Check(!FeedParseDateTime("2026-03-01T24:00", 16, &p), "hour 24");
+	Check(!FeedParseDateTime("2026-03-01T10:00+16:00", 22, &p), "offset too large");
+	Check(!FeedParseDateTime("2026-03-01T10:00:00.1234567", 27, &p), "seven fractional digits");
+	Check(!FeedParseDateTime("1799-12-31", 10, &p), "too early");
+	Check(!FeedParseDateTime("2026-03-01x", 11, &p), "trailing garbage");
+	Check(!FeedParseDateTime("yesterday", 9, &p), "words");
+	Check(!FeedParseDateTime("2026-3-1", 8, &p), "single-digit month");
+}
+
 int
 main(void)
 {
 	TestNpi();
 	TestCodes();
 	TestTransitions();
+	TestParsers();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed > 0;
 }
