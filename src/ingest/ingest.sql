@@ -29,41 +29,7 @@ COMMENT ON FUNCTION referral_crm.parse_date(text) IS
 -- synonyms, X12 SBR09 payer classes.  NULL for blank input, and also NULL
 -- when the value cannot be mapped (the caller rejects the row).
 CREATE FUNCTION referral_crm.map_code(kind text, value text) RETURNS text
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  RETURN (
-    WITH v (x) AS (SELECT lower(btrim(value)))
-    SELECT CASE
-      WHEN x IS NULL OR x = '' THEN NULL
-      WHEN referral_crm.is_valid_code(kind, x) THEN x
-      WHEN kind = 'priority' THEN
-        CASE x WHEN 's' THEN 'stat' WHEN 'a' THEN 'asap' WHEN 'r' THEN 'routine'
-               WHEN 'u' THEN 'urgent' WHEN 'emergent' THEN 'stat' END
-      WHEN kind = 'referral_status' THEN
-        -- FHIR ServiceRequest.status, then HL7 v2 table 0283 (RF1-1).
-        CASE x WHEN 'active' THEN 'requested' WHEN 'revoked' THEN 'cancelled'
-               WHEN 'unknown' THEN NULL
-               WHEN 'a' THEN 'accepted' WHEN 'p' THEN 'requested' WHEN 'r' THEN 'rejected'
-               WHEN 'e' THEN 'cancelled' END
-      WHEN kind = 'appointment_status' THEN
-        CASE x WHEN 'no-show' THEN 'noshow' WHEN 'no show' THEN 'noshow' WHEN 'canceled' THEN 'cancelled'
-               WHEN 'checked in' THEN 'checked-in' WHEN 'completed' THEN 'fulfilled' END
-      WHEN kind = 'sex' THEN
-        CASE x WHEN 'm' THEN 'male' WHEN 'f' THEN 'female' WHEN 'u' THEN 'unknown' WHEN 'o' THEN 'other' END
-      WHEN kind = 'payer_class' THEN
-        -- X12 SBR09 claim filing indicator codes.
-        CASE x WHEN 'mb' THEN 'medicare' WHEN 'ma' THEN 'medicare' WHEN '16' THEN 'medicare-advantage'
-               WHEN 'mc' THEN 'medicaid' WHEN 'ci' THEN 'commercial' WHEN 'bl' THEN 'commercial'
-               WHEN 'hm' THEN 'commercial' WHEN '12' THEN 'commercial' WHEN '13' THEN 'commercial'
-               WHEN '14' THEN 'commercial' WHEN 'ch' THEN 'tricare' WHEN 'va' THEN 'va'
-               WHEN 'wc' THEN 'workers-comp' WHEN '09' THEN 'self-pay' WHEN 'zz' THEN 'other'
-               WHEN 'ot' THEN 'other' END
-      WHEN kind = 'referral_channel' THEN
-        CASE x WHEN 'e-referral' THEN 'ehr' WHEN 'efax' THEN 'fax' WHEN 'telephone' THEN 'phone'
-               WHEN 'mail' THEN 'paper' END
-      WHEN kind = 'us_state' THEN CASE WHEN referral_crm.is_valid_code(kind, upper(x)) THEN upper(x) END
-      ELSE NULL
-    END
-    FROM v);
+  AS 'MODULE_PATHNAME', 'map_code' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION referral_crm.map_code(text, text) IS
   'canonical code of a feed value (any case, FHIR, HL7 v2 RF1 and X12 SBR09 synonyms), or NULL';
 
@@ -97,32 +63,15 @@ $$;
 
 -- ZIP or ZIP+4 as 12345 or 12345-6789; restores the leading zeros that a
 -- spreadsheet or a numeric column dropped (4101 -> 04101, 623 -> 00623,
--- 41023134 -> 04102-3134).
+-- 41023134 -> 04102-3134).  NULL if the value is not a ZIP code.
 CREATE FUNCTION referral_crm.norm_zip(value text) RETURNS text
-  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-  RETURN (
-    WITH d (x) AS (SELECT CASE WHEN btrim(value) ~ '^[0-9]{3,5}$' THEN lpad(btrim(value), 5, '0')
-                               WHEN btrim(value) ~ '^[0-9]{7,9}$' THEN lpad(btrim(value), 9, '0')
-                               WHEN btrim(value) ~ '^[0-9]{5}-[0-9]{4}$' THEN replace(btrim(value), '-', '') END)
-    SELECT CASE length(x)
-             WHEN 5 THEN x
-             WHEN 9 THEN substr(x, 1, 5) || '-' || substr(x, 6)
-           END
-      FROM d);
+  AS 'MODULE_PATHNAME', 'norm_zip' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 -- ICD-10-CM codes from a list separated by ; , | or blanks, upper-cased,
--- with the dot restored (R079 -> R07.9).  Empty list for blank input; NULL
+-- with the dot restored (r079 -> R07.9).  Empty list for blank input; NULL
 -- if any element is not a valid code.
 CREATE FUNCTION referral_crm.norm_icd10_list(value text) RETURNS text[]
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  RETURN (
-    WITH c (code) AS (
-      SELECT CASE WHEN e ~ '^[A-Z][0-9][0-9A-Z][0-9A-Z]{1,4}$' THEN substr(e, 1, 3) || '.' || substr(e, 4) ELSE e END
-        FROM unnest(regexp_split_to_array(upper(btrim(coalesce(value, ''))), '[;,|[:space:]]+')) AS e
-       WHERE e <> '')
-    SELECT CASE WHEN bool_and(referral_crm.is_valid_code('icd10', code)) IS NOT FALSE
-                THEN coalesce(array_agg(code), '{}') END
-      FROM c);
+  AS 'MODULE_PATHNAME', 'norm_icd10_list' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 -- true/false/t/f/yes/no/y/n/1/0 in any case; NULL otherwise.
 CREATE FUNCTION referral_crm.parse_bool(value text) RETURNS boolean
@@ -177,7 +126,7 @@ CREATE FUNCTION referral_crm.ingest_prepare_lookups() RETURNS void
   LANGUAGE plpgsql SET client_min_messages = warning AS
 $$
 BEGIN
-  DROP TABLE IF EXISTS pg_temp.rc_spec;
+  DROP TABLE IF EXISTS pg_temp.rc_spec CASCADE;
   CREATE TEMP TABLE rc_spec ON COMMIT DROP AS
   SELECT DISTINCT ON (key) key, specialty
     FROM (SELECT s.specialty AS key, s.specialty, 1 AS pref FROM referral_crm.specialties s
@@ -230,17 +179,17 @@ BEGIN
   INSERT INTO referral_crm.payers AS p (payer_code, name, payer_class, source_system, source_id, batch_id)
   SELECT DISTINCT ON (payer_code) payer_code, coalesce(payer_name, payer_code), coalesce(payer_class, 'other'),
          'feed', payer_code, batch
-    FROM pg_temp.rc_pay
+    FROM (SELECT payer_code, payer_name, payer_class, max(ord) AS ord
+            FROM pg_temp.rc_pay GROUP BY payer_code, payer_name, payer_class) g
    ORDER BY payer_code, ord DESC
   ON CONFLICT (payer_code) DO UPDATE
      SET name = coalesce(EXCLUDED.name, p.name), payer_class = EXCLUDED.payer_class, batch_id = EXCLUDED.batch_id
    WHERE (p.name, p.payer_class) IS DISTINCT FROM (coalesce(EXCLUDED.name, p.name), EXCLUDED.payer_class)
      AND EXCLUDED.payer_class <> 'other';
   INSERT INTO referral_crm.payer_plans AS pl (payer_id, plan_code, name, source_system, source_id, batch_id)
-  SELECT DISTINCT ON (p.payer_id, r.plan_code) p.payer_id, r.plan_code, r.plan_code,
-         'feed', r.payer_code || '/' || r.plan_code, batch
-    FROM pg_temp.rc_pay r JOIN referral_crm.payers p USING (payer_code)
-   WHERE r.plan_code IS NOT NULL
+  SELECT p.payer_id, r.plan_code, r.plan_code, 'feed', r.payer_code || '/' || r.plan_code, batch
+    FROM (SELECT DISTINCT payer_code, plan_code FROM pg_temp.rc_pay WHERE plan_code IS NOT NULL) r
+    JOIN referral_crm.payers p USING (payer_code)
    ORDER BY p.payer_id, r.plan_code
   ON CONFLICT (payer_id, plan_code) DO NOTHING;
 END
@@ -252,11 +201,13 @@ CREATE FUNCTION referral_crm.ingest_mark_duplicates() RETURNS void
   LANGUAGE plpgsql AS
 $$
 BEGIN
-  UPDATE pg_temp.rc_rows r SET reason = 'duplicate_key'
-    FROM (SELECT load_id, row_no,
-                 row_number() OVER (PARTITION BY ss, sid ORDER BY load_id, row_no) AS n
-            FROM pg_temp.rc_rows WHERE reason IS NULL) d
-   WHERE d.n > 1 AND r.load_id = d.load_id AND r.row_no = d.row_no;
+  IF EXISTS (SELECT 1 FROM pg_temp.rc_rows WHERE reason IS NULL GROUP BY ss, sid HAVING count(*) > 1) THEN
+    UPDATE pg_temp.rc_rows r SET reason = 'duplicate_key'
+      FROM (SELECT load_id, row_no,
+                   row_number() OVER (PARTITION BY ss, sid ORDER BY load_id, row_no) AS n
+              FROM pg_temp.rc_rows WHERE reason IS NULL) d
+     WHERE d.n > 1 AND r.load_id = d.load_id AND r.row_no = d.row_no;
+  END IF;
 END
 $$;
 
@@ -285,7 +236,7 @@ CREATE FUNCTION referral_crm.ingest_referrals(batch bigint,
 $$
 BEGIN
   PERFORM referral_crm.ingest_prepare_lookups();
-  DROP TABLE IF EXISTS pg_temp.rc_rows;
+  DROP TABLE IF EXISTS pg_temp.rc_rows CASCADE;
   CREATE TEMP TABLE rc_rows ON COMMIT DROP AS
   SELECT s.load_id, s.row_no, s.fields, s.raw, s.problem, v.*,
          referral_crm.parse_date(v.t_birth) AS birth,
@@ -323,8 +274,9 @@ BEGIN
          nullif(btrim(s.fields[33]), '') AS stage_reason, nullif(btrim(s.fields[34]), '') AS t_needed,
          nullif(btrim(s.fields[35]), '') AS note) v
     LEFT JOIN pg_temp.rc_spec sp ON sp.key = lower(v.t_specialty)
-    LEFT JOIN LATERAL (SELECT min(l.location_id) AS location_id, count(*) AS n
-                         FROM referral_crm.locations l WHERE l.source_id = v.loc_code) loc ON v.loc_code IS NOT NULL;
+    LEFT JOIN (SELECT l.source_id, min(l.location_id) AS location_id
+                 FROM referral_crm.locations l GROUP BY l.source_id) loc ON loc.source_id = v.loc_code;
+  ANALYZE pg_temp.rc_rows;
 
   -- The first problem of each row, in a fixed order.
   UPDATE pg_temp.rc_rows r SET reason = x.reason
@@ -354,22 +306,33 @@ BEGIN
 
   -- Checks against what is already stored.
   UPDATE pg_temp.rc_rows r SET reason = CASE
-           WHEN e.patient_source_id IS DISTINCT FROM r.mrn OR e.patient_system IS DISTINCT FROM r.ss THEN 'patient_mismatch'
-           WHEN e.status <> coalesce(r.status, e.status)
-                AND NOT referral_crm.transition_allowed('referral_status', e.status, r.status) THEN 'illegal_transition'
-           WHEN e.stage <> coalesce(r.stage, e.stage)
-                AND NOT referral_crm.transition_allowed('referral_stage', e.stage, r.stage) THEN 'illegal_transition'
-           WHEN e.status <> coalesce(r.status, e.status) AND r.status_reason IS NOT DISTINCT FROM e.status_reason
-                AND r.status_reason IS NOT NULL
-                AND EXISTS (SELECT 1 FROM referral_crm.status_transitions t
-                             WHERE t.kind = 'referral_status' AND t.to_code = r.status AND t.needs_reason) THEN 'missing_reason'
-           WHEN e.first_visit < r.authored THEN 'before_referral'
+           WHEN (p.source_system, p.source_id) IS DISTINCT FROM (r.ss, r.mrn) THEN 'patient_mismatch'
+           WHEN x.status <> coalesce(r.status, x.status)
+                AND NOT referral_crm.transition_allowed('referral_status', x.status, r.status) THEN 'illegal_transition'
+           WHEN x.stage <> coalesce(r.stage, x.stage)
+                AND NOT referral_crm.transition_allowed('referral_stage', x.stage, r.stage) THEN 'illegal_transition'
+           WHEN x.status <> coalesce(r.status, x.status) AND r.status_reason IS NOT NULL
+                AND r.status_reason = x.status_reason AND r.status IN ('rejected', 'cancelled', 'failed', 'on-hold')
+                THEN 'missing_reason'
+           WHEN r.authored > x.authored_at
+                AND (SELECT min(a.start_at) FROM referral_crm.appointments a WHERE a.referral_id = x.referral_id) < r.authored
+                THEN 'before_referral'
          END
-    FROM (SELECT x.referral_id, x.source_system, x.source_id, x.status, x.stage, x.status_reason,
-                 p.source_id AS patient_source_id, p.source_system AS patient_system,
-                 (SELECT min(a.start_at) FROM referral_crm.appointments a WHERE a.referral_id = x.referral_id) AS first_visit
-            FROM referral_crm.referrals x JOIN referral_crm.patients p USING (patient_id)) e
-   WHERE r.reason IS NULL AND e.source_system = r.ss AND e.source_id = r.sid;
+    FROM referral_crm.referrals x JOIN referral_crm.patients p ON p.patient_id = x.patient_id
+   WHERE r.reason IS NULL AND x.source_system = r.ss AND x.source_id = r.sid
+     AND (CASE
+           WHEN (p.source_system, p.source_id) IS DISTINCT FROM (r.ss, r.mrn) THEN 'patient_mismatch'
+           WHEN x.status <> coalesce(r.status, x.status)
+                AND NOT referral_crm.transition_allowed('referral_status', x.status, r.status) THEN 'illegal_transition'
+           WHEN x.stage <> coalesce(r.stage, x.stage)
+                AND NOT referral_crm.transition_allowed('referral_stage', x.stage, r.stage) THEN 'illegal_transition'
+           WHEN x.status <> coalesce(r.status, x.status) AND r.status_reason IS NOT NULL
+                AND r.status_reason = x.status_reason AND r.status IN ('rejected', 'cancelled', 'failed', 'on-hold')
+                THEN 'missing_reason'
+           WHEN r.authored > x.authored_at
+                AND (SELECT min(a.start_at) FROM referral_crm.appointments a WHERE a.referral_id = x.referral_id) < r.authored
+                THEN 'before_referral'
+         END) IS NOT NULL;
 
   UPDATE pg_temp.rc_rows r SET message = CASE r.reason
            WHEN 'malformed_csv' THEN 'the record is not valid CSV: ' || r.problem
@@ -396,13 +359,13 @@ BEGIN
   rejected := referral_crm.ingest_record_rejects('referrals', batch);
 
   -- Patients, payers, referring organisations.
-  DROP TABLE IF EXISTS pg_temp.rc_pat;
-  CREATE TEMP TABLE rc_pat ON COMMIT DROP AS
+  DROP VIEW IF EXISTS pg_temp.rc_pat;
+  CREATE TEMP VIEW rc_pat AS
   SELECT ss, mrn, given, family, birth, sex, zip, phone, lang, row_number() OVER (ORDER BY load_id, row_no) AS ord
     FROM pg_temp.rc_rows WHERE reason IS NULL;
   PERFORM referral_crm.ingest_upsert_patients(batch);
-  DROP TABLE IF EXISTS pg_temp.rc_pay;
-  CREATE TEMP TABLE rc_pay ON COMMIT DROP AS
+  DROP VIEW IF EXISTS pg_temp.rc_pay;
+  CREATE TEMP VIEW rc_pay AS
   SELECT payer_code, payer_name, payer_class, plan_code, row_number() OVER (ORDER BY load_id, row_no) AS ord
     FROM pg_temp.rc_rows WHERE reason IS NULL AND payer_code IS NOT NULL;
   PERFORM referral_crm.ingest_upsert_payers(batch);
@@ -494,7 +457,7 @@ CREATE FUNCTION referral_crm.ingest_appointments(batch bigint,
   LANGUAGE plpgsql SET client_min_messages = warning AS
 $$
 BEGIN
-  DROP TABLE IF EXISTS pg_temp.rc_rows;
+  DROP TABLE IF EXISTS pg_temp.rc_rows CASCADE;
   CREATE TEMP TABLE rc_rows ON COMMIT DROP AS
   SELECT s.load_id, s.row_no, s.fields, s.raw, s.problem, v.*,
          referral_crm.parse_date(v.t_birth) AS birth,
@@ -519,11 +482,12 @@ BEGIN
          nullif(btrim(s.fields[13]), '') AS t_booked, nullif(btrim(s.fields[14]), '') AS t_cancelled,
          nullif(btrim(s.fields[15]), '') AS cancel_reason, nullif(btrim(s.fields[16]), '') AS t_reminder) v
     LEFT JOIN referral_crm.clinicians c ON c.npi = v.npi
-    LEFT JOIN LATERAL (SELECT min(l.location_id) AS location_id FROM referral_crm.locations l
-                        WHERE l.source_id = v.loc_code) loc ON v.loc_code IS NOT NULL
+    LEFT JOIN (SELECT l.source_id, min(l.location_id) AS location_id
+                 FROM referral_crm.locations l GROUP BY l.source_id) loc ON loc.source_id = v.loc_code
     LEFT JOIN LATERAL (SELECT x.referral_id, x.authored_at, p.source_system AS patient_system, p.source_id AS patient_mrn
                          FROM referral_crm.referrals x JOIN referral_crm.patients p USING (patient_id)
                         WHERE x.source_system = v.ss AND x.source_id = v.ref_sid) ref ON v.ref_sid IS NOT NULL;
+  ANALYZE pg_temp.rc_rows;
 
   UPDATE pg_temp.rc_rows r SET reason = CASE
            WHEN r.problem IS NOT NULL THEN 'malformed_csv'
@@ -568,8 +532,8 @@ BEGIN
    WHERE r.reason IS NOT NULL;
   rejected := referral_crm.ingest_record_rejects('appointments', batch);
 
-  DROP TABLE IF EXISTS pg_temp.rc_pat;
-  CREATE TEMP TABLE rc_pat ON COMMIT DROP AS
+  DROP VIEW IF EXISTS pg_temp.rc_pat;
+  CREATE TEMP VIEW rc_pat AS
   SELECT ss, mrn, NULL::text AS given, NULL::text AS family, birth, sex, zip, NULL::text AS phone,
          NULL::text AS lang, row_number() OVER (ORDER BY load_id, row_no) AS ord
     FROM pg_temp.rc_rows WHERE reason IS NULL;
@@ -610,7 +574,7 @@ CREATE FUNCTION referral_crm.ingest_claims(batch bigint,
   LANGUAGE plpgsql SET client_min_messages = warning AS
 $$
 BEGIN
-  DROP TABLE IF EXISTS pg_temp.rc_rows;
+  DROP TABLE IF EXISTS pg_temp.rc_rows CASCADE;
   CREATE TEMP TABLE rc_rows ON COMMIT DROP AS
   SELECT s.load_id, s.row_no, s.fields, s.raw, s.problem, v.*,
          coalesce(v.t_freq, '1') AS freq, lower(coalesce(v.t_type, 'professional')) AS claim_type,
@@ -637,6 +601,7 @@ BEGIN
          nullif(btrim(s.fields[17]), '') AS pos, nullif(btrim(s.fields[18]), '') AS t_charge,
          nullif(btrim(s.fields[19]), '') AS t_paid, nullif(btrim(s.fields[20]), '') AS t_dx,
          nullif(btrim(s.fields[21]), '') AS refnum, nullif(btrim(s.fields[22]), '') AS pa_num) v;
+  ANALYZE pg_temp.rc_rows;
 
   UPDATE pg_temp.rc_rows r SET reason = CASE
            WHEN r.problem IS NOT NULL THEN 'malformed_csv'
@@ -680,14 +645,14 @@ BEGIN
    WHERE r.reason IS NOT NULL;
   rejected := referral_crm.ingest_record_rejects('claims', batch);
 
-  DROP TABLE IF EXISTS pg_temp.rc_pat;
-  CREATE TEMP TABLE rc_pat ON COMMIT DROP AS
+  DROP VIEW IF EXISTS pg_temp.rc_pat;
+  CREATE TEMP VIEW rc_pat AS
   SELECT ss, mrn, NULL::text AS given, NULL::text AS family, birth, sex, zip, NULL::text AS phone,
          NULL::text AS lang, row_number() OVER (ORDER BY load_id, row_no) AS ord
     FROM pg_temp.rc_rows WHERE reason IS NULL;
   PERFORM referral_crm.ingest_upsert_patients(batch);
-  DROP TABLE IF EXISTS pg_temp.rc_pay;
-  CREATE TEMP TABLE rc_pay ON COMMIT DROP AS
+  DROP VIEW IF EXISTS pg_temp.rc_pay;
+  CREATE TEMP VIEW rc_pay AS
   SELECT payer_code, NULL::text AS payer_name, payer_class, NULL::text AS plan_code,
          row_number() OVER (ORDER BY load_id, row_no) AS ord
     FROM pg_temp.rc_rows WHERE reason IS NULL AND payer_code IS NOT NULL;
@@ -754,7 +719,7 @@ DECLARE
   ncols int := CASE p_feed WHEN 'directory_cms' THEN 40 ELSE 28 END;
 BEGIN
   PERFORM referral_crm.ingest_prepare_lookups();
-  DROP TABLE IF EXISTS pg_temp.rc_rows;
+  DROP TABLE IF EXISTS pg_temp.rc_rows CASCADE;
   CREATE TEMP TABLE rc_rows ON COMMIT DROP AS
   WITH native AS (
     SELECT s.load_id, s.row_no, s.fields, s.raw, s.problem,
@@ -797,6 +762,7 @@ BEGIN
          nullif(btrim(n.f[25]), '') AS t_in_network, nullif(btrim(n.f[26]), '') AS t_accepting,
          nullif(btrim(n.f[27]), '') AS t_from, nullif(btrim(n.f[28]), '') AS t_to) v
     LEFT JOIN pg_temp.rc_spec sp ON sp.key = lower(v.t_specialty);
+  ANALYZE pg_temp.rc_rows;
 
   UPDATE pg_temp.rc_rows r SET reason = CASE
            WHEN r.problem IS NOT NULL THEN 'malformed_csv'
@@ -853,7 +819,7 @@ BEGIN
    WHERE o.name IS DISTINCT FROM EXCLUDED.name;
 
   -- Each row's organisation: the one with its NPI, else its own key.
-  DROP TABLE IF EXISTS pg_temp.rc_org;
+  DROP TABLE IF EXISTS pg_temp.rc_org CASCADE;
   CREATE TEMP TABLE rc_org ON COMMIT DROP AS
   SELECT DISTINCT ON (k.ss, k.org_key) k.ss, k.org_key, o.organization_id
     FROM (SELECT DISTINCT ss, org_key, org_npi FROM pg_temp.rc_rows WHERE reason IS NULL AND org_key IS NOT NULL) k
@@ -861,7 +827,7 @@ BEGIN
       ON (o.source_system = k.ss AND o.source_id = k.org_key) OR (k.org_npi IS NOT NULL AND o.npi = k.org_npi)
    ORDER BY k.ss, k.org_key, (o.npi IS NOT DISTINCT FROM k.org_npi) DESC, o.organization_id;
 
-  DROP TABLE IF EXISTS pg_temp.rc_loc;
+  DROP TABLE IF EXISTS pg_temp.rc_loc CASCADE;
   CREATE TEMP TABLE rc_loc ON COMMIT DROP AS
   WITH up AS (
     INSERT INTO referral_crm.locations AS l
@@ -887,7 +853,7 @@ BEGIN
   SELECT * FROM up;
 
   -- Clinicians, by NPI.
-  DROP TABLE IF EXISTS pg_temp.rc_clin;
+  DROP TABLE IF EXISTS pg_temp.rc_clin CASCADE;
   CREATE TEMP TABLE rc_clin ON COMMIT DROP AS
   WITH up AS (
     INSERT INTO referral_crm.clinicians AS c
@@ -923,7 +889,7 @@ BEGIN
   SELECT * FROM up;
 
   -- Links; the first location of a clinician without one becomes primary.
-  DROP TABLE IF EXISTS pg_temp.rc_link;
+  DROP TABLE IF EXISTS pg_temp.rc_link CASCADE;
   CREATE TEMP TABLE rc_link ON COMMIT DROP AS
   WITH up AS (
     INSERT INTO referral_crm.clinician_locations AS cl (clinician_id, location_id, is_primary)
@@ -984,7 +950,7 @@ BEGIN
   END IF;
   INSERT INTO referral_crm.ingest_batches AS ib (feed) VALUES (feed) RETURNING ib.batch_id INTO b;
 
-  DROP TABLE IF EXISTS pg_temp.rc_claimed;
+  DROP TABLE IF EXISTS pg_temp.rc_claimed CASCADE;
   CREATE TEMP TABLE rc_claimed ON COMMIT DROP AS
   WITH mine AS (
     SELECT s.ctid AS c FROM referral_crm.staged_rows s WHERE s.feed = ingest.feed FOR UPDATE SKIP LOCKED),
@@ -993,14 +959,13 @@ BEGIN
     RETURNING s.load_id, s.row_no, s.fields, s.raw, s.problem)
   SELECT * FROM gone;
   GET DIAGNOSTICS claimed = ROW_COUNT;
+  ANALYZE pg_temp.rc_claimed;
 
   -- Loads are applied in the order they were staged, as if ingested one
   -- after the other: a later file supersedes an earlier one.
   FOR l IN SELECT DISTINCT x.load_id FROM pg_temp.rc_claimed x ORDER BY x.load_id LOOP
-    DROP TABLE IF EXISTS pg_temp.rc_staged;
-    CREATE TEMP TABLE rc_staged ON COMMIT DROP AS
-      SELECT * FROM pg_temp.rc_claimed x WHERE x.load_id = l;
-    ANALYZE pg_temp.rc_staged;
+    DROP VIEW IF EXISTS pg_temp.rc_staged;
+    EXECUTE format('CREATE TEMP VIEW rc_staged AS SELECT * FROM pg_temp.rc_claimed x WHERE x.load_id = %s', l);
     c := CASE feed
            WHEN 'referrals' THEN referral_crm.ingest_referrals(b)
            WHEN 'appointments' THEN referral_crm.ingest_appointments(b)
@@ -1023,6 +988,9 @@ BEGIN
          details = jsonb_build_object('staged', claimed,
                                       'loads', (SELECT count(DISTINCT x.load_id) FROM pg_temp.rc_claimed x))
    WHERE ib.batch_id = b;
+  DROP VIEW IF EXISTS pg_temp.rc_staged;
+  DROP VIEW IF EXISTS pg_temp.rc_pat;
+  DROP VIEW IF EXISTS pg_temp.rc_pay;
   RETURN QUERY SELECT b, t_ins, t_upd, t_unch, t_rej;
 END
 $$;

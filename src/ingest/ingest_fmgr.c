@@ -30,12 +30,17 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
+#include "ingest/normalize.h"
 #include "ingest/parse.h"
+#include "model/codes.h"
 
 PG_FUNCTION_INFO_V1(stage_row);
 PG_FUNCTION_INFO_V1(stage_csv);
 PG_FUNCTION_INFO_V1(parse_timestamptz);
 PG_FUNCTION_INFO_V1(parse_date);
+PG_FUNCTION_INFO_V1(map_code);
+PG_FUNCTION_INFO_V1(norm_zip);
+PG_FUNCTION_INFO_V1(norm_icd10_list);
 
 #define STAGED_ROWS_NATTS 7
 #define MAX_FEED_COLUMNS 64
@@ -376,4 +381,85 @@ parse_date(PG_FUNCTION_ARGS)
 	if (!FeedParseDateTime(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &p) || p.has_time)
 		PG_RETURN_NULL();
 	PG_RETURN_DATEADT(date2j(p.year, p.month, p.day) - POSTGRES_EPOCH_JDATE);
+}
+
+/*
+ * map_code(kind, value) returns text: the canonical code of a feed value
+ * (any case; FHIR, HL7 v2 RF1 and X12 SBR09 synonyms), or NULL when it
+ * cannot be mapped.  For formats, the value itself when it is valid.
+ */
+Datum
+map_code(PG_FUNCTION_ARGS)
+{
+	char	   *kindname = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	text	   *v = PG_GETARG_TEXT_PP(1);
+	const CodeKind *kind = CodeKindLookup(kindname);
+	const char *code;
+
+	if (kind == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown code kind \"%s\"", kindname),
+				 errhint("The kinds are listed by referral_crm.code_values().")));
+	if (kind->type == CODE_PATTERN)
+	{
+		if (CodeIsValid(kind, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v)))
+			PG_RETURN_TEXT_P(v);
+		PG_RETURN_NULL();
+	}
+	code = CodeMap(kind, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
+	if (code == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(code));
+}
+
+/* norm_zip(text) returns text: 12345 or 12345-6789, or NULL. */
+Datum
+norm_zip(PG_FUNCTION_ARGS)
+{
+	text	   *v = PG_GETARG_TEXT_PP(0);
+	char		out[11];
+
+	if (!NormZip(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), out))
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(out));
+}
+
+/*
+ * norm_icd10_list(text) returns text[]: the ICD-10-CM codes of a list
+ * separated by ; , | or blanks, canonical; an empty array for NULL or blank
+ * input; NULL if any element is not a code.
+ */
+Datum
+norm_icd10_list(PG_FUNCTION_ARGS)
+{
+	const char *s;
+	size_t		len,
+				i = 0;
+	Datum		elems[64];
+	int			n = 0;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TEXTOID));
+	s = VARDATA_ANY(PG_GETARG_TEXT_PP(0));
+	len = VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(0));
+	while (i < len)
+	{
+		size_t		start;
+		char		code[9];
+
+		while (i < len && (s[i] == ';' || s[i] == ',' || s[i] == '|' || s[i] == ' ' ||
+						   s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+			i++;
+		if (i >= len)
+			break;
+		start = i;
+		while (i < len && !(s[i] == ';' || s[i] == ',' || s[i] == '|' || s[i] == ' ' ||
+							s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+			i++;
+		if (n >= (int) lengthof(elems) || !NormIcd10(s + start, i - start, code))
+			PG_RETURN_NULL();
+		elems[n++] = CStringGetTextDatum(code);
+	}
+	PG_RETURN_ARRAYTYPE_P(construct_array_builtin(elems, n, TEXTOID));
 }

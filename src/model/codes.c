@@ -404,6 +404,94 @@ static const CodeTransition needs_reason[] = {
 	{"referral_stage", "closed-lost", NULL},
 };
 
+/*
+ * Synonyms that feeds use for our codes: FHIR ServiceRequest statuses, HL7
+ * v2 RF1 tables 0283 (status) and 0280 (priority), X12 SBR09 claim filing
+ * indicators, common spellings.  Matched after lower-casing.
+ */
+static const CodeTransition synonyms[] = {
+	{"priority", "s", "stat"},
+	{"priority", "a", "asap"},
+	{"priority", "r", "routine"},
+	{"priority", "u", "urgent"},
+	{"priority", "emergent", "stat"},
+	{"referral_status", "active", "requested"},
+	{"referral_status", "revoked", "cancelled"},
+	{"referral_status", "a", "accepted"},
+	{"referral_status", "p", "requested"},
+	{"referral_status", "r", "rejected"},
+	{"referral_status", "e", "cancelled"},
+	{"appointment_status", "no-show", "noshow"},
+	{"appointment_status", "no show", "noshow"},
+	{"appointment_status", "canceled", "cancelled"},
+	{"appointment_status", "checked in", "checked-in"},
+	{"appointment_status", "completed", "fulfilled"},
+	{"sex", "m", "male"},
+	{"sex", "f", "female"},
+	{"sex", "u", "unknown"},
+	{"sex", "o", "other"},
+	{"payer_class", "mb", "medicare"},
+	{"payer_class", "ma", "medicare"},
+	{"payer_class", "16", "medicare-advantage"},
+	{"payer_class", "mc", "medicaid"},
+	{"payer_class", "ci", "commercial"},
+	{"payer_class", "bl", "commercial"},
+	{"payer_class", "hm", "commercial"},
+	{"payer_class", "12", "commercial"},
+	{"payer_class", "13", "commercial"},
+	{"payer_class", "14", "commercial"},
+	{"payer_class", "ch", "tricare"},
+	{"payer_class", "wc", "workers-comp"},
+	{"payer_class", "09", "self-pay"},
+	{"payer_class", "zz", "other"},
+	{"payer_class", "ot", "other"},
+	{"referral_channel", "e-referral", "ehr"},
+	{"referral_channel", "efax", "fax"},
+	{"referral_channel", "telephone", "phone"},
+	{"referral_channel", "mail", "paper"},
+};
+
+/*
+ * The canonical code of a value as feeds write it: blanks trimmed, any
+ * case, synonyms mapped.  NULL when the value cannot be mapped.  For
+ * formats (zip, icd10 ...) the value must already be canonical.
+ */
+const char *
+CodeMap(const CodeKind *kind, const char *value, size_t len)
+{
+	char		buf[32];
+	size_t		i;
+	int			r;
+
+	while (len > 0 && (*value == ' ' || *value == '\t'))
+	{
+		value++;
+		len--;
+	}
+	while (len > 0 && (value[len - 1] == ' ' || value[len - 1] == '\t'))
+		len--;
+	if (len == 0 || len >= sizeof(buf) || kind->type != CODE_ENUM)
+		return NULL;
+	/* US state codes are upper case; every other value set is lower case. */
+	for (i = 0; i < len; i++)
+	{
+		char		c = value[i];
+
+		if (strcmp(kind->name, "us_state") == 0)
+			buf[i] = (c >= 'a' && c <= 'z') ? c - 'a' + 'A' : c;
+		else
+			buf[i] = (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+	}
+	buf[len] = '\0';
+	r = CodeRank(kind, buf, len);
+	if (r >= 0)
+		return kind->values[r].code;
+	for (i = 0; i < LENGTHOF(synonyms); i++)
+		if (strcmp(synonyms[i].kind, kind->name) == 0 && strcmp(synonyms[i].from, buf) == 0)
+			return synonyms[i].to;
+	return NULL;
+}
+
 /* Find a code kind by name; NULL if unknown. */
 const CodeKind *
 CodeKindLookup(const char *name)

@@ -56,6 +56,8 @@ extern int	CodeKindCount(void);
 extern int	CodeRank(const CodeKind *kind, const char *value, size_t len);
 extern bool CodeIsValid(const CodeKind *kind, const char *value, size_t len);
 
+extern const char *CodeMap(const CodeKind *kind, const char *value, size_t len);
+
 extern bool CodeTransitionAllowed(const char *kind, const char *from,
 								  const char *to);
 extern const CodeTransition *CodeTransitionAt(int i);
