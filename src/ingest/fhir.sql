@@ -6,7 +6,7 @@
 --   referral_as_fhir(id)   one referral as a Bundle that ingest_fhir reads
 --                          back unchanged.
 --
--- Mapping conventions (see also the README of the ingest capability):
+-- Mapping conventions:
 --   * identifier[0] (system, value) of a resource is the row's
 --     (source_system, source_id); a system 'urn:referral_crm:source:X'
 --     stands for source_system X, so CSV feeds and FHIR name rows alike.
@@ -19,6 +19,9 @@
 --     the end of an absolute URL), then the database: Type/id as
 --     ('fhir', id), or a logical reference by identifier (an NPI for
 --     practitioners and organisations, else a source key).
+--   * A Task carries the referral's status (Task.status), CRM stage
+--     (businessStatus) and status reason; ServiceRequest.status counts only
+--     for a request without a Task in the bundle.
 --   * Every entry ends inserted, updated, unchanged or rejected; a rejected
 --     one is in ingest_rejects (feed 'fhir', source_row = entry position).
 
@@ -406,11 +409,16 @@ END
 $$;
 
 ------------------------------------------------------------------------
--- One loader per resource type.  Each validates first and returns
+-- One loader per resource type, called by ingest_fhir with the resource,
+-- the batch, the entry position and ctx: idx and types (see fhir_resolve),
+-- done (the outcome of the entries loaded so far), tasks (ServiceRequest
+-- position -> its first Task in the bundle) and task_sr (Task position ->
+-- ServiceRequest position).  Each validates before it writes and returns
 -- o_outcome inserted, updated, unchanged or rejected (with o_reason and
 -- o_message), and the row ids other resources resolve to.
 ------------------------------------------------------------------------
 
+-- Organization => organizations, matched by key, else by NPI.
 CREATE FUNCTION referral_crm.fhir_load_organization(res jsonb, batch bigint, pos bigint, ctx jsonb,
     OUT o_outcome text, OUT o_id bigint, OUT o_id2 bigint, OUT o_reason text, OUT o_message text)
   LANGUAGE plpgsql AS
@@ -468,6 +476,7 @@ BEGIN
 END
 $$;
 
+-- Location => locations (address, position, managingOrganization).
 CREATE FUNCTION referral_crm.fhir_load_location(res jsonb, batch bigint, pos bigint, ctx jsonb,
     OUT o_outcome text, OUT o_id bigint, OUT o_id2 bigint, OUT o_reason text, OUT o_message text)
   LANGUAGE plpgsql AS
@@ -546,6 +555,8 @@ BEGIN
 END
 $$;
 
+-- Practitioner => clinicians, matched by NPI, else by key; a key whose
+-- clinician has another NPI is a key_conflict.
 CREATE FUNCTION referral_crm.fhir_load_practitioner(res jsonb, batch bigint, pos bigint, ctx jsonb,
     OUT o_outcome text, OUT o_id bigint, OUT o_id2 bigint, OUT o_reason text, OUT o_message text)
   LANGUAGE plpgsql AS
@@ -698,6 +709,7 @@ BEGIN
 END
 $$;
 
+-- Patient => patients (name, birth date, sex, ZIP, phone, e-mail, language).
 CREATE FUNCTION referral_crm.fhir_load_patient(res jsonb, batch bigint, pos bigint, ctx jsonb,
     OUT o_outcome text, OUT o_id bigint, OUT o_id2 bigint, OUT o_reason text, OUT o_message text)
   LANGUAGE plpgsql AS
@@ -790,7 +802,12 @@ BEGIN
   IF jsonb_typeof(payor) IS DISTINCT FROM 'object' THEN
     o_reason := 'missing_key'; o_message := 'the Coverage names no payor'; RETURN;
   ELSIF res ? 'type' AND v_class IS NULL THEN
-    o_reason := 'invalid_code'; o_message := format('type %s is not a payer class', res->'type'); RETURN;
+    o_reason := 'invalid_code';
+    o_message := format('type %L is not a payer class',
+                        coalesce((SELECT string_agg(coalesce(c.elem->>'system' || '|', '') || (c.elem->>'code'), ', ' ORDER BY c.ord)
+                                    FROM referral_crm.fhir_array(res #> '{type,coding}') c),
+                                 referral_crm.fhir_str(res, '{type,text}')));
+    RETURN;
   END IF;
   IF payor ? 'reference' THEN
     SELECT * INTO rr FROM referral_crm.fhir_resolve(payor, '{Organization}', ctx);
@@ -1161,7 +1178,7 @@ CREATE FUNCTION referral_crm.fhir_load_task(res jsonb, batch bigint, pos bigint,
 $$
 DECLARE
   target jsonb := CASE WHEN jsonb_typeof(res->'focus') = 'object' THEN res->'focus' ELSE res #> '{basedOn,0}' END;
-  target_pos bigint := referral_crm.fhir_ref_pos(ctx->'idx', target->>'reference');
+  target_pos bigint := (ctx->'task_sr'->>(pos::text))::bigint;
   cur referral_crm.referrals%ROWTYPE;
   ts record; rr record;
   v_status_reason text; v_stage text; v_stage_reason text;
@@ -1262,11 +1279,12 @@ BEGIN
     o_reason := 'missing_key'; o_message := 'the Appointment has neither an identifier nor an id'; RETURN;
   END IF;
   SELECT * INTO cur FROM referral_crm.appointments a WHERE a.source_system = v_ss AND a.source_id = v_sid FOR UPDATE;
-  IF (t_start IS NOT NULL AND v_start IS NULL) OR (t_end IS NOT NULL AND v_end IS NULL)
-     OR (t_created IS NOT NULL AND v_booked IS NULL) THEN
-    o_reason := 'bad_date';
-    o_message := format('a date is not valid: start %L, end %L, created %L', t_start, t_end, t_created);
-    RETURN;
+  IF t_start IS NOT NULL AND v_start IS NULL THEN
+    o_reason := 'bad_date'; o_message := format('start %L is not a valid date-time', t_start); RETURN;
+  ELSIF t_end IS NOT NULL AND v_end IS NULL THEN
+    o_reason := 'bad_date'; o_message := format('end %L is not a valid date-time', t_end); RETURN;
+  ELSIF t_created IS NOT NULL AND v_booked IS NULL THEN
+    o_reason := 'bad_date'; o_message := format('created %L is not a valid date-time', t_created); RETURN;
   ELSIF v_start IS NULL AND cur.appointment_id IS NULL THEN
     o_reason := 'missing_value'; o_message := format('appointment %s/%s has no start', v_ss, v_sid); RETURN;
   ELSIF coalesce(v_end, cur.end_at) < coalesce(v_start, cur.start_at) THEN
@@ -1364,16 +1382,17 @@ DECLARE
                                          'Coverage', 'ServiceRequest', 'Task', 'Appointment'];
   b bigint;
   n_entries bigint;
-  idx jsonb; types jsonb; tasks jsonb := '{}'; done jsonb := '{}'; ctx jsonb;
+  idx jsonb; types jsonb; tasks jsonb := '{}'; task_sr jsonb := '{}'; done jsonb := '{}'; ctx jsonb;
   e record; tk record;
   sr_pos bigint;
   v_outcome text; v_id bigint; v_id2 bigint; v_reason text; v_message text;
   n_ins bigint := 0; n_upd bigint := 0; n_unc bigint := 0; n_rej bigint := 0;
 BEGIN
   IF bundle IS NULL OR jsonb_typeof(bundle) <> 'object' OR bundle->>'resourceType' IS DISTINCT FROM 'Bundle' THEN
-    RAISE EXCEPTION 'not a FHIR Bundle: resourceType is %',
-                    coalesce(quote_literal(CASE WHEN jsonb_typeof(bundle) = 'object' THEN bundle->>'resourceType' END),
-                             'missing')
+    RAISE EXCEPTION 'not a FHIR Bundle: %',
+                    CASE WHEN bundle IS NULL THEN 'the input is NULL'
+                         WHEN jsonb_typeof(bundle) <> 'object' THEN 'the input is a JSON ' || jsonb_typeof(bundle)
+                         ELSE 'resourceType is ' || coalesce(quote_literal(bundle->>'resourceType'), 'missing') END
       USING ERRCODE = 'invalid_parameter_value',
             HINT = 'Pass a FHIR R4 Bundle resource: an object with "resourceType": "Bundle" and an "entry" array.';
   ELSIF jsonb_typeof(bundle->'entry') IS DISTINCT FROM 'array' THEN
@@ -1404,13 +1423,26 @@ BEGIN
   SELECT coalesce(jsonb_object_agg(x.ordinality::text, x.value #>> '{resource,resourceType}'), '{}') INTO types
     FROM jsonb_array_elements(bundle->'entry') WITH ORDINALITY AS x
    WHERE x.value #>> '{resource,resourceType}' IS NOT NULL;
-  -- The first Task of each ServiceRequest in the bundle.
-  FOR tk IN SELECT x.ordinality AS pos, x.value->'resource' AS res
+  -- The ServiceRequest entry each Task names (by reference, or by an
+  -- identifier that is the key of a ServiceRequest in the bundle), and the
+  -- first Task of each ServiceRequest.
+  FOR tk IN SELECT x.ordinality AS pos, x.value->'resource' AS res,
+                   CASE WHEN jsonb_typeof(x.value #> '{resource,focus}') = 'object' THEN x.value #> '{resource,focus}'
+                        ELSE x.value #> '{resource,basedOn,0}' END AS target
               FROM jsonb_array_elements(bundle->'entry') WITH ORDINALITY AS x
              WHERE x.value #>> '{resource,resourceType}' = 'Task' ORDER BY x.ordinality LOOP
-    sr_pos := referral_crm.fhir_ref_pos(idx, coalesce(tk.res #>> '{focus,reference}', tk.res #>> '{basedOn,0,reference}'));
-    IF types->>(sr_pos::text) = 'ServiceRequest' AND NOT tasks ? sr_pos::text THEN
-      tasks := tasks || jsonb_build_object(sr_pos::text, jsonb_build_object('pos', tk.pos, 'resource', tk.res));
+    sr_pos := coalesce(
+      referral_crm.fhir_ref_pos(idx, tk.target->>'reference'),
+      (SELECT s.ordinality FROM jsonb_array_elements(bundle->'entry') WITH ORDINALITY AS s, referral_crm.fhir_key(s.value->'resource') k
+        WHERE tk.target->'reference' IS NULL AND s.value #>> '{resource,resourceType}' = 'ServiceRequest'
+          AND k.source_id = referral_crm.fhir_str(tk.target, '{identifier,value}')
+          AND k.source_system = coalesce(nullif(regexp_replace(tk.target #>> '{identifier,system}', '^urn:referral_crm:source:', ''), ''), 'fhir')
+        ORDER BY s.ordinality LIMIT 1));
+    IF types->>(sr_pos::text) = 'ServiceRequest' THEN
+      task_sr := task_sr || jsonb_build_object(tk.pos::text, sr_pos);
+      IF NOT tasks ? sr_pos::text THEN
+        tasks := tasks || jsonb_build_object(sr_pos::text, jsonb_build_object('pos', tk.pos, 'resource', tk.res));
+      END IF;
     END IF;
   END LOOP;
 
@@ -1427,7 +1459,7 @@ BEGIN
       v_message := format('resourceType %s is not loaded; ingest_fhir loads %s', coalesce(quote_literal(e.rtype), 'missing'),
                           array_to_string(order_of_load, ', '));
     ELSE
-      ctx := jsonb_build_object('idx', idx, 'types', types, 'tasks', tasks, 'done', done);
+      ctx := jsonb_build_object('idx', idx, 'types', types, 'tasks', tasks, 'task_sr', task_sr, 'done', done);
       BEGIN
         CASE e.rtype
           WHEN 'Organization' THEN
@@ -1524,6 +1556,7 @@ CREATE FUNCTION referral_crm.fhir_telecoms(phone text, fax text, email text) RET
             FROM (VALUES (1, 'phone', phone), (2, 'fax', fax), (3, 'email', email)) AS t (o, s, v)
            WHERE t.v IS NOT NULL);
 
+-- The patient as a FHIR Patient.
 CREATE FUNCTION referral_crm.fhir_patient(patient_id bigint) RETURNS jsonb
   LANGUAGE sql STABLE STRICT PARALLEL SAFE
   RETURN (SELECT jsonb_strip_nulls(jsonb_build_object(
@@ -1544,12 +1577,14 @@ CREATE FUNCTION referral_crm.fhir_patient(patient_id bigint) RETURNS jsonb
                                  'preferred', true)) END))
             FROM referral_crm.patients p WHERE p.patient_id = fhir_patient.patient_id);
 
+-- The organisation as a FHIR Organization (source key, NPI, TIN identifiers).
 CREATE FUNCTION referral_crm.fhir_organization(organization_id bigint) RETURNS jsonb
   LANGUAGE sql STABLE STRICT PARALLEL SAFE
   RETURN (SELECT jsonb_strip_nulls(jsonb_build_object(
             'resourceType', 'Organization', 'id', o.organization_id::text,
             'identifier', (SELECT jsonb_agg(i ORDER BY n) FROM (VALUES
-                             (1, referral_crm.fhir_source_identifier(o.source_system, o.source_id)),
+                             (1, CASE WHEN (o.source_system, o.source_id) IS DISTINCT FROM ('http://hl7.org/fhir/sid/us-npi', o.npi)
+                                      THEN referral_crm.fhir_source_identifier(o.source_system, o.source_id) END),
                              (2, CASE WHEN o.npi IS NOT NULL THEN jsonb_build_object('system', 'http://hl7.org/fhir/sid/us-npi', 'value', o.npi) END),
                              (3, CASE WHEN o.tin IS NOT NULL THEN jsonb_build_object('system', 'urn:oid:2.16.840.1.113883.4.4', 'value', o.tin) END))
                              AS x (n, i) WHERE i IS NOT NULL),
@@ -1560,6 +1595,7 @@ CREATE FUNCTION referral_crm.fhir_organization(organization_id bigint) RETURNS j
             'telecom', referral_crm.fhir_telecoms(o.phone, o.fax, NULL)))
             FROM referral_crm.organizations o WHERE o.organization_id = fhir_organization.organization_id);
 
+-- The location as a FHIR Location.
 CREATE FUNCTION referral_crm.fhir_location(location_id bigint) RETURNS jsonb
   LANGUAGE sql STABLE STRICT PARALLEL SAFE
   RETURN (SELECT jsonb_strip_nulls(jsonb_build_object(
@@ -1576,12 +1612,16 @@ CREATE FUNCTION referral_crm.fhir_location(location_id bigint) RETURNS jsonb
             'managingOrganization', referral_crm.fhir_ref('Organization', l.organization_id)))
             FROM referral_crm.locations l WHERE l.location_id = fhir_location.location_id);
 
+-- The clinician as a FHIR Practitioner.  A clinician keyed by its NPI
+-- identifier (the usual FHIR Practitioner) carries just the NPI identifier
+-- instead of two copies of it; so does an organisation keyed by its NPI.
 CREATE FUNCTION referral_crm.fhir_practitioner(clinician_id bigint) RETURNS jsonb
   LANGUAGE sql STABLE STRICT PARALLEL SAFE
   RETURN (SELECT jsonb_strip_nulls(jsonb_build_object(
             'resourceType', 'Practitioner', 'id', c.clinician_id::text,
             'identifier', (SELECT jsonb_agg(i ORDER BY n) FROM (VALUES
-                             (1, referral_crm.fhir_source_identifier(c.source_system, c.source_id)),
+                             (1, CASE WHEN (c.source_system, c.source_id) IS DISTINCT FROM ('http://hl7.org/fhir/sid/us-npi', c.npi)
+                                      THEN referral_crm.fhir_source_identifier(c.source_system, c.source_id) END),
                              (2, CASE WHEN c.npi IS NOT NULL THEN jsonb_build_object('system', 'http://hl7.org/fhir/sid/us-npi', 'value', c.npi) END))
                              AS x (n, i) WHERE i IS NOT NULL),
             'active', true,
@@ -1641,6 +1681,11 @@ CREATE FUNCTION referral_crm.fhir_coverage(referral_id bigint) RETURNS jsonb
             LEFT JOIN referral_crm.payer_plans pl ON pl.plan_id = r.plan_id
            WHERE r.referral_id = fhir_coverage.referral_id);
 
+-- The referral as a FHIR ServiceRequest.  The requester is the referring
+-- Practitioner (its display the name as the source wrote it), else an NPI
+-- identifier and display, else the referring Organization; when there is a
+-- referring clinician or name, the referring organisation travels in the
+-- extension urn:referral_crm:extension:referring-organization.
 CREATE FUNCTION referral_crm.fhir_service_request(referral_id bigint) RETURNS jsonb
   LANGUAGE sql STABLE STRICT PARALLEL SAFE
   RETURN (SELECT jsonb_strip_nulls(jsonb_build_object(
@@ -1650,7 +1695,8 @@ CREATE FUNCTION referral_crm.fhir_service_request(referral_id bigint) RETURNS js
                              (2, CASE WHEN r.referral_number IS NOT NULL THEN jsonb_build_object(
                                    'system', 'urn:referral_crm:referral-number', 'value', r.referral_number) END))
                              AS x (n, i) WHERE i IS NOT NULL),
-            'extension', CASE WHEN r.referring_organization_id IS NOT NULL AND r.referring_clinician_id IS NOT NULL THEN
+            'extension', CASE WHEN r.referring_organization_id IS NOT NULL
+                                   AND num_nonnulls(r.referring_clinician_id, r.referring_npi, r.referring_name) > 0 THEN
                            jsonb_build_array(jsonb_build_object(
                              'url', 'urn:referral_crm:extension:referring-organization',
                              'valueReference', referral_crm.fhir_ref('Organization', r.referring_organization_id))) END,
@@ -1693,6 +1739,8 @@ CREATE FUNCTION referral_crm.fhir_service_request(referral_id bigint) RETURNS js
                        FROM referral_crm.referral_notes n WHERE n.referral_id = r.referral_id)))
             FROM referral_crm.referrals r WHERE r.referral_id = fhir_service_request.referral_id);
 
+-- The referral's workflow state as a FHIR Task: status, statusReason and
+-- the CRM stage as businessStatus.text.
 CREATE FUNCTION referral_crm.fhir_task(referral_id bigint) RETURNS jsonb
   LANGUAGE sql STABLE STRICT PARALLEL SAFE
   RETURN (SELECT jsonb_strip_nulls(jsonb_build_object(
@@ -1709,6 +1757,7 @@ CREATE FUNCTION referral_crm.fhir_task(referral_id bigint) RETURNS jsonb
             'for', referral_crm.fhir_ref('Patient', r.patient_id)))
             FROM referral_crm.referrals r WHERE r.referral_id = fhir_task.referral_id);
 
+-- The appointment as a FHIR Appointment.
 CREATE FUNCTION referral_crm.fhir_appointment(appointment_id bigint) RETURNS jsonb
   LANGUAGE sql STABLE STRICT PARALLEL SAFE
   RETURN (SELECT jsonb_strip_nulls(jsonb_build_object(
