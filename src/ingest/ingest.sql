@@ -70,6 +70,11 @@ CREATE FUNCTION referral_crm.norm_zip(value text) RETURNS text
 -- ICD-10-CM codes from a list separated by ; , | or blanks, upper-cased,
 -- with the dot restored (r079 -> R07.9).  Empty list for blank input; NULL
 -- if any element is not a valid code.
+-- The fields of a staged row as text columns (trimmed, blank = NULL), per
+-- the caller's column definition list.
+CREATE FUNCTION referral_crm.unpack_fields(fields text[]) RETURNS record
+  AS 'MODULE_PATHNAME', 'unpack_fields' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 CREATE FUNCTION referral_crm.norm_icd10_list(value text) RETURNS text[]
   AS 'MODULE_PATHNAME', 'norm_icd10_list' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
@@ -254,25 +259,13 @@ BEGIN
          referral_crm.parse_date(v.t_needed) AS needed,
          sp.specialty, loc.location_id, NULL::text AS reason, NULL::text AS message
     FROM pg_temp.rc_staged s
-   CROSS JOIN LATERAL (SELECT
-         nullif(btrim(s.fields[1]), '') AS ss, nullif(btrim(s.fields[2]), '') AS sid,
-         nullif(btrim(s.fields[3]), '') AS mrn, nullif(btrim(s.fields[4]), '') AS given,
-         nullif(btrim(s.fields[5]), '') AS family, nullif(btrim(s.fields[6]), '') AS t_birth,
-         nullif(btrim(s.fields[7]), '') AS t_sex, nullif(btrim(s.fields[8]), '') AS t_zip,
-         nullif(btrim(s.fields[9]), '') AS phone, nullif(btrim(s.fields[10]), '') AS lang,
-         nullif(btrim(s.fields[11]), '') AS t_authored, nullif(btrim(s.fields[12]), '') AS t_received,
-         nullif(btrim(s.fields[13]), '') AS ref_npi, nullif(btrim(s.fields[14]), '') AS ref_name,
-         nullif(btrim(s.fields[15]), '') AS ref_org, nullif(btrim(s.fields[16]), '') AS t_specialty,
-         nullif(btrim(s.fields[17]), '') AS target_npi, nullif(btrim(s.fields[18]), '') AS loc_code,
-         nullif(btrim(s.fields[19]), '') AS t_priority, nullif(btrim(s.fields[20]), '') AS reason_text,
-         nullif(btrim(s.fields[21]), '') AS t_dx, nullif(btrim(s.fields[22]), '') AS payer_code,
-         nullif(btrim(s.fields[23]), '') AS payer_name, nullif(btrim(s.fields[24]), '') AS t_payer_class,
-         nullif(btrim(s.fields[25]), '') AS plan_code, nullif(btrim(s.fields[26]), '') AS t_channel,
-         nullif(btrim(s.fields[27]), '') AS refnum, nullif(btrim(s.fields[28]), '') AS t_auth,
-         nullif(btrim(s.fields[29]), '') AS pa_num, nullif(btrim(s.fields[30]), '') AS t_status,
-         nullif(btrim(s.fields[31]), '') AS status_reason, nullif(btrim(s.fields[32]), '') AS t_stage,
-         nullif(btrim(s.fields[33]), '') AS stage_reason, nullif(btrim(s.fields[34]), '') AS t_needed,
-         nullif(btrim(s.fields[35]), '') AS note) v
+   CROSS JOIN LATERAL referral_crm.unpack_fields(s.fields) AS v (
+         ss text, sid text, mrn text, given text, family text, t_birth text, t_sex text, t_zip text,
+         phone text, lang text, t_authored text, t_received text, ref_npi text, ref_name text, ref_org text,
+         t_specialty text, target_npi text, loc_code text, t_priority text, reason_text text, t_dx text,
+         payer_code text, payer_name text, t_payer_class text, plan_code text, t_channel text, refnum text,
+         t_auth text, pa_num text, t_status text, status_reason text, t_stage text, stage_reason text,
+         t_needed text, note text)
     LEFT JOIN pg_temp.rc_spec sp ON sp.key = lower(v.t_specialty)
     LEFT JOIN (SELECT l.source_id, min(l.location_id) AS location_id
                  FROM referral_crm.locations l GROUP BY l.source_id) loc ON loc.source_id = v.loc_code;
@@ -472,15 +465,10 @@ BEGIN
          c.clinician_id, loc.location_id, ref.referral_id, ref.authored_at, ref.patient_system, ref.patient_mrn,
          NULL::text AS reason, NULL::text AS message
     FROM pg_temp.rc_staged s
-   CROSS JOIN LATERAL (SELECT
-         nullif(btrim(s.fields[1]), '') AS ss, nullif(btrim(s.fields[2]), '') AS sid,
-         nullif(btrim(s.fields[3]), '') AS ref_sid, nullif(btrim(s.fields[4]), '') AS mrn,
-         nullif(btrim(s.fields[5]), '') AS t_birth, nullif(btrim(s.fields[6]), '') AS t_sex,
-         nullif(btrim(s.fields[7]), '') AS t_zip, nullif(btrim(s.fields[8]), '') AS npi,
-         nullif(btrim(s.fields[9]), '') AS loc_code, nullif(btrim(s.fields[10]), '') AS t_status,
-         nullif(btrim(s.fields[11]), '') AS t_start, nullif(btrim(s.fields[12]), '') AS t_end,
-         nullif(btrim(s.fields[13]), '') AS t_booked, nullif(btrim(s.fields[14]), '') AS t_cancelled,
-         nullif(btrim(s.fields[15]), '') AS cancel_reason, nullif(btrim(s.fields[16]), '') AS t_reminder) v
+   CROSS JOIN LATERAL referral_crm.unpack_fields(s.fields) AS v (
+         ss text, sid text, ref_sid text, mrn text, t_birth text, t_sex text, t_zip text, npi text,
+         loc_code text, t_status text, t_start text, t_end text, t_booked text, t_cancelled text,
+         cancel_reason text, t_reminder text)
     LEFT JOIN referral_crm.clinicians c ON c.npi = v.npi
     LEFT JOIN (SELECT l.source_id, min(l.location_id) AS location_id
                  FROM referral_crm.locations l GROUP BY l.source_id) loc ON loc.source_id = v.loc_code
@@ -589,18 +577,11 @@ BEGIN
          referral_crm.norm_icd10_list(v.t_dx) AS dx,
          NULL::text AS reason, NULL::text AS message
     FROM pg_temp.rc_staged s
-   CROSS JOIN LATERAL (SELECT
-         nullif(btrim(s.fields[1]), '') AS ss, nullif(btrim(s.fields[2]), '') AS sid,
-         nullif(btrim(s.fields[3]), '') AS t_freq, nullif(btrim(s.fields[4]), '') AS t_type,
-         nullif(btrim(s.fields[5]), '') AS mrn, nullif(btrim(s.fields[6]), '') AS t_birth,
-         nullif(btrim(s.fields[7]), '') AS t_sex, nullif(btrim(s.fields[8]), '') AS t_zip,
-         nullif(btrim(s.fields[9]), '') AS billing_npi, nullif(btrim(s.fields[10]), '') AS rendering_npi,
-         nullif(btrim(s.fields[11]), '') AS referring_npi, nullif(btrim(s.fields[12]), '') AS referring_name,
-         nullif(btrim(s.fields[13]), '') AS payer_code, nullif(btrim(s.fields[14]), '') AS t_payer_class,
-         nullif(btrim(s.fields[15]), '') AS t_from, nullif(btrim(s.fields[16]), '') AS t_to,
-         nullif(btrim(s.fields[17]), '') AS pos, nullif(btrim(s.fields[18]), '') AS t_charge,
-         nullif(btrim(s.fields[19]), '') AS t_paid, nullif(btrim(s.fields[20]), '') AS t_dx,
-         nullif(btrim(s.fields[21]), '') AS refnum, nullif(btrim(s.fields[22]), '') AS pa_num) v;
+   CROSS JOIN LATERAL referral_crm.unpack_fields(s.fields) AS v (
+         ss text, sid text, t_freq text, t_type text, mrn text, t_birth text, t_sex text, t_zip text,
+         billing_npi text, rendering_npi text, referring_npi text, referring_name text, payer_code text,
+         t_payer_class text, t_from text, t_to text, pos text, t_charge text, t_paid text, t_dx text,
+         refnum text, pa_num text);
   ANALYZE pg_temp.rc_rows;
 
   UPDATE pg_temp.rc_rows r SET reason = CASE
@@ -746,21 +727,12 @@ BEGIN
               ELSE array_remove(regexp_split_to_array(upper(v.t_credentials), '\s*[;,]\s*|\s+'), '') END AS credentials,
          sp.specialty, NULL::text AS reason, NULL::text AS message
     FROM native n
-   CROSS JOIN LATERAL (SELECT
-         nullif(btrim(n.f[1]), '') AS ss, nullif(btrim(n.f[2]), '') AS sid,
-         nullif(btrim(n.f[3]), '') AS given, nullif(btrim(n.f[4]), '') AS middle,
-         nullif(btrim(n.f[5]), '') AS family, nullif(btrim(n.f[6]), '') AS suffix,
-         nullif(btrim(n.f[7]), '') AS t_credentials, nullif(btrim(n.f[8]), '') AS t_sex,
-         nullif(btrim(n.f[9]), '') AS t_specialty, nullif(btrim(n.f[10]), '') AS taxonomy,
-         nullif(btrim(n.f[11]), '') AS org_name, nullif(btrim(n.f[12]), '') AS org_npi,
-         nullif(btrim(n.f[13]), '') AS loc_code, nullif(btrim(n.f[14]), '') AS loc_name,
-         nullif(btrim(n.f[15]), '') AS address1, nullif(btrim(n.f[16]), '') AS address2,
-         nullif(btrim(n.f[17]), '') AS city, nullif(btrim(n.f[18]), '') AS t_state,
-         nullif(btrim(n.f[19]), '') AS t_zip, nullif(btrim(n.f[20]), '') AS t_lat,
-         nullif(btrim(n.f[21]), '') AS t_lon, nullif(btrim(n.f[22]), '') AS phone,
-         nullif(btrim(n.f[23]), '') AS fax, nullif(btrim(n.f[24]), '') AS email,
-         nullif(btrim(n.f[25]), '') AS t_in_network, nullif(btrim(n.f[26]), '') AS t_accepting,
-         nullif(btrim(n.f[27]), '') AS t_from, nullif(btrim(n.f[28]), '') AS t_to) v
+   CROSS JOIN LATERAL referral_crm.unpack_fields(n.f) AS v (
+         ss text, sid text, given text, middle text, family text, suffix text, t_credentials text,
+         t_sex text, t_specialty text, taxonomy text, org_name text, org_npi text, loc_code text,
+         loc_name text, address1 text, address2 text, city text, t_state text, t_zip text, t_lat text,
+         t_lon text, phone text, fax text, email text, t_in_network text, t_accepting text, t_from text,
+         t_to text)
     LEFT JOIN pg_temp.rc_spec sp ON sp.key = lower(v.t_specialty);
   ANALYZE pg_temp.rc_rows;
 

@@ -41,6 +41,7 @@ PG_FUNCTION_INFO_V1(parse_date);
 PG_FUNCTION_INFO_V1(map_code);
 PG_FUNCTION_INFO_V1(norm_zip);
 PG_FUNCTION_INFO_V1(norm_icd10_list);
+PG_FUNCTION_INFO_V1(unpack_fields);
 
 #define STAGED_ROWS_NATTS 7
 #define MAX_FEED_COLUMNS 64
@@ -462,4 +463,63 @@ norm_icd10_list(PG_FUNCTION_ARGS)
 		elems[n++] = CStringGetTextDatum(code);
 	}
 	PG_RETURN_ARRAYTYPE_P(construct_array_builtin(elems, n, TEXTOID));
+}
+
+/*
+ * unpack_fields(fields text[]) returns record: the fields of a staged row as
+ * the columns of the caller's column definition list, blanks trimmed and
+ * blank fields NULL.  Missing fields are NULL; extra fields are ignored (the
+ * caller rejects rows of the wrong length).  One pass over the array, where
+ * fields[i] for every i would walk it again for each column.
+ */
+Datum
+unpack_fields(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	TupleDesc	tupdesc;
+	Datum	   *elems;
+	bool	   *elemnulls;
+	int			nelems,
+				i;
+	Datum	   *values;
+	bool	   *nulls;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("unpack_fields needs a column definition list"),
+				 errhint("Call it as unpack_fields(fields) AS (a text, b text, ...).")));
+	deconstruct_array_builtin(arr, TEXTOID, &elems, &elemnulls, &nelems);
+	values = palloc(sizeof(Datum) * tupdesc->natts);
+	nulls = palloc(sizeof(bool) * tupdesc->natts);
+	for (i = 0; i < tupdesc->natts; i++)
+	{
+		text	   *t;
+		const char *p;
+		int			len;
+
+		if (TupleDescAttr(tupdesc, i)->atttypid != TEXTOID)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("unpack_fields returns text columns only")));
+		nulls[i] = true;
+		values[i] = (Datum) 0;
+		if (i >= nelems || elemnulls[i])
+			continue;
+		t = DatumGetTextPP(elems[i]);
+		p = VARDATA_ANY(t);
+		len = VARSIZE_ANY_EXHDR(t);
+		while (len > 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		{
+			p++;
+			len--;
+		}
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r' || p[len - 1] == '\n'))
+			len--;
+		if (len == 0)
+			continue;
+		values[i] = PointerGetDatum(cstring_to_text_with_len(p, len));
+		nulls[i] = false;
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
 }
