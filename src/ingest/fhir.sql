@@ -241,6 +241,8 @@ CREATE FUNCTION referral_crm.fhir_payer_class(concept jsonb) RETURNS text
                             WHEN c.elem->>'code' ~ '^8' THEN 'self-pay'
                             WHEN c.elem->>'code' ~ '^95' THEN 'workers-comp'
                             WHEN c.elem->>'code' ~ '^[349]' THEN 'other' END
+                     WHEN c.elem->>'system' = 'http://terminology.hl7.org/CodeSystem/coverage-selfpay'
+                          AND c.elem->>'code' = 'pay' THEN 'self-pay'
                      WHEN c.elem->>'system' = 'http://terminology.hl7.org/CodeSystem/v3-ActCode' THEN
                        CASE upper(c.elem->>'code') WHEN 'HIP' THEN 'commercial' WHEN 'HMO' THEN 'commercial'
                             WHEN 'PPO' THEN 'commercial' WHEN 'POS' THEN 'commercial' WHEN 'MCPOL' THEN 'commercial'
