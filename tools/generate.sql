@@ -1255,7 +1255,8 @@ INSERT INTO g_dirty_kind VALUES
 
 -- Referrals (templates: referrals with an NPI and without appointments),
 -- in turn: bad_date (unparseable authored_at), unknown_code (priority,
--- status or stage outside its value set), missing_key (empty referral_id),
+-- status or stage outside its value set and not a code that ingestion maps,
+-- such as FHIR's 'active' or 'no-show'), missing_key (empty referral_id),
 -- invalid_npi (referring NPI with a wrong check digit), duplicate_key (the
 -- template's referral_id again).  The others get new ids after the clean
 -- ones (R<scale + 1> ...).
@@ -1453,7 +1454,7 @@ SELECT v2.n, v2.sub, v2.dirty_kind, v2.variant, v2.rf_npi AS true_referrer_npi,
        v2.dx AS diagnosis_codes,
        v2.payer_code, v2.payer_name, v2.payer_class, v2.plan_code,
        v2.channel, v2.referral_number, v2.auth_status, v2.pa_number AS prior_auth_number,
-       CASE WHEN v2.dirty_kind = 'unknown_code' AND (v2.sub - 1) / 5 % 5 = 1 THEN 'active'
+       CASE WHEN v2.dirty_kind = 'unknown_code' AND (v2.sub - 1) / 5 % 5 = 1 THEN 'open'
             WHEN v2.dirty_kind = 'unknown_code' AND (v2.sub - 1) / 5 % 5 = 4 THEN 'pending-review'
             ELSE v2.status END AS status,
        v2.status_reason,
@@ -1712,7 +1713,7 @@ SELECT a.source_system,
        CASE WHEN a.dirty_kind = 'invalid_npi' THEN pg_temp.bad_npi(a.clin_npi) ELSE a.clin_npi END AS clinician_npi,
        'LOC' || lpad(a.loc_no::text, 6, '0') AS location_code,
        CASE WHEN a.dirty_kind = 'unknown_code'
-            THEN (ARRAY['showed', 'complete', 'no-show', 'done'])[1 + (a.sub - 1) / 6 % 4]
+            THEN (ARRAY['showed', 'complete', 'attended', 'done'])[1 + (a.sub - 1) / 6 % 4]
             ELSE a.status END AS status,
        CASE WHEN a.dirty_kind = 'bad_date'
             THEN (ARRAY['2026-02-30T09:00:00-05:00', '2026-13-01T10:20:00-05:00', 'yesterday',
