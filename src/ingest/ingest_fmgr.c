@@ -178,6 +178,8 @@ FeedColumns(const char *feed, char **cols, int maxcols)
 	int			n = 0;
 	int			ret;
 
+	MemoryContext caller = CurrentMemoryContext;
+
 	args[0] = CStringGetTextDatum(feed);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -194,7 +196,7 @@ FeedColumns(const char *feed, char **cols, int maxcols)
 	{
 		char	   *v = SPI_getvalue(SPI_tuptable->vals[n], SPI_tuptable->tupdesc, 1);
 
-		cols[n] = MemoryContextStrdup(TopTransactionContext, v);
+		cols[n] = MemoryContextStrdup(caller, v);
 	}
 	SPI_finish();
 	return n;
@@ -294,7 +296,7 @@ stage_csv(PG_FUNCTION_ARGS)
 		if (st == CSV_MALFORMED || nfields > MAX_FEED_COLUMNS)
 		{
 			size_t		rawlen = reader.record_end - reader.record_start;
-			char	   *raw = pnstrdup(reader.data + reader.record_start, Min(rawlen, 65536));
+			char	   *raw = pnstrdup(reader.data + reader.record_start, rawlen);
 
 			StageInsert(rel, feedtxt, load_id, row_no,
 						PointerGetDatum(construct_empty_array(TEXTOID)), raw,
@@ -426,6 +428,13 @@ norm_zip(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(out));
 }
 
+/* Separators of a list of codes: ; , | and white space. */
+static bool
+IsListSeparator(char c)
+{
+	return c == ';' || c == ',' || c == '|' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 /*
  * norm_icd10_list(text) returns text[]: the ICD-10-CM codes of a list
  * separated by ; , | or blanks, canonical; an empty array for NULL or blank
@@ -434,35 +443,35 @@ norm_zip(PG_FUNCTION_ARGS)
 Datum
 norm_icd10_list(PG_FUNCTION_ARGS)
 {
+	text	   *t;
 	const char *s;
 	size_t		len,
 				i = 0;
-	Datum		elems[64];
-	int			n = 0;
+	ArrayBuildState *astate;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TEXTOID));
-	s = VARDATA_ANY(PG_GETARG_TEXT_PP(0));
-	len = VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(0));
+	t = PG_GETARG_TEXT_PP(0);
+	s = VARDATA_ANY(t);
+	len = VARSIZE_ANY_EXHDR(t);
+	astate = initArrayResult(TEXTOID, CurrentMemoryContext, false);
 	while (i < len)
 	{
 		size_t		start;
 		char		code[9];
 
-		while (i < len && (s[i] == ';' || s[i] == ',' || s[i] == '|' || s[i] == ' ' ||
-						   s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		while (i < len && IsListSeparator(s[i]))
 			i++;
 		if (i >= len)
 			break;
 		start = i;
-		while (i < len && !(s[i] == ';' || s[i] == ',' || s[i] == '|' || s[i] == ' ' ||
-							s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		while (i < len && !IsListSeparator(s[i]))
 			i++;
-		if (n >= (int) lengthof(elems) || !NormIcd10(s + start, i - start, code))
+		if (!NormIcd10(s + start, i - start, code))
 			PG_RETURN_NULL();
-		elems[n++] = CStringGetTextDatum(code);
+		accumArrayResult(astate, CStringGetTextDatum(code), false, TEXTOID, CurrentMemoryContext);
 	}
-	PG_RETURN_ARRAYTYPE_P(construct_array_builtin(elems, n, TEXTOID));
+	PG_RETURN_DATUM(makeArrayResult(astate, CurrentMemoryContext));
 }
 
 /*

@@ -455,6 +455,19 @@ CheckDimension(const char *kind, const char *label,
 	return true;
 }
 
+/* Attribute numbers of the columns referral_guard reads and writes. */
+typedef struct GuardColumns
+{
+	Oid			relid;
+	int			status,
+				stage,
+				status_reason,
+				stage_reason,
+				status_at,
+				stage_at,
+				updated_at;
+} GuardColumns;
+
 /*
  * referral_guard: BEFORE INSERT OR UPDATE FOR EACH ROW on referrals.
  * Enforces the status and stage transition matrices, requires a reason for
@@ -468,13 +481,7 @@ referral_guard(PG_FUNCTION_ARGS)
 	TupleDesc	desc;
 	HeapTuple	newtup;
 	HeapTuple	oldtup = NULL;
-	int			a_status,
-				a_stage,
-				a_status_reason,
-				a_stage_reason,
-				a_status_at,
-				a_stage_at,
-				a_updated_at;
+	GuardColumns *c;
 	int			cols[5];
 	Datum		values[5];
 	bool		nulls[5];
@@ -499,53 +506,61 @@ referral_guard(PG_FUNCTION_ARGS)
 	else
 		newtup = trigdata->tg_trigtuple;
 
-	a_status = RequireColumn(trigdata, "status");
-	a_stage = RequireColumn(trigdata, "stage");
-	a_status_reason = RequireColumn(trigdata, "status_reason");
-	a_stage_reason = RequireColumn(trigdata, "stage_reason");
-	a_status_at = RequireColumn(trigdata, "status_changed_at");
-	a_stage_at = RequireColumn(trigdata, "stage_changed_at");
-	a_updated_at = RequireColumn(trigdata, "updated_at");
+	/* Column numbers, looked up once per statement. */
+	c = (GuardColumns *) fcinfo->flinfo->fn_extra;
+	if (c == NULL || c->relid != RelationGetRelid(trigdata->tg_relation))
+	{
+		c = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(GuardColumns));
+		c->relid = RelationGetRelid(trigdata->tg_relation);
+		c->status = RequireColumn(trigdata, "status");
+		c->stage = RequireColumn(trigdata, "stage");
+		c->status_reason = RequireColumn(trigdata, "status_reason");
+		c->stage_reason = RequireColumn(trigdata, "stage_reason");
+		c->status_at = RequireColumn(trigdata, "status_changed_at");
+		c->stage_at = RequireColumn(trigdata, "stage_changed_at");
+		c->updated_at = RequireColumn(trigdata, "updated_at");
+		fcinfo->flinfo->fn_extra = c;
+	}
 
-	newstatus = TextColumn(newtup, desc, a_status);
-	newstage = TextColumn(newtup, desc, a_stage);
+	newstatus = TextColumn(newtup, desc, c->status);
+	newstage = TextColumn(newtup, desc, c->stage);
 	/* NOT NULL constraints report missing values after this trigger. */
 	if (newstatus == NULL || newstage == NULL)
 		return PointerGetDatum(newtup);
 
 	if (CheckDimension("referral_status", "status",
-					   oldtup ? TextColumn(oldtup, desc, a_status) : NULL, newstatus,
-					   oldtup ? TextColumn(oldtup, desc, a_status_reason) : NULL,
-					   TextColumn(newtup, desc, a_status_reason), &clear) && oldtup)
+					   oldtup ? TextColumn(oldtup, desc, c->status) : NULL, newstatus,
+					   oldtup ? TextColumn(oldtup, desc, c->status_reason) : NULL,
+					   TextColumn(newtup, desc, c->status_reason), &clear) && oldtup)
 	{
-		cols[ncols] = a_status_at;
+		cols[ncols] = c->status_at;
 		values[ncols] = now;
 		nulls[ncols++] = false;
 		if (clear)
 		{
-			cols[ncols] = a_status_reason;
+			cols[ncols] = c->status_reason;
 			values[ncols] = (Datum) 0;
 			nulls[ncols++] = true;
 		}
 	}
 	if (CheckDimension("referral_stage", "stage",
-					   oldtup ? TextColumn(oldtup, desc, a_stage) : NULL, newstage,
-					   oldtup ? TextColumn(oldtup, desc, a_stage_reason) : NULL,
-					   TextColumn(newtup, desc, a_stage_reason), &clear) && oldtup)
+					   oldtup ? TextColumn(oldtup, desc, c->stage) : NULL, newstage,
+					   oldtup ? TextColumn(oldtup, desc, c->stage_reason) : NULL,
+					   TextColumn(newtup, desc, c->stage_reason), &clear) && oldtup)
 	{
-		cols[ncols] = a_stage_at;
+		cols[ncols] = c->stage_at;
 		values[ncols] = now;
 		nulls[ncols++] = false;
 		if (clear)
 		{
-			cols[ncols] = a_stage_reason;
+			cols[ncols] = c->stage_reason;
 			values[ncols] = (Datum) 0;
 			nulls[ncols++] = true;
 		}
 	}
 	if (oldtup)
 	{
-		cols[ncols] = a_updated_at;
+		cols[ncols] = c->updated_at;
 		values[ncols] = now;
 		nulls[ncols++] = false;
 	}
