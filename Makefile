@@ -13,19 +13,26 @@ MODULE_big = referral_crm
 SRCS       = src/referral_crm.c $(sort $(wildcard src/*/*.c))
 OBJS       = $(SRCS:.c=.o)
 
-# The install script is assembled from one fragment per capability, in the
-# order of DESIGN.md: common, data model, ingest, names, notes, routing,
-# scoring, crm, ops, governance.
-INGEST_FRAGMENTS = src/ingest/feeds.sql src/ingest/ingest.sql $(wildcard src/ingest/fhir.sql) \
+# The install script is assembled from the SQL fragments of each room, in
+# install order (DESIGN.md): common, data model, ingest, names, notes,
+# scoring, routing, crm, governance (last, so that it can enrol every table).
+# A room lists its fragments, in order, in src/<room>/room.mk as
+# FRAGMENTS_<room> = ...; a room without room.mk uses the lists below.
+ROOMS = common model ingest names notes scoring routing crm governance
+FRAGMENTS_common = src/common/common.sql
+FRAGMENTS_model  = src/model/model.sql src/model/specialties.sql src/model/dump.sql
+FRAGMENTS_ingest = src/ingest/feeds.sql src/ingest/ingest.sql src/ingest/fhir.sql \
                    src/ingest/dump.sql
-FRAGMENTS  = src/common/common.sql \
-             src/model/model.sql src/model/specialties.sql src/model/dump.sql \
-             $(INGEST_FRAGMENTS)
+-include $(sort $(wildcard src/*/room.mk))
+FRAGMENTS = $(foreach r,$(ROOMS),$(FRAGMENTS_$(r)))
 
 # Upgrade scripts: upgrade/A--B.sql holds the changes to existing objects;
-# the fragments new in B follow it.  Full scripts of earlier releases are
-# kept frozen in upgrade/ so that the upgrade path can be tested.
-UPGRADES   = $(EXTENSION)--0.1.0--0.2.0.sql
+# the fragments of the rooms new in B follow it.  Full scripts of earlier
+# releases are kept frozen in upgrade/ so that every upgrade path can be
+# tested (test/t/003_upgrade.pl).
+ROOMS_NEW_IN_0.2.0 = ingest
+ROOMS_NEW_IN_0.3.0 = names notes scoring routing crm governance
+UPGRADES   = $(EXTENSION)--0.1.0--0.2.0.sql $(EXTENSION)--0.2.0--0.3.0.sql
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(UPGRADES)
 DATA       = $(wildcard upgrade/$(EXTENSION)--*.sql)
 
@@ -45,7 +52,7 @@ TAP_TESTS   = 1
 endif
 PROVE_TESTS = $(sort $(wildcard test/t/*.pl))
 
-EXTRA_CLEAN = $(DATA_built) test/unit/run_unit_tests
+EXTRA_CLEAN = $(DATA_built)
 
 PG_CONFIG ?= pg_config
 
@@ -74,19 +81,36 @@ $(EXTENSION)--$(EXTVERSION).sql: $(FRAGMENTS) $(EXTENSION).control
 	   printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
 	   for f in $(FRAGMENTS); do echo; echo "-- ==== $$f"; grep -v '^\\echo Use ' $$f; done; } > $@
 
-$(EXTENSION)--0.1.0--0.2.0.sql: upgrade/0.1.0--0.2.0.sql $(INGEST_FRAGMENTS)
-	@{ echo "-- $(EXTENSION) 0.1.0 -> 0.2.0: assembled by the Makefile; do not edit."; \
-	   printf '%s\n' '\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE TO '"'"'0.2.0'"'"'" to load this file. \quit'; \
-	   for f in $^; do echo; echo "-- ==== $$f"; grep -v '^\\echo Use ' $$f; done; } > $@
+# One upgrade script: the delta, then the fragments of the new rooms.
+define upgrade_rule
+$(EXTENSION)--$(1)--$(2).sql: upgrade/$(1)--$(2).sql $$(foreach r,$$(ROOMS_NEW_IN_$(2)),$$(FRAGMENTS_$$(r)))
+	@{ echo "-- $(EXTENSION) $(1) -> $(2): assembled by the Makefile; do not edit."; \
+	   printf '%s\n' '\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE TO '"'"'$(2)'"'"'" to load this file. \quit'; \
+	   for f in $$^; do echo; echo "-- ==== $$$$f"; grep -v '^\\echo Use ' $$$$f; done; } > $$@
+endef
+$(eval $(call upgrade_rule,0.1.0,0.2.0))
+$(eval $(call upgrade_rule,0.2.0,0.3.0))
 
-# Unit tests of the plain-C parsers and algorithms, without a server.
-UNIT_SRCS = test/unit/run_unit_tests.c $(filter-out %_fmgr.c src/referral_crm.c,$(SRCS))
-test/unit/run_unit_tests: $(UNIT_SRCS) $(wildcard src/*/*.h)
-	$(CC) -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc -o $@ $(UNIT_SRCS) $(ICU_LIBS) -lm
+# Unit tests of the plain-C parsers and algorithms, without a server: each
+# test/unit/*.c is a program linked with every plain-C source that ends
+# with "N passed, N failed"; unitcheck runs them all and prints the sum.
+UNIT_SRCS  = $(filter-out %_fmgr.c src/referral_crm.c,$(SRCS))
+UNIT_TESTS = $(patsubst %.c,%,$(sort $(wildcard test/unit/*.c)))
+EXTRA_CLEAN += $(UNIT_TESTS)
+test/unit/%: test/unit/%.c $(UNIT_SRCS) $(wildcard src/*/*.h)
+	$(CC) -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc -o $@ $< $(UNIT_SRCS) $(ICU_LIBS) -lm
 
 .PHONY: unitcheck
-unitcheck: test/unit/run_unit_tests
-	test/unit/run_unit_tests
+unitcheck: $(UNIT_TESTS)
+	@p=0; f=0; for t in $(UNIT_TESTS); do \
+	  out=$$($$t 2>&1); rc=$$?; \
+	  echo "$$out" | grep -v '^[0-9]* passed, [0-9]* failed$$' || true; \
+	  line=$$(echo "$$out" | grep '^[0-9]* passed, [0-9]* failed$$' | tail -1); \
+	  np=$$(echo "$$line" | awk '{print $$1+0}'); nf=$$(echo "$$line" | awk '{print $$3+0}'); \
+	  if [ -z "$$line" ] || { [ $$rc -ne 0 ] && [ "$$nf" -eq 0 ]; }; then \
+	    echo "FAIL: $$t did not finish (exit $$rc)"; nf=$$((nf + 1)); fi; \
+	  p=$$((p + np)); f=$$((f + nf)); \
+	done; echo "$$p passed, $$f failed"; [ $$f -eq 0 ]
 
 # Fuzz harnesses (libFuzzer, clang, AddressSanitizer + UBSan): one per
 # test/fuzz/fuzz_<name>.c, seeded from test/fuzz/corpus/<name>/.

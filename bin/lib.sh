@@ -10,6 +10,8 @@
 set -euo pipefail
 
 RCRM_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# A PG_CONFIG given by the caller wins (a private PostgreSQL prefix, say).
+RCRM_PG_CONFIG_GIVEN=${PG_CONFIG:-}
 PG_CONFIG=${PG_CONFIG:-$(command -v pg_config || echo /usr/lib/postgresql/15/bin/pg_config)}
 
 rcrm_say() { printf '==> %s\n' "$*" >&2; }
@@ -25,7 +27,7 @@ rcrm_need_root() {
 
 rcrm_deps() {
   "$RCRM_TOP/bin/deps"
-  PG_CONFIG=${PG_CONFIG_OVERRIDE:-$(command -v pg_config || echo /usr/lib/postgresql/15/bin/pg_config)}
+  PG_CONFIG=${RCRM_PG_CONFIG_GIVEN:-$(command -v pg_config || echo /usr/lib/postgresql/15/bin/pg_config)}
 }
 
 # The unprivileged user that runs PostgreSQL and the tests.
