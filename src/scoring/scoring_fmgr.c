@@ -20,6 +20,7 @@
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type_d.h"
+#include "common/shortest_dec.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -360,15 +361,27 @@ static void
 AppendJsonNumber(StringInfo buf, double v)
 {
 	if (isfinite(v))
-		appendStringInfoString(buf, float8out_internal(v));
+	{
+		char		num[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+		double_to_shortest_decimal_buf(v, num);
+		appendStringInfoString(buf, num);
+	}
 	else
 		appendStringInfoString(buf, "null");
 }
 
-/* The separation error. */
+/* The separation error; complete: every row is fitted (almost) exactly. */
 static void
-SeparationError(const Fit *fit, int iter)
+SeparationError(const Fit *fit, int iter, bool complete)
 {
+	if (complete)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("perfect separation in the training data of model \"%s\"", fit->name),
+				 errdetail("After %d iterations every row is fitted with a probability within 1e-6 of its label; maximum likelihood estimates do not exist.",
+						   iter),
+				 errhint("Set l2 to a positive penalty (for example l2 => 1), or remove the feature that separates the classes.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("perfect separation in the training data of model \"%s\"", fit->name),
@@ -575,7 +588,7 @@ train_logit(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the training set of model \"%s\" is empty", fit.name),
-				 errdetail("The source query returned %.0f rows with a NULL label or feature and none without.", skipped),
+				 errdetail("The source query returned no row without a NULL label or feature (%.0f rows were skipped for NULLs).", skipped),
 				 errhint("Check the source query, or fill the NULL values.")));
 	if (n <= k)
 		ereport(ERROR,
@@ -685,7 +698,7 @@ train_logit(PG_FUNCTION_ARGS)
 		if (!LogitCholesky(hp, k, &failed_at))
 		{
 			if (l2 == 0 && perfect > 0)
-				SeparationError(&fit, iter);
+				SeparationError(&fit, iter, false);
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("the Hessian of model \"%s\" is singular at iteration %d", fit.name, iter),
@@ -704,17 +717,17 @@ train_logit(PG_FUNCTION_ARGS)
 		{
 			break;
 		}
-		if (l2 == 0 && maxres < 1e-8)
-			SeparationError(&fit, iter);
+		if (l2 == 0 && maxres < 1e-6)
+			SeparationError(&fit, iter, true);
 		if (l2 == 0 && iter >= 12 && perfect > 0 && maxstep > 1e-3)
-			SeparationError(&fit, iter);
+			SeparationError(&fit, iter, false);
 		if (iter >= max_iter)
 		{
 			if (l2 == 0 && perfect > 0)
-				SeparationError(&fit, iter);
+				SeparationError(&fit, iter, false);
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("training of model \"%s\" did not converge in %d iterations", fit.name, iter),
+					 errmsg("training of model \"%s\" did not converge within max_iter = %d iterations", fit.name, max_iter),
 					 errdetail("The last Newton step was %g (relative) and the largest gradient %g per row.", maxstep, maxgrad),
 					 errhint("Raise max_iter, or set l2 to a positive penalty.")));
 		}
