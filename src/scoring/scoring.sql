@@ -99,6 +99,16 @@ CREATE AGGREGATE referral_crm.logit_pass(params double precision[], y double pre
 COMMENT ON AGGREGATE referral_crm.logit_pass(double precision[], double precision, double precision[]) IS
   'one IRLS pass: params = coefficients (standardised, intercept first), means, scales; the float8[] state holds counts, log-likelihood, gradient and X''WX';
 
+-- Merge pass states computed elsewhere (shards, partitions, batches).
+CREATE AGGREGATE referral_crm.logit_merge(state double precision[]) (
+  SFUNC = referral_crm.logit_pass_combine,
+  STYPE = double precision[],
+  COMBINEFUNC = referral_crm.logit_pass_combine,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE referral_crm.logit_merge(double precision[]) IS
+  'the sum of logit_pass states of the same pass computed on parts of the data (shards, partitions)';
+
 CREATE FUNCTION referral_crm.train_logit(model_name text, source_query text, label text,
                                          features text[], l2 double precision DEFAULT 0,
                                          max_iter integer DEFAULT 50)
