@@ -156,6 +156,14 @@ SELECT cardinality(referral_crm.logit_pass(ARRAY[0, 0, 0, 1]::float8[], y, ARRAY
   FROM scoring_bad;
 SELECT referral_crm.logit_pass(ARRAY[0, 0, 0, 1]::float8[], y, ARRAY[a, b]::float8[]) FROM scoring_bad;
 SELECT referral_crm.logit_pass_combine(ARRAY[1]::float8[], ARRAY[2]::float8[]);
+-- the column form (what train_logit runs) equals the array form
+SELECT referral_crm.logit_pass_columns(ARRAY[0.1, 0.2, 0.3, 5, 8, 4, 3]::float8[], y = 1, a, b::numeric)
+       = referral_crm.logit_pass(ARRAY[0.1, 0.2, 0.3, 5, 8, 4, 3]::float8[], y, ARRAY[a, b]::float8[]) AS same_state
+  FROM scoring_bad;
+SELECT referral_crm.logit_pass_columns(ARRAY[0, 0, 0, 1]::float8[], y, t) FROM scoring_bad;
+SELECT referral_crm.logit_pass_columns(ARRAY[0, 0, 0, 1]::float8[], y, a, b) FROM scoring_bad;
+SELECT referral_crm.logit_pass_columns(ARRAY[0, 0, 0, 1]::float8[], y + 1, a) FROM scoring_bad;
+SELECT referral_crm.logit_pass_columns(ARRAY[0, 0, 0, 1]::float8[], y, NULL::int) FROM scoring_bad;
 
 -- One-call training knows two purposes.
 SELECT referral_crm.train('churn');

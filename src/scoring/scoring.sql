@@ -99,6 +99,21 @@ CREATE AGGREGATE referral_crm.logit_pass(params double precision[], y double pre
 COMMENT ON AGGREGATE referral_crm.logit_pass(double precision[], double precision, double precision[]) IS
   'one IRLS pass: params = coefficients (standardised, intercept first), means, scales; the float8[] state holds counts, log-likelihood, gradient and X''WX';
 
+CREATE FUNCTION referral_crm.logit_pass_columns_step(state double precision[], params double precision[],
+                                                     y "any", VARIADIC x "any")
+  RETURNS double precision[]
+  AS 'MODULE_PATHNAME', 'logit_pass_columns_step'
+  LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE referral_crm.logit_pass_columns(params double precision[], y "any", VARIADIC x "any") (
+  SFUNC = referral_crm.logit_pass_columns_step,
+  STYPE = double precision[],
+  COMBINEFUNC = referral_crm.logit_pass_combine,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE referral_crm.logit_pass_columns(double precision[], "any", VARIADIC "any") IS
+  'logit_pass reading the label and features from columns of any numeric or boolean type (what train_logit runs)';
+
 -- Merge pass states computed elsewhere (shards, partitions, batches).
 CREATE AGGREGATE referral_crm.logit_merge(state double precision[]) (
   SFUNC = referral_crm.logit_pass_combine,

@@ -43,6 +43,7 @@
 
 PG_FUNCTION_INFO_V1(logit_pass_step);
 PG_FUNCTION_INFO_V1(logit_pass_combine);
+PG_FUNCTION_INFO_V1(logit_pass_columns_step);
 PG_FUNCTION_INFO_V1(train_logit);
 PG_FUNCTION_INFO_V1(logit_predict);
 PG_FUNCTION_INFO_V1(predict);
@@ -118,6 +119,8 @@ Float8ArrayMake(const double *v, int n)
 	return construct_array(d, n, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 }
 
+static bool IsNumericType(Oid t);
+
 /* Raise the error for a bad aggregate state. */
 static void
 BadStateError(void)
@@ -132,6 +135,61 @@ BadStateError(void)
  * The IRLS pass aggregate: logit_pass(params float8[], y float8, x float8[])
  * ----------------------------------------------------------------------
  */
+
+/*
+ * A new pass state in the aggregate context from the parameters in
+ * argument 1; want_p >= 0 requires that many features.
+ */
+static ArrayType *
+PassStateCreate(FunctionCallInfo fcinfo, MemoryContext aggcontext, int want_p)
+{
+	ArrayType  *params;
+	ArrayType  *state;
+	double	   *pv;
+	int			np;
+	int			p;
+	size_t		len;
+	Size		nbytes;
+
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("logit_pass parameters must not be NULL")));
+	params = PG_GETARG_ARRAYTYPE_P(1);
+	pv = Float8ArrayValues(params, "logit_pass parameters", &np);
+	if (LogitParamsCheck(pv, (size_t) np, &p) != LOGIT_OK || (want_p >= 0 && p != want_p))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("logit_pass parameters are not valid"),
+				 errdetail("Parameters are the coefficients (intercept first), the feature means and the feature scales: 3 p + 1 finite values, scales positive.")));
+	len = LogitStateLen(p);
+	nbytes = ARR_OVERHEAD_NONULLS(1) + len * sizeof(double);
+	state = MemoryContextAllocZero(aggcontext, nbytes);
+	SET_VARSIZE(state, nbytes);
+	state->ndim = 1;
+	state->dataoffset = 0;
+	state->elemtype = FLOAT8OID;
+	ARR_DIMS(state)[0] = (int) len;
+	ARR_LBOUND(state)[0] = 1;
+	LogitStateInit(Float8Data(state), p, pv);
+	return state;
+}
+
+/* Raise the errors of LogitAccumulate. */
+static void
+AccumulateError(LogitProblem problem, double y)
+{
+	if (problem == LOGIT_BAD_LABEL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("label value %s is not 0 or 1", float8out_internal(y)),
+				 errhint("The label must be boolean, or a number that is 0 or 1.")));
+	if (problem == LOGIT_NONFINITE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a feature value is NaN or infinite"),
+				 errhint("Replace non-finite values in the source query, or filter those rows out.")));
+}
 
 /*
  * Transition: add one row.  The state is created on the first row, in the
@@ -154,37 +212,7 @@ logit_pass_step(PG_FUNCTION_ARGS)
 				 errmsg("logit_pass_step called in a non-aggregate context")));
 
 	if (PG_ARGISNULL(0))
-	{
-		ArrayType  *params;
-		double	   *pv;
-		int			np;
-		size_t		len;
-
-		if (PG_ARGISNULL(1))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("logit_pass parameters must not be NULL")));
-		params = PG_GETARG_ARRAYTYPE_P(1);
-		pv = Float8ArrayValues(params, "logit_pass parameters", &np);
-		if (LogitParamsCheck(pv, (size_t) np, &p) != LOGIT_OK)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("logit_pass parameters are not valid"),
-					 errdetail("Parameters are the coefficients (intercept first), the feature means and the feature scales: 3 p + 1 finite values, scales positive.")));
-		len = LogitStateLen(p);
-		{
-			Size		nbytes = ARR_OVERHEAD_NONULLS(1) + len * sizeof(double);
-
-			state = MemoryContextAllocZero(aggcontext, nbytes);
-			SET_VARSIZE(state, nbytes);
-			state->ndim = 1;
-			state->dataoffset = 0;
-			state->elemtype = FLOAT8OID;
-			ARR_DIMS(state)[0] = (int) len;
-			ARR_LBOUND(state)[0] = 1;
-		}
-		LogitStateInit((double *) Float8Data(state), p, pv);
-	}
+		state = PassStateCreate(fcinfo, aggcontext, -1);
 	else
 		state = PG_GETARG_ARRAYTYPE_P(0);
 
@@ -212,17 +240,98 @@ logit_pass_step(PG_FUNCTION_ARGS)
 			PG_RETURN_ARRAYTYPE_P(state);
 		}
 		problem = LogitAccumulate(s, y, (const double *) Float8Data(xa));
-		if (problem == LOGIT_BAD_LABEL)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("label value %s is not 0 or 1", float8out_internal(y)),
-					 errhint("The label must be boolean, or a number that is 0 or 1.")));
-		if (problem == LOGIT_NONFINITE)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("a feature value is NaN or infinite"),
-					 errhint("Replace non-finite values in the source query, or filter those rows out.")));
+		AccumulateError(problem, y);
 	}
+	PG_RETURN_ARRAYTYPE_P(state);
+}
+
+/* Argument types of logit_pass_columns, cached in fn_extra. */
+typedef struct PassColumns
+{
+	int			nargs;
+	double	   *x;
+	Oid			types[FLEXIBLE_ARRAY_MEMBER];
+} PassColumns;
+
+/* A label or feature value of a supported type as a double. */
+static double
+ColumnValue(Datum d, Oid t)
+{
+	switch (t)
+	{
+		case FLOAT8OID:
+			return DatumGetFloat8(d);
+		case INT4OID:
+			return (double) DatumGetInt32(d);
+		case INT8OID:
+			return (double) DatumGetInt64(d);
+		case INT2OID:
+			return (double) DatumGetInt16(d);
+		case FLOAT4OID:
+			return (double) DatumGetFloat4(d);
+		case BOOLOID:
+			return DatumGetBool(d) ? 1.0 : 0.0;
+		case NUMERICOID:
+			return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
+	}
+	return 0;					/* not reached: types are checked first */
+}
+
+/*
+ * logit_pass_columns(params, y, VARIADIC x "any"): the same pass as
+ * logit_pass, reading the label and the features straight from columns of
+ * any numeric or boolean type (no casts, no array per row).
+ */
+Datum
+logit_pass_columns_step(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	PassColumns *pc = (PassColumns *) fcinfo->flinfo->fn_extra;
+	ArrayType  *state;
+	double	   *s;
+	double		y;
+	int			nargs = PG_NARGS();
+	int			i;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("logit_pass_columns_step called in a non-aggregate context")));
+	if (pc == NULL)
+	{
+		if (nargs < 4 || nargs - 3 > LOGIT_MAX_FEATURES)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("logit_pass_columns needs between 1 and %d features", LOGIT_MAX_FEATURES)));
+		pc = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, offsetof(PassColumns, types) + sizeof(Oid) * nargs);
+		pc->nargs = nargs;
+		pc->x = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(double) * nargs);
+		for (i = 2; i < nargs; i++)
+		{
+			Oid			t = get_fn_expr_argtype(fcinfo->flinfo, i);
+
+			if (t != BOOLOID && !IsNumericType(t))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("logit_pass_columns argument %d has type %s", i + 1,
+								t == InvalidOid ? "unknown" : format_type_be(t)),
+						 errhint("The label and the features must be numbers or booleans.")));
+			pc->types[i] = t;
+		}
+		fcinfo->flinfo->fn_extra = pc;
+	}
+	state = PG_ARGISNULL(0) ? PassStateCreate(fcinfo, aggcontext, nargs - 3) : PG_GETARG_ARRAYTYPE_P(0);
+	s = Float8Data(state);
+	for (i = 2; i < nargs; i++)
+		if (PG_ARGISNULL(i))
+		{
+			LogitSkip(s);
+			PG_RETURN_ARRAYTYPE_P(state);
+		}
+	y = ColumnValue(PG_GETARG_DATUM(2), pc->types[2]);
+	for (i = 3; i < nargs; i++)
+		pc->x[i - 3] = ColumnValue(PG_GETARG_DATUM(i), pc->types[i]);
+	AccumulateError(LogitAccumulate(s, y, pc->x), y);
 	PG_RETURN_ARRAYTYPE_P(state);
 }
 
@@ -279,15 +388,6 @@ IsNumericType(Oid t)
 {
 	return t == INT2OID || t == INT4OID || t == INT8OID || t == FLOAT4OID ||
 		t == FLOAT8OID || t == NUMERICOID;
-}
-
-/* SQL that turns column name of type t into a float8. */
-static char *
-CastToFloat8(const char *name, Oid t)
-{
-	if (t == BOOLOID)
-		return psprintf("(s.%s)::pg_catalog.int4::pg_catalog.float8", quote_identifier(name));
-	return psprintf("(s.%s)::pg_catalog.float8", quote_identifier(name));
 }
 
 /* Largest number of workers of a Gather or Gather Merge in a plan tree. */
@@ -520,8 +620,7 @@ train_logit(PG_FUNCTION_ARGS)
 				 errhint("The label must be boolean, or a number that is 0 or 1.")));
 
 	resetStringInfo(&q);
-	appendStringInfo(&q, "SELECT referral_crm.logit_pass($1, %s, ARRAY[",
-					 CastToFloat8(label, label_type));
+	appendStringInfo(&q, "SELECT referral_crm.logit_pass_columns($1, s.%s", quote_identifier(label));
 	for (j = 0; j < p; j++)
 	{
 		Oid			t;
@@ -537,9 +636,9 @@ train_logit(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("feature column \"%s\" has type %s", fit.features[j], format_type_be(t)),
 					 errhint("Features must be numbers or booleans; encode categories as 0/1 columns.")));
-		appendStringInfo(&q, "%s%s", j ? ", " : "", CastToFloat8(fit.features[j], t));
+		appendStringInfo(&q, ", s.%s", quote_identifier(fit.features[j]));
 	}
-	appendStringInfo(&q, "]::pg_catalog.float8[]) FROM (%s) AS s", source);
+	appendStringInfo(&q, ") FROM (%s) AS s", source);
 	SPI_freetuptable(SPI_tuptable);
 
 	fit.plan = SPI_prepare_cursor(q.data, 1, argtypes, CURSOR_OPT_PARALLEL_OK);

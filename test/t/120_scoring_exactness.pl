@@ -115,14 +115,21 @@ cmp_ok($d, '<', 1e-12, sprintf('serial and parallel log-likelihood within 1e-12 
 $d = max_rel($ser->{coef}, $m->{coef});
 cmp_ok($d, '<', 1e-9, sprintf('ten copies give the coefficients of one (%.2e)', $d));
 
-# 5. The plan: Finalize Aggregate over Gather over Partial Aggregate.
+# 5. The plan of the pass train_logit runs (logit_pass_columns) and of the
+# array form: Finalize Aggregate over Gather over Partial Aggregate.
+my $cols = qq{SELECT referral_crm.logit_pass_columns(ARRAY[0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0, 1,1,1,1,1,1,1,1,1]::float8[],
+  readmitted_30, @{[ join(', ', @features) ]}) FROM readmit10};
+my $cplan = $node->safe_psql('postgres', "$parallel EXPLAIN (COSTS OFF) $cols");
+like($cplan, qr/Finalize Aggregate\s*\n\s*->\s*Gather\s*\n\s*Workers Planned: 2\s*\n\s*->\s*Partial Aggregate\s*\n\s*->\s*Parallel Seq Scan on readmit10/,
+	 'EXPLAIN of the training pass shows Partial Aggregate under Gather') or diag($cplan);
 my $pass = qq{SELECT referral_crm.logit_pass(ARRAY[0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0, 1,1,1,1,1,1,1,1,1]::float8[],
   readmitted_30, ARRAY[@{[ join(', ', @features) ]}]::float8[]) FROM readmit10};
 my $plan = $node->safe_psql('postgres', "$parallel EXPLAIN (COSTS OFF) $pass");
 like($plan, qr/Finalize Aggregate\s*\n\s*->\s*Gather\s*\n\s*Workers Planned: 2\s*\n\s*->\s*Partial Aggregate\s*\n\s*->\s*Parallel Seq Scan on readmit10/,
-	 'EXPLAIN shows Partial Aggregate under Gather') or diag($plan);
+	 'EXPLAIN of the array form too') or diag($plan);
 my $analyze = $node->safe_psql('postgres', "$parallel EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) $pass");
 like($analyze, qr/Workers Launched: 2/, 'two workers ran the pass') or diag($analyze);
+is($node->safe_psql('postgres', "$parallel SELECT ($pass) = ($cols)"), 't', 'the column and array forms give the same state');
 is($node->safe_psql('postgres', "$parallel SELECT ($pass) = (SELECT referral_crm.logit_pass(ARRAY[0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0, 1,1,1,1,1,1,1,1,1]::float8[],
   readmitted_30, ARRAY[@{[ join(', ', @features) ]}]::float8[]) FROM readmit10 WHERE false) IS NOT TRUE"),
    't', 'a pass over no rows is NULL, not a state');
