@@ -171,6 +171,7 @@ DECLARE
   keep text[] := '{}';
   dropped text[] := '{}';
   varies boolean[];
+  n_rows bigint;
   xs text;
   m referral_crm.models;
   ev record;
@@ -186,11 +187,17 @@ BEGIN
   test_src := format('SELECT * FROM referral_crm.%I WHERE %I IS NOT NULL AND referral_crm.in_test_set(%I, %s, %s)',
                      d.view_name, d.label, d.id_column, test_fraction, coalesce(seed, 0));
   -- Leave out features that are constant in the training rows.
-  EXECUTE format('SELECT ARRAY[%s] FROM (%s) AS s',
+  EXECUTE format('SELECT count(*), ARRAY[%s] FROM (%s) AS s',
                  (SELECT string_agg(format('min(referral_crm.feature_value(s.%1$I)) IS DISTINCT FROM max(referral_crm.feature_value(s.%1$I))', f), ', ' ORDER BY o)
                     FROM unnest(d.features) WITH ORDINALITY AS u (f, o)),
                  src)
-    INTO varies;
+    INTO n_rows, varies;
+  IF n_rows = 0 THEN
+    RAISE EXCEPTION 'no labelled rows to train the % model on', purpose
+      USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = format('referral_crm.%s has no row with %s set outside the holdout.', d.view_name, d.label),
+            HINT = 'Scores need history: referrals closed as visit-completed or closed-lost, appointments attended or missed.';
+  END IF;
   FOR i IN 1 .. cardinality(d.features) LOOP
     IF varies[i] THEN keep := keep || d.features[i]; ELSE dropped := dropped || d.features[i]; END IF;
   END LOOP;

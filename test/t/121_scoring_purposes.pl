@@ -20,6 +20,8 @@ my $sql = sub { $node->safe_psql('postgres', $_[0]) };
 my ($rc, $out, $err) = $node->psql('postgres', q{SELECT referral_crm.score_referrals('noshow')});
 like($err, qr/no model for purpose "noshow".*\n.*HINT:  Train one with referral_crm.train\('noshow'\)/s, 'scoring without a model: clear error');
 is($sql->('SELECT referral_crm.score_referrals()'), '0', 'score_referrals() with no model writes nothing');
+($rc, $out, $err) = $node->psql('postgres', q{SELECT referral_crm.train('conversion')});
+like($err, qr/no labelled rows to train the conversion model on/, 'training without history: clear error');
 
 $node->safe_psql('postgres', slurp_file('data/scoring/fixture.sql'));
 
