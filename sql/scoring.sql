@@ -75,8 +75,10 @@ SELECT referral_crm.logit_predict(ARRAY[1, 2], ARRAY['NaN']::float8[]);
 SELECT referral_crm.logit_predict(ARRAY[1, 2], ARRAY[NULL]::float8[]);
 
 -- Explanations: coefficient x (value - mean), largest first.
-SELECT referral_crm.logit_contributions(coefficients, feature_means, ARRAY[1, 35], features, 3)
-  FROM referral_crm.models WHERE name = 'scoring_madlib';
+SELECT e->>'feature' AS feature, round((e->>'contribution')::numeric, 10) AS contribution
+  FROM referral_crm.models,
+       jsonb_array_elements(referral_crm.logit_contributions(coefficients, feature_means, ARRAY[1, 35], features, 3)) e
+ WHERE name = 'scoring_madlib';
 SELECT referral_crm.logit_contributions(ARRAY[0, 2, -1, 0.5], ARRAY[0, 0, 0], ARRAY[1, 3, -2], ARRAY['a', 'b "q"', 'c'], 2);
 SELECT referral_crm.logit_contributions(ARRAY[0, 2], ARRAY[0, 0], ARRAY[1], ARRAY['a'], 1);
 
