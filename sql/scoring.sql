@@ -141,6 +141,7 @@ SELECT referral_crm.train_logit('scoring_bad', 'SELECT * FROM scoring_bad', 'y',
 SELECT referral_crm.train_logit('scoring_bad', 'SELECT * FROM scoring_bad', 'y', ARRAY['a'], max_iter => 0);
 SELECT referral_crm.train_logit('scoring_bad', 'SELECT * FROM scoring_bad', 'y', ARRAY['a', 'b'], max_iter => 1);
 SELECT referral_crm.train_logit('scoring_bad', 'SELECT *, ''Infinity''::float8 AS inf FROM scoring_bad', 'y', ARRAY['a', 'inf']);
+SELECT referral_crm.train_logit('scoring_bad', 'SELECT *, a * 1e200::float8 AS huge FROM scoring_bad', 'y', ARRAY['huge']);
 SELECT referral_crm.train_logit(NULL, 'SELECT 1', 'y', ARRAY['a']);
 SELECT referral_crm.train_logit('', 'SELECT 1', 'y', ARRAY['a']);
 -- perfect separation (complete, then quasi-complete), and the cure: l2

@@ -715,6 +715,11 @@ train_logit(PG_FUNCTION_ARGS)
 			double		e2 = hx[(j + 1) * k + j + 1] / h00;
 			double		var = e2 - m * m;
 
+			if (!isfinite(e2) || !isfinite(m))
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("feature \"%s\" has values too large to square in double precision", fit.features[j]),
+						 errhint("Rescale the feature (for example to thousands or millions).")));
 			if (!(var > 1e-13 * e2))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -925,6 +930,11 @@ read_state:
 			zv[i] = coef[i] / se[i];
 			pv[i] = erfc(fabs(zv[i]) / M_SQRT2);
 			orr[i] = exp(coef[i]);
+			if (!isfinite(coef[i]) || !isfinite(se[i]))
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("model \"%s\" has a non-finite coefficient or standard error", fit.name),
+						 errhint("Rescale extreme features, or set l2 to a positive penalty.")));
 		}
 		/* condition numbers of X'WX (unpenalised): standardised and raw */
 		memcpy(tmp, h, sizeof(double) * k * k);
