@@ -279,6 +279,8 @@ BEGIN
                          (f.start_at >= now() AND f.status IN (''proposed'', ''pending'', ''booked'', ''waitlist'')) DESC,
                          f.start_at';
     END IF;
+    -- one refill of a purpose at a time (a concurrent one waits, then replaces)
+    PERFORM pg_advisory_xact_lock(7177, hashtext('referral_scores:' || p));
     DELETE FROM referral_crm.referral_scores s WHERE s.purpose = p;
     EXECUTE format('INSERT INTO referral_crm.referral_scores
                            (referral_id, purpose, model_name, model_version, score, top_features, scored_at)

@@ -104,6 +104,21 @@ $sql->(q{DELETE FROM referral_crm.models WHERE name = 'noshow' AND version = 3})
 is($a->query_safe(qq{SELECT referral_crm.predict('noshow', $x)}), $v2, 'and version 2 again once version 3 is deleted');
 $a->quit;
 
+# Two sessions refilling at once: the second waits, then replaces.
+my $b = $node->background_psql('postgres');
+$b->query_safe('BEGIN');
+$b->query_safe(q{SELECT referral_crm.score_referrals('conversion')});
+my $c = $node->background_psql('postgres');
+$c->query_until(qr/started/, q{\echo started
+SELECT 'refilled:' || referral_crm.score_referrals('conversion');
+});
+$b->query_safe('COMMIT');
+$b->quit;
+ok($c->query_until(qr/refilled:3000/, ''), 'the waiting refill finishes after the first commits');
+$c->quit;
+is($sql->(q{SELECT count(*) FROM referral_crm.referral_scores WHERE purpose = 'conversion'}), '3000',
+   'concurrent refills of a purpose do not collide');
+
 # 6. Calibration of the no-show model on its own view.
 my $cal = $sql->(q{SELECT count(*), sum(rows), bool_and(mean_score BETWEEN min_score AND max_score)
                      FROM referral_crm.calibration('noshow', 'SELECT * FROM referral_crm.noshow_features WHERE noshow IS NOT NULL')});
