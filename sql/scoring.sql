@@ -12,7 +12,7 @@ INSERT INTO scoring_patients VALUES
   (11,0,1,65),(12,0,1,50),(13,0,1,45),(14,0,1,35),(15,0,1,40),(16,0,1,50),(17,0,0,55),(18,0,0,45),(19,0,0,50),(20,0,0,60);
 
 SELECT name, version, purpose, label, features, rows_used, rows_skipped, iterations, trained_by = current_user AS by_me
-  FROM referral_crm.train_logit('scoring_madlib', 'SELECT * FROM scoring_patients', 'second_attack',
+  FROM referral_crm.train_logit('scoring_madlib', 'SELECT * FROM scoring_patients ; ', 'second_attack',
                                 ARRAY['treatment', 'trait_anxiety']);
 
 -- Coefficients, standard errors, z, p, odds ratios (MADlib: -6.36346994178192,

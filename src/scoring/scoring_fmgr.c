@@ -15,6 +15,7 @@
  */
 #include "postgres.h"
 
+#include <ctype.h>
 #include <math.h>
 
 #include "access/htup_details.h"
@@ -419,7 +420,11 @@ typedef struct Fit
 	int			passes;
 } Fit;
 
-/* Run one pass with fit->params; copy the resulting state into fit->state. */
+/*
+ * Run one pass with fit->params; copy the resulting state into fit->state.
+ * Read-only execution keeps the calling statement's snapshot, so that every
+ * pass sees the same rows even under READ COMMITTED.
+ */
 static void
 FitPass(Fit *fit)
 {
@@ -433,7 +438,7 @@ FitPass(Fit *fit)
 
 	CHECK_FOR_INTERRUPTS();
 	arg = PointerGetDatum(Float8ArrayMake(fit->params, 3 * fit->p + 1));
-	rc = SPI_execute_plan(fit->plan, &arg, NULL, false, 0);
+	rc = SPI_execute_plan(fit->plan, &arg, NULL, true, 0);
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "logit pass returned %d (%llu rows)", rc, (unsigned long long) SPI_processed);
 	fit->passes++;
@@ -542,6 +547,13 @@ train_logit(PG_FUNCTION_ARGS)
 					 errmsg("train_logit arguments must not be NULL")));
 	fit.name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	source = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	/* a trailing semicolon (and space) would break the subquery */
+	{
+		size_t		len = strlen(source);
+
+		while (len > 0 && (source[len - 1] == ';' || isspace((unsigned char) source[len - 1])))
+			source[--len] = '\0';
+	}
 	label = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	feat_arr = PG_GETARG_ARRAYTYPE_P(3);
 	l2 = PG_GETARG_FLOAT8(4);
