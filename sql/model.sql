@@ -254,15 +254,22 @@ COMMIT;
 SELECT source_system, length(source_id) AS generated_id_length
   FROM referral_crm.communications WHERE summary IS NOT NULL;
 
--- Every data table is registered for pg_dump, with its identity sequence.
+-- Every data table of the model and ingest rooms is registered for
+-- pg_dump (later rooms check their own), with its identity sequence.
 SELECT c.relname, c.relkind, x.cond
   FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS x (oid, cond)
   JOIN pg_class c ON c.oid = x.oid
  WHERE e.extname = 'referral_crm' AND c.relkind = 'r'
+   AND c.relname IN ('organizations', 'locations', 'clinicians', 'clinician_locations', 'specialties',
+                     'payers', 'payer_plans', 'staff', 'queues', 'queue_members', 'patients', 'referrals',
+                     'referral_events', 'appointments', 'claims', 'referral_notes', 'communications', 'tasks',
+                     'ingest_batches', 'staged_rows', 'ingest_rejects')
  ORDER BY c.relname;
-SELECT count(*) AS sequences_registered
-  FROM pg_extension e, unnest(e.extconfig) AS x (oid) JOIN pg_class c ON c.oid = x.oid
- WHERE e.extname = 'referral_crm' AND c.relkind = 'S';
+-- No sequence of the schema is left out.
+SELECT s.relname AS sequence_not_registered
+  FROM pg_class s JOIN pg_namespace n ON n.oid = s.relnamespace
+ WHERE n.nspname = 'referral_crm' AND s.relkind = 'S'
+   AND s.oid NOT IN (SELECT unnest(extconfig) FROM pg_extension WHERE extname = 'referral_crm');
 -- ... and no table of the schema is missing from the list, but for the
 -- feed layouts, which CREATE EXTENSION defines.
 SELECT c.relname AS not_registered
