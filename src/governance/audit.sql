@@ -127,6 +127,11 @@ CREATE FUNCTION referral_crm.audit_checkpoint(OUT checkpoint bigint, OUT sealed_
 COMMENT ON FUNCTION referral_crm.audit_checkpoint() IS
   'internal: seal the chain heads into a checkpoint (use audit_head())';
 
+CREATE FUNCTION referral_crm.acting_user() RETURNS name
+  AS 'MODULE_PATHNAME', 'acting_user' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.acting_user() IS
+  'the role the session acts as (its login, or the role of SET ROLE), also inside SECURITY DEFINER functions';
+
 CREATE FUNCTION referral_crm.pseudonym(value text, domain text) RETURNS text
   AS 'MODULE_PATHNAME', 'pseudonym' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
 COMMENT ON FUNCTION referral_crm.pseudonym(text, text) IS

@@ -73,7 +73,7 @@ SELECT referral_crm.govern_table('referral_crm.legal_holds', 'admin_only');
 SELECT referral_crm.govern_table('referral_crm.partners', 'admin_only', patient_data => false);
 SELECT referral_crm.govern_table('referral_crm.disclosures', 'admin_only');
 -- The accounting of disclosures is part of the audit trail.
-CREATE POLICY governance_auditor_read ON referral_crm.disclosures FOR SELECT
+CREATE POLICY audit_disclosures_read ON referral_crm.disclosures FOR SELECT
   USING ((SELECT referral_crm.acting_as('referral_crm_auditor')));
 
 SELECT pg_catalog.pg_extension_config_dump('referral_crm.governed_tables', 'WHERE NOT builtin');
@@ -100,6 +100,7 @@ REVOKE EXECUTE ON FUNCTION
   referral_crm.export_for_partner(text, text, bigint[]),
   referral_crm.govern_table(regclass, text, name[], name[], interval, name, integer, boolean, boolean),
   referral_crm.set_retention(regclass, interval, name), referral_crm.apply_grants(regclass),
+  referral_crm.apply_policies(regclass),
   referral_crm.ingest(text), referral_crm.ingest_fhir(jsonb), referral_crm.stage_csv(text, text)
 FROM PUBLIC;
 
@@ -140,6 +141,7 @@ BEGIN
   END LOOP;
 
   FOR t IN SELECT g.table_name FROM referral_crm.governed_tables g ORDER BY g.table_name::text LOOP
+    PERFORM referral_crm.apply_policies(t);
     PERFORM referral_crm.apply_grants(t);
   END LOOP;
 

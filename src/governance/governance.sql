@@ -182,6 +182,53 @@ CREATE FUNCTION referral_crm.governance_policy_scope(family text) RETURNS text
       '(referral_id IN (SELECT r.referral_id FROM referral_crm.referrals r) OR patient_id IN (SELECT r.patient_id FROM referral_crm.referrals r))'
   END;
 
+-- (Re)create the policies of a governed table for the roles that exist.
+-- Each policy applies TO one group role, so that a role is never checked
+-- against (nor needs privileges for) another role's policy.
+CREATE FUNCTION referral_crm.apply_policies(tbl regclass) RETURNS void
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+  g referral_crm.governed_tables;
+  scope text;
+  p record;
+BEGIN
+  SELECT * INTO g FROM referral_crm.governed_tables t WHERE t.table_name = tbl;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'table % is not governed', tbl
+      USING ERRCODE = 'undefined_object', HINT = 'Enrol it with referral_crm.govern_table().';
+  END IF;
+  scope := referral_crm.governance_policy_scope(g.policy_family);
+  FOR p IN SELECT pol.polname FROM pg_policy pol WHERE pol.polrelid = tbl AND pol.polname LIKE 'governance\_%' LOOP
+    EXECUTE format('DROP POLICY %I ON %s', p.polname, tbl);
+  END LOOP;
+  IF g.policy_family = 'reference' THEN
+    RETURN;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_roles x WHERE x.rolname = 'referral_crm_admin') THEN
+    EXECUTE format('CREATE POLICY governance_admin ON %s TO referral_crm_admin USING (true) WITH CHECK (true)', tbl);
+  END IF;
+  IF scope IS NOT NULL AND EXISTS (SELECT 1 FROM pg_roles x WHERE x.rolname = 'referral_crm_intake') THEN
+    EXECUTE format('CREATE POLICY governance_intake_read ON %s FOR SELECT TO referral_crm_intake USING %s', tbl, scope);
+    EXECUTE format('CREATE POLICY governance_intake_insert ON %s FOR INSERT TO referral_crm_intake WITH CHECK %s', tbl,
+                   CASE WHEN g.policy_family = 'patient' THEN '(true)' ELSE scope END);
+    EXECUTE format('CREATE POLICY governance_intake_update ON %s FOR UPDATE TO referral_crm_intake USING %s WITH CHECK %s',
+                   tbl, scope, scope);
+  END IF;
+  IF g.liaison_columns IS NOT NULL AND g.policy_family <> 'admin_only'
+     AND EXISTS (SELECT 1 FROM pg_roles x WHERE x.rolname = 'referral_crm_liaison') THEN
+    IF g.policy_family = 'communication' THEN
+      EXECUTE format('CREATE POLICY governance_liaison_read ON %s FOR SELECT TO referral_crm_liaison '
+                     'USING (party <> ''patient'' AND patient_id IS NULL)', tbl);
+      EXECUTE format('CREATE POLICY governance_liaison_insert ON %s FOR INSERT TO referral_crm_liaison '
+                     'WITH CHECK (party <> ''patient'' AND patient_id IS NULL)', tbl);
+    ELSE
+      EXECUTE format('CREATE POLICY governance_liaison_read ON %s FOR SELECT TO referral_crm_liaison USING (true)', tbl);
+    END IF;
+  END IF;
+END
+$$;
+
 -- Enrol a table: registry, row-level security, policies, audit trigger, grants.
 CREATE FUNCTION referral_crm.govern_table(
     tbl regclass,
@@ -199,11 +246,6 @@ $$
 DECLARE
   is_patient boolean := coalesce(patient_data, family NOT IN ('reference'));
   c name;
-  admin text := '(SELECT referral_crm.acting_as(''referral_crm_admin''))';
-  intake text := '(SELECT referral_crm.acting_as(''referral_crm_intake''))';
-  liaison text := '(SELECT referral_crm.acting_as(''referral_crm_liaison''))';
-  scope text := referral_crm.governance_policy_scope(family);
-  p record;
   args text;
   is_builtin boolean;
 BEGIN
@@ -264,34 +306,14 @@ BEGIN
          retention_column = EXCLUDED.retention_column, purge_order = EXCLUDED.purge_order;
 
   -- Row-level security and the family's policies.
-  FOR p IN SELECT pol.polname FROM pg_policy pol WHERE pol.polrelid = tbl AND pol.polname LIKE 'governance\_%' LOOP
-    EXECUTE format('DROP POLICY %I ON %s', p.polname, tbl);
-  END LOOP;
   IF family = 'reference' THEN
     EXECUTE format('ALTER TABLE %s NO FORCE ROW LEVEL SECURITY', tbl);
     EXECUTE format('ALTER TABLE %s DISABLE ROW LEVEL SECURITY', tbl);
   ELSE
     EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', tbl);
     EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', tbl);
-    EXECUTE format('CREATE POLICY governance_admin ON %s USING (%s) WITH CHECK (%s)', tbl, admin, admin);
-    IF scope IS NOT NULL THEN
-      EXECUTE format('CREATE POLICY governance_intake_read ON %s FOR SELECT USING (%s AND %s)', tbl, intake, scope);
-      EXECUTE format('CREATE POLICY governance_intake_insert ON %s FOR INSERT WITH CHECK (%s AND %s)', tbl, intake,
-                     CASE WHEN family = 'patient' THEN 'true' ELSE scope END);
-      EXECUTE format('CREATE POLICY governance_intake_update ON %s FOR UPDATE USING (%s AND %s) WITH CHECK (%s AND %s)',
-                     tbl, intake, scope, intake, scope);
-    END IF;
-    IF liaison_columns IS NOT NULL AND family <> 'admin_only' THEN
-      IF family = 'communication' THEN
-        EXECUTE format('CREATE POLICY governance_liaison_read ON %s FOR SELECT USING (%s AND party <> ''patient'' AND patient_id IS NULL)',
-                       tbl, liaison);
-        EXECUTE format('CREATE POLICY governance_liaison_insert ON %s FOR INSERT WITH CHECK (%s AND party <> ''patient'' AND patient_id IS NULL)',
-                       tbl, liaison);
-      ELSE
-        EXECUTE format('CREATE POLICY governance_liaison_read ON %s FOR SELECT USING (%s)', tbl, liaison);
-      END IF;
-    END IF;
   END IF;
+  PERFORM referral_crm.apply_policies(tbl);
 
   -- The audit trigger: one per event, statement level, with transition tables.
   EXECUTE format('DROP TRIGGER IF EXISTS audit_insert ON %s', tbl);

@@ -70,6 +70,7 @@ PG_FUNCTION_INFO_V1(audit_verify);
 PG_FUNCTION_INFO_V1(audit_checkpoint);
 PG_FUNCTION_INFO_V1(pseudonym);
 PG_FUNCTION_INFO_V1(random_key);
+PG_FUNCTION_INFO_V1(acting_user);
 
 void		RcrmGovernanceInit(void);
 
@@ -345,6 +346,8 @@ typedef struct GovWriter
 	CommandId	cid;
 	Datum		actor[GA_TABLE];	/* logged_at .. client_addr */
 	bool		actor_null[GA_TABLE];
+	Jsonb	   *via;			/* {"via_role": effective role} inside
+								 * SECURITY DEFINER, else NULL */
 } GovWriter;
 
 /* The relation id of referral_crm.<name>, or an error saying it is missing. */
@@ -430,9 +433,29 @@ GovWriterOpen(GovWriter *w, bool bulk)
 	w->actor[GA_LOGGED_AT] = TimestampTzGetDatum(GetCurrentStatementStartTimestamp());
 	w->actor[GA_XID] = Int64GetDatum((int64) U64FromFullTransactionId(GetTopFullTransactionId()));
 	w->actor[GA_SESSION] = CStringGetTextDatum(GetUserNameFromId(GetSessionUserId(), false));
-	w->actor[GA_ROLE] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
-	if (GovStaffIdOf(GetUserId(), &staff) ||
-		(GetSessionUserId() != GetUserId() && GovStaffIdOf(GetSessionUserId(), &staff)))
+	/* the role the session acts as (SET ROLE), not a SECURITY DEFINER owner */
+	w->actor[GA_ROLE] = CStringGetTextDatum(GetUserNameFromId(GetOuterUserId(), false));
+	w->via = NULL;
+	if (GetUserId() != GetOuterUserId())
+	{
+		JsonbParseState *st = NULL;
+		JsonbValue	k,
+					v;
+		char	   *name = GetUserNameFromId(GetUserId(), false);
+
+		pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+		k.type = jbvString;
+		k.val.string.val = "via_role";
+		k.val.string.len = 8;
+		pushJsonbValue(&st, WJB_KEY, &k);
+		v.type = jbvString;
+		v.val.string.val = name;
+		v.val.string.len = strlen(name);
+		pushJsonbValue(&st, WJB_VALUE, &v);
+		w->via = JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
+	}
+	if (GovStaffIdOf(GetOuterUserId(), &staff) ||
+		(GetSessionUserId() != GetOuterUserId() && GovStaffIdOf(GetSessionUserId(), &staff)))
 		w->actor[GA_STAFF] = Int64GetDatum(staff);
 	else
 		w->actor_null[GA_STAFF] = true;
@@ -521,6 +544,8 @@ GovWriteEntry(GovWriter *w, GovChainState *state, Datum table_name,
 	nulls[GA_OLD] = oldv == NULL;
 	values[GA_NEW] = JsonbPGetDatum(newv);
 	nulls[GA_NEW] = newv == NULL;
+	if (details == NULL)
+		details = w->via;
 	values[GA_DETAILS] = JsonbPGetDatum(details);
 	nulls[GA_DETAILS] = details == NULL;
 	GovEntryHash(w->sha, &w->frame, state->hash, values, nulls, hash);
@@ -1294,8 +1319,6 @@ audit_verify(PG_FUNCTION_ARGS)
 								   (long long) cl->by_seq);
 			}
 		}
-		if (problem != NULL)
-			hash_seq_term(&hs);
 	}
 	if (problem == NULL)
 	{
@@ -1527,11 +1550,17 @@ pseudonym(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(hex));
 }
 
-/* random_key(): 32 bytes from the server's strong random source. */
+/*
+ * random_key(): 32 bytes from the server's strong random source.  Only
+ * new pseudonym keys are made with it, so it also drops the cached key.
+ */
 Datum
 random_key(PG_FUNCTION_ARGS)
 {
 	bytea	   *b = palloc(VARHDRSZ + 32);
+
+	GovKeyLxid = InvalidLocalTransactionId;
+	GovKeyLen = 0;
 
 	SET_VARSIZE(b, VARHDRSZ + 32);
 	if (!pg_strong_random(VARDATA(b), 32))
@@ -1539,4 +1568,18 @@ random_key(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("could not generate a random key")));
 	PG_RETURN_BYTEA_P(b);
+}
+
+/*
+ * acting_user(): the role the session acts as (login or SET ROLE), which a
+ * SECURITY DEFINER function does not change.  Audit entries and the
+ * accounting of disclosures name it.
+ */
+Datum
+acting_user(PG_FUNCTION_ARGS)
+{
+	Name		n = palloc0(NAMEDATALEN);
+
+	namestrcpy(n, GetUserNameFromId(GetOuterUserId(), false));
+	PG_RETURN_NAME(n);
 }

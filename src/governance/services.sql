@@ -296,7 +296,7 @@ CREATE TABLE referral_crm.disclosures (
   partner       text NOT NULL,
   purpose       text NOT NULL,
   disclosed_at  timestamptz NOT NULL DEFAULT now(),
-  disclosed_by  text NOT NULL DEFAULT session_user,
+  disclosed_by  text NOT NULL,
   staff_id      bigint,
   columns       text[] NOT NULL,
   referral_ids  bigint[] NOT NULL,
@@ -340,8 +340,8 @@ DECLARE
 BEGIN
   INSERT INTO referral_crm.disclosures (partner, purpose, staff_id, columns, referral_ids, patient_ids, disclosed_by)
   VALUES (partner, purpose,
-          (SELECT s.staff_id FROM referral_crm.staff s WHERE s.login_role = session_user),
-          columns, coalesce(referral_ids, '{}'), coalesce(patient_ids, '{}'), session_user)
+          (SELECT s.staff_id FROM referral_crm.staff s WHERE s.login_role = referral_crm.acting_user()),
+          columns, coalesce(referral_ids, '{}'), coalesce(patient_ids, '{}'), referral_crm.acting_user())
   RETURNING disclosure_id INTO d;
   PERFORM referral_crm.audit_event('DISCLOSE', 'referral_crm.referrals',
             jsonb_build_object('disclosure_id', d),
@@ -358,39 +358,33 @@ CREATE FUNCTION referral_crm.export_for_partner(partner text, purpose text, refe
 $$
 DECLARE
   cols text[] := referral_crm.partner_columns(partner, purpose);
+  docs jsonb[];
   rids bigint[];
   pids bigint[];
-  rec record;
 BEGIN
-  CREATE TEMP TABLE IF NOT EXISTS gov_export (referral_id bigint, patient_id bigint, doc jsonb);
-  TRUNCATE pg_temp.gov_export;
-  INSERT INTO pg_temp.gov_export
-  SELECT r.referral_id, r.patient_id,
-         (SELECT jsonb_object_agg(e.key, e.value ORDER BY e.key)
-            FROM jsonb_each(jsonb_build_object(
-                   'referral_id', r.referral_id, 'authored_at', r.authored_at, 'needed_by', r.needed_by,
-                   'referring_npi', r.referring_npi, 'referring_name', r.referring_name,
-                   'target_specialty', r.target_specialty, 'target_npi', r.target_npi, 'priority', r.priority,
-                   'reason', r.reason, 'diagnosis_codes', r.diagnosis_codes, 'status', r.status, 'stage', r.stage,
-                   'referral_number', r.referral_number, 'prior_auth_number', r.prior_auth_number,
-                   'patient_pseudo_key', p.pseudo_key, 'patient_given_name', p.given_name,
-                   'patient_family_name', p.family_name, 'patient_birth_date', p.birth_date,
-                   'patient_sex', p.sex, 'patient_zip', p.zip, 'patient_phone', p.phone)) e
-           WHERE e.key = ANY (cols))
-    FROM referral_crm.referrals r
-    LEFT JOIN referral_crm.patients p ON p.patient_id = r.patient_id
-   WHERE r.referral_id = ANY (referral_ids)
-   ORDER BY r.referral_id;
-  SELECT array_agg(x.referral_id ORDER BY x.referral_id), array_agg(DISTINCT x.patient_id)
-    INTO rids, pids FROM pg_temp.gov_export x;
+  SELECT array_agg(q.doc ORDER BY q.referral_id), array_agg(q.referral_id ORDER BY q.referral_id),
+         array_agg(DISTINCT q.patient_id)
+    INTO docs, rids, pids
+    FROM (SELECT r.referral_id, r.patient_id,
+                 (SELECT jsonb_object_agg(e.key, e.value ORDER BY e.key)
+                    FROM jsonb_each(jsonb_build_object(
+                           'referral_id', r.referral_id, 'authored_at', r.authored_at, 'needed_by', r.needed_by,
+                           'referring_npi', r.referring_npi, 'referring_name', r.referring_name,
+                           'target_specialty', r.target_specialty, 'target_npi', r.target_npi, 'priority', r.priority,
+                           'reason', r.reason, 'diagnosis_codes', r.diagnosis_codes, 'status', r.status, 'stage', r.stage,
+                           'referral_number', r.referral_number, 'prior_auth_number', r.prior_auth_number,
+                           'patient_pseudo_key', p.pseudo_key, 'patient_given_name', p.given_name,
+                           'patient_family_name', p.family_name, 'patient_birth_date', p.birth_date,
+                           'patient_sex', p.sex, 'patient_zip', p.zip, 'patient_phone', p.phone)) e
+                   WHERE e.key = ANY (cols)) AS doc
+            FROM referral_crm.referrals r
+            LEFT JOIN referral_crm.patients p ON p.patient_id = r.patient_id
+           WHERE r.referral_id = ANY (referral_ids)) q;
   IF rids IS NULL THEN
     RETURN;
   END IF;
   PERFORM referral_crm.record_disclosure(partner, purpose, cols, rids, pids);
-  FOR rec IN SELECT x.doc FROM pg_temp.gov_export x ORDER BY x.referral_id LOOP
-    RETURN NEXT rec.doc;
-  END LOOP;
-  TRUNCATE pg_temp.gov_export;
+  RETURN QUERY SELECT d FROM unnest(docs) d;
 END
 $$;
 COMMENT ON FUNCTION referral_crm.export_for_partner(text, text, bigint[]) IS
@@ -426,7 +420,7 @@ CREATE FUNCTION referral_crm.permission_review()
     UNION ALL
     SELECT l.rolname, x.object, x.object_type, x.privs, l.via,
            CASE WHEN x.relkind NOT IN ('r', 'p') THEN NULL
-                WHEN x.relrowsecurity AND NOT l.rolbypassrls THEN 'filtered by row-level security'
+                WHEN x.relrowsecurity AND NOT l.rolbypassrls THEN 'row-level security applies'
                 ELSE 'all' END
       FROM logins l
      CROSS JOIN LATERAL (
