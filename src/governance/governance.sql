@@ -171,7 +171,8 @@ CREATE FUNCTION referral_crm.governance_policy_scope(family text) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   RETURN CASE family
     WHEN 'referral' THEN
-      '(queue_id = ANY ((SELECT referral_crm.my_queue_ids())::bigint[]) OR target_location_id = ANY ((SELECT referral_crm.my_location_ids())::bigint[]))'
+      '(((SELECT cardinality(referral_crm.my_queue_ids())) > 0 AND queue_id = ANY ((SELECT referral_crm.my_queue_ids())::bigint[]))'
+      ' OR ((SELECT cardinality(referral_crm.my_location_ids())) > 0 AND target_location_id = ANY ((SELECT referral_crm.my_location_ids())::bigint[])))'
     WHEN 'referral_child' THEN
       '(referral_id IN (SELECT r.referral_id FROM referral_crm.referrals r))'
     WHEN 'patient' THEN

@@ -28,6 +28,8 @@
 #include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/toast_compression.h"
+#include "access/toast_internals.h"
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "access/xlog.h"
@@ -92,6 +94,14 @@ static const Oid GovColType[GOV_NCOLS] = {
 #define GOV_SCHEMA "referral_crm"
 #define GOV_AUDIT_SCHEMA "referral_crm_audit"
 #define GOV_HASH_LEN PG_SHA256_DIGEST_LENGTH
+
+/* Row images longer than this are stored compressed. */
+#define GOV_COMPRESS_MIN 160
+#ifdef USE_LZ4
+#define GOV_COMPRESSION TOAST_LZ4_COMPRESSION
+#else
+#define GOV_COMPRESSION TOAST_PGLZ_COMPRESSION
+#endif
 
 /* Where this backend's chain stands. */
 typedef struct GovChainState
@@ -348,7 +358,13 @@ typedef struct GovWriter
 	bool		actor_null[GA_TABLE];
 	Jsonb	   *via;			/* {"via_role": effective role} inside
 								 * SECURITY DEFINER, else NULL */
+	/* bulk statements: entries are inserted GOV_BATCH at a time */
+	TupleTableSlot **bslots;
+	int			nb;
+	MemoryContext bcxt;
 } GovWriter;
+
+#define GOV_BATCH 1000
 
 /* The relation id of referral_crm.<name>, or an error saying it is missing. */
 static Oid
@@ -423,6 +439,18 @@ GovWriterOpen(GovWriter *w, bool bulk)
 	ExecOpenIndices(w->rri, false);
 	w->slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
 	w->bistate = bulk ? GetBulkInsertState() : NULL;
+	w->bslots = NULL;
+	w->nb = 0;
+	w->bcxt = NULL;
+	if (bulk)
+	{
+		int			i;
+
+		w->bslots = palloc(sizeof(TupleTableSlot *) * GOV_BATCH);
+		for (i = 0; i < GOV_BATCH; i++)
+			w->bslots[i] = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
+		w->bcxt = AllocSetContextCreate(CurrentMemoryContext, "audit batch", ALLOCSET_DEFAULT_SIZES);
+	}
 	w->sha = pg_cryptohash_create(PG_SHA256);
 	if (w->sha == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
@@ -470,10 +498,38 @@ GovWriterOpen(GovWriter *w, bool bulk)
 		w->actor_null[GA_CLIENT] = true;
 }
 
+/* Insert the batched entries and their index entries. */
+static void
+GovWriterFlush(GovWriter *w)
+{
+	int			i;
+
+	if (w->nb == 0)
+		return;
+	table_multi_insert(w->rel, w->bslots, w->nb, w->cid, 0, w->bistate);
+	for (i = 0; i < w->nb; i++)
+	{
+		if (w->rri->ri_NumIndices > 0)
+			ExecInsertIndexTuples(w->rri, w->bslots[i], w->estate, false, false, NULL, NIL);
+		ExecClearTuple(w->bslots[i]);
+	}
+	w->nb = 0;
+	MemoryContextReset(w->bcxt);
+}
+
 /* Release what GovWriterOpen took. */
 static void
 GovWriterClose(GovWriter *w)
 {
+	GovWriterFlush(w);
+	if (w->bslots)
+	{
+		int			i;
+
+		for (i = 0; i < GOV_BATCH; i++)
+			ExecDropSingleTupleTableSlot(w->bslots[i]);
+		MemoryContextDelete(w->bcxt);
+	}
 	pg_cryptohash_free(w->sha);
 	if (w->bistate)
 		FreeBulkInsertState(w->bistate);
@@ -555,6 +611,42 @@ GovWriteEntry(GovWriter *w, GovChainState *state, Datum table_name,
 	values[GA_HASH] = PointerGetDatum(hb);
 	nulls[GA_HASH] = false;
 
+	/*
+	 * Store the row images compressed (lz4 where the server has it): an
+	 * entry is far below the size at which PostgreSQL would compress by
+	 * itself, and row images are most of it.  The hash covers the
+	 * uncompressed bytes, which is what a reader gets back.
+	 */
+	{
+		int			cols[2] = {GA_OLD, GA_NEW};
+		int			i;
+
+		for (i = 0; i < 2; i++)
+		{
+			int			c = cols[i];
+
+			if (!nulls[c] && VARSIZE(DatumGetPointer(values[c])) > GOV_COMPRESS_MIN)
+			{
+				Datum		z = toast_compress_datum(values[c], GOV_COMPRESSION);
+
+				if (DatumGetPointer(z) != NULL)
+					values[c] = z;
+			}
+		}
+	}
+	if (w->bslots)
+	{
+		MemoryContext old = MemoryContextSwitchTo(w->bcxt);
+
+		tup = heap_form_tuple(RelationGetDescr(w->rel), values, nulls);
+		MemoryContextSwitchTo(old);
+		ExecStoreHeapTuple(tup, w->bslots[w->nb++], false);
+		if (w->nb == GOV_BATCH)
+			GovWriterFlush(w);
+		state->seq++;
+		memcpy(state->hash, hash, GOV_HASH_LEN);
+		return;
+	}
 	tup = heap_form_tuple(RelationGetDescr(w->rel), values, nulls);
 	ExecStoreHeapTuple(tup, w->slot, true);
 	table_tuple_insert(w->rel, w->slot, w->cid, 0, w->bistate);
@@ -584,6 +676,40 @@ typedef struct GovColumn
 	FmgrInfo	out;
 	JsonbValue	name;
 } GovColumn;
+
+/* Column order of jsonb keys: shorter names first, then bytewise. */
+static GovColumn *GovNameOrderCols;
+
+static int
+GovNameOrder(const void *a, const void *b)
+{
+	const GovColumn *x = &GovNameOrderCols[*(const int *) a];
+	const GovColumn *y = &GovNameOrderCols[*(const int *) b];
+
+	if (x->skip || y->skip)
+		return (int) x->skip - (int) y->skip;
+	if (x->name.val.string.len != y->name.val.string.len)
+		return x->name.val.string.len < y->name.val.string.len ? -1 : 1;
+	return memcmp(x->name.val.string.val, y->name.val.string.val, x->name.val.string.len);
+}
+
+/*
+ * The attribute indexes of a table in jsonb key order, so that objects are
+ * built with their keys already sorted (jsonb sorts them otherwise, once
+ * per row).
+ */
+static int *
+GovKeyOrder(GovColumn *cols, int natts)
+{
+	int		   *order = palloc(sizeof(int) * natts);
+	int			i;
+
+	for (i = 0; i < natts; i++)
+		order[i] = i;
+	GovNameOrderCols = cols;
+	qsort(order, natts, sizeof(int), GovNameOrder);
+	return order;
+}
 
 /* Describe the columns of rel for one statement. */
 static GovColumn *
@@ -640,6 +766,9 @@ GovColumns(Relation rel, Trigger *trig)
 	return cols;
 }
 
+/* The hashing context of the statement, for sensitive values. */
+static pg_cryptohash_ctx *GovValueSha = NULL;
+
 /* Push one column value (not NULL) as a jsonb value. */
 static void
 GovPushValue(JsonbParseState **st, GovColumn *c, Oid typid, Datum d)
@@ -651,14 +780,13 @@ GovPushValue(JsonbParseState **st, GovColumn *c, Oid typid, Datum d)
 	{
 		uint8		digest[GOV_HASH_LEN];
 		char		hex[2 * GOV_HASH_LEN + 8];
-		pg_cryptohash_ctx *sha = pg_cryptohash_create(PG_SHA256);
+		pg_cryptohash_ctx *sha = GovValueSha;
 
 		s = OutputFunctionCall(&c->out, d);
 		if (sha == NULL || pg_cryptohash_init(sha) < 0 ||
 			pg_cryptohash_update(sha, (const uint8 *) s, strlen(s)) < 0 ||
 			pg_cryptohash_final(sha, digest, GOV_HASH_LEN) < 0)
 			elog(ERROR, "could not compute SHA-256");
-		pg_cryptohash_free(sha);
 		memcpy(hex, "sha256:", 7);
 		GovHexEncode(digest, GOV_HASH_LEN, hex + 7);
 		v.type = jbvString;
@@ -709,17 +837,18 @@ GovPushValue(JsonbParseState **st, GovColumn *c, Oid typid, Datum d)
  * Returns NULL for an empty object when emptynull.
  */
 static Jsonb *
-GovRowJsonb(TupleDesc desc, GovColumn *cols, TupleTableSlot *slot,
+GovRowJsonb(TupleDesc desc, GovColumn *cols, int *order, TupleTableSlot *slot,
 			TupleTableSlot *other, char which, bool emptynull)
 {
 	JsonbParseState *st = NULL;
 	JsonbValue *res;
-	int			i;
+	int			k;
 	int			n = 0;
 
 	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-	for (i = 0; i < desc->natts; i++)
+	for (k = 0; k < desc->natts; k++)
 	{
+		int			i = order[k];
 		GovColumn  *c = &cols[i];
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 		Datum		d;
@@ -781,6 +910,7 @@ audit_capture(PG_FUNCTION_ARGS)
 	TupleDesc	desc;
 	GovWriter	w;
 	GovColumn  *cols;
+	int		   *order;
 	Datum		tname;
 	Tuplestorestate *oldts;
 	Tuplestorestate *newts;
@@ -837,7 +967,9 @@ audit_capture(PG_FUNCTION_ARGS)
 
 	suppress = GovSuppressDepth > 0 && strcmp(op, "DELETE") == 0;
 	cols = GovColumns(rel, td->tg_trigger);
+	order = GovKeyOrder(cols, desc->natts);
 	GovWriterOpen(&w, nrows > 64);
+	GovValueSha = w.sha;
 	if (oldts)
 	{
 		GovRescan(oldts);
@@ -861,16 +993,16 @@ audit_capture(PG_FUNCTION_ARGS)
 		if (nslot && !tuplestore_gettupleslot(newts, true, false, nslot))
 			break;
 		old = MemoryContextSwitchTo(rowcxt);
-		key = GovRowJsonb(desc, cols, nslot ? nslot : oslot, NULL, 'k', true);
+		key = GovRowJsonb(desc, cols, order, nslot ? nslot : oslot, NULL, 'k', true);
 		if (nslot && oslot)
 		{
-			ov = GovRowJsonb(desc, cols, oslot, nslot, 'c', false);
-			nv = GovRowJsonb(desc, cols, nslot, oslot, 'c', false);
+			ov = GovRowJsonb(desc, cols, order, oslot, nslot, 'c', false);
+			nv = GovRowJsonb(desc, cols, order, nslot, oslot, 'c', false);
 		}
 		else if (nslot)
-			nv = GovRowJsonb(desc, cols, nslot, NULL, 'a', false);
+			nv = GovRowJsonb(desc, cols, order, nslot, NULL, 'a', false);
 		else if (!suppress)
-			ov = GovRowJsonb(desc, cols, oslot, NULL, 'a', false);
+			ov = GovRowJsonb(desc, cols, order, oslot, NULL, 'a', false);
 		else
 		{
 			JsonbValue	k,
@@ -892,6 +1024,7 @@ audit_capture(PG_FUNCTION_ARGS)
 		MemoryContextReset(rowcxt);
 	}
 	MemoryContextDelete(rowcxt);
+	GovValueSha = NULL;
 	if (oslot)
 		ExecDropSingleTupleTableSlot(oslot);
 	if (nslot)
