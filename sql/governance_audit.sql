@@ -50,20 +50,30 @@ UPDATE public.regress_gov_scratch SET label = label WHERE id = 1;
 TRUNCATE public.regress_gov_scratch;
 COMMIT;
 SELECT operation, row_key, old_values, new_values FROM referral_crm_audit.audit_log WHERE xid = :x3 ORDER BY seq;
+-- a column added later is audited too (the trigger's column cache follows the table)
+ALTER TABLE public.regress_gov_scratch ADD COLUMN extra text;
+BEGIN;
+SELECT txid_current() AS x3b \gset
+INSERT INTO public.regress_gov_scratch VALUES (3, 'three', 'added');
+ALTER TABLE public.regress_gov_scratch DROP COLUMN label;
+INSERT INTO public.regress_gov_scratch VALUES (4, 'four');
+COMMIT;
+SELECT operation, new_values FROM referral_crm_audit.audit_log WHERE xid = :x3b ORDER BY seq;
+ALTER TABLE public.regress_gov_scratch ADD COLUMN label text;
 
 -- Rolled-back work leaves no gap: savepoints and a whole transaction.
 BEGIN;
-INSERT INTO public.regress_gov_scratch VALUES (10, 'kept');
+INSERT INTO public.regress_gov_scratch (id, label) VALUES (10, 'kept');
 SAVEPOINT s1;
-INSERT INTO public.regress_gov_scratch VALUES (11, 'rolled back');
+INSERT INTO public.regress_gov_scratch (id, label) VALUES (11, 'rolled back');
 ROLLBACK TO s1;
-INSERT INTO public.regress_gov_scratch VALUES (12, 'kept');
+INSERT INTO public.regress_gov_scratch (id, label) VALUES (12, 'kept');
 COMMIT;
 BEGIN;
-INSERT INTO public.regress_gov_scratch VALUES (13, 'rolled back');
+INSERT INTO public.regress_gov_scratch (id, label) VALUES (13, 'rolled back');
 ROLLBACK;
-INSERT INTO public.regress_gov_scratch VALUES (11, 'kept');
-DO $$ BEGIN INSERT INTO public.regress_gov_scratch VALUES (14, 'x'); RAISE EXCEPTION 'boom'; EXCEPTION WHEN raise_exception THEN NULL; END $$;
+INSERT INTO public.regress_gov_scratch (id, label) VALUES (11, 'kept');
+DO $$ BEGIN INSERT INTO public.regress_gov_scratch (id, label) VALUES (14, 'x'); RAISE EXCEPTION 'boom'; EXCEPTION WHEN raise_exception THEN NULL; END $$;
 SELECT new_values->>'label' AS label FROM referral_crm_audit.audit_log
  WHERE table_name = 'public.regress_gov_scratch' AND operation = 'INSERT' AND (row_key->>'id')::int >= 10 ORDER BY chain_id, seq;
 SELECT ok, problem FROM referral_crm.audit_verify();

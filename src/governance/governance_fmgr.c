@@ -52,6 +52,7 @@
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 #include "utils/hsearch.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -75,6 +76,7 @@ PG_FUNCTION_INFO_V1(random_key);
 PG_FUNCTION_INFO_V1(acting_user);
 
 void		RcrmGovernanceInit(void);
+static void GovRelcacheCallback(Datum arg, Oid relid);
 
 /* audit_log's columns, in order; hash is the last. */
 #define GOV_NCOLS 16
@@ -207,6 +209,7 @@ RcrmGovernanceInit(void)
 {
 	RegisterXactCallback(GovXactCallback, NULL);
 	RegisterSubXactCallback(GovSubXactCallback, NULL);
+	CacheRegisterRelcacheCallback(GovRelcacheCallback, (Datum) 0);
 }
 
 /* The seed of a chain: SHA-256 of a fixed label and the chain id. */
@@ -758,12 +761,80 @@ GovColumns(Relation rel, Trigger *trig)
 				break;
 		}
 		getTypeOutputInfo(att->atttypid, &outfn, &varlena);
-		fmgr_info(outfn, &c->out);
+		fmgr_info_cxt(outfn, &c->out, CurrentMemoryContext);
 		c->name.type = jbvString;
-		c->name.val.string.val = name;
+		c->name.val.string.val = pstrdup(name);
 		c->name.val.string.len = strlen(name);
 	}
 	return cols;
+}
+
+/* Column descriptions per audit trigger, kept until the relation changes. */
+typedef struct GovRelCache
+{
+	Oid			tgoid;			/* hash key */
+	Oid			relid;
+	int			natts;
+	bool		valid;
+	MemoryContext cxt;
+	GovColumn  *cols;
+	int		   *order;
+} GovRelCache;
+
+static HTAB *GovRelCacheHash = NULL;
+
+/* Relcache invalidation: forget the descriptions of that relation. */
+static void
+GovRelcacheCallback(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS hs;
+	GovRelCache *e;
+
+	if (GovRelCacheHash == NULL)
+		return;
+	hash_seq_init(&hs, GovRelCacheHash);
+	while ((e = hash_seq_search(&hs)) != NULL)
+		if (relid == InvalidOid || e->relid == relid)
+			e->valid = false;
+}
+
+/* The (cached) column descriptions and key order for one trigger. */
+static GovRelCache *
+GovRelCacheGet(Relation rel, Trigger *trig)
+{
+	GovRelCache *e;
+	bool		found;
+	MemoryContext old;
+
+	if (GovRelCacheHash == NULL)
+	{
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(GovRelCache);
+		ctl.hcxt = CacheMemoryContext;
+		GovRelCacheHash = hash_create("referral_crm audit columns", 64, &ctl,
+									  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	e = hash_search(GovRelCacheHash, &trig->tgoid, HASH_ENTER, &found);
+	if (found && e->valid && e->relid == RelationGetRelid(rel) &&
+		e->natts == RelationGetDescr(rel)->natts)
+		return e;
+	if (found && e->cxt != NULL)
+		MemoryContextDelete(e->cxt);
+	e->cxt = NULL;
+	e->valid = false;
+	e->relid = RelationGetRelid(rel);
+	e->natts = RelationGetDescr(rel)->natts;
+	e->cxt = AllocSetContextCreate(CacheMemoryContext, "referral_crm audit columns",
+								   ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(e->cxt);
+	e->cols = GovColumns(rel, trig);
+	e->order = GovKeyOrder(e->cols, e->natts);
+	MemoryContextSwitchTo(old);
+	e->valid = true;
+	return e;
 }
 
 /* The hashing context of the statement, for sensitive values. */
@@ -966,8 +1037,12 @@ audit_capture(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(NULL);
 
 	suppress = GovSuppressDepth > 0 && strcmp(op, "DELETE") == 0;
-	cols = GovColumns(rel, td->tg_trigger);
-	order = GovKeyOrder(cols, desc->natts);
+	{
+		GovRelCache *rc = GovRelCacheGet(rel, td->tg_trigger);
+
+		cols = rc->cols;
+		order = rc->order;
+	}
 	GovWriterOpen(&w, nrows > 64);
 	GovValueSha = w.sha;
 	if (oldts)

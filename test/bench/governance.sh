@@ -9,6 +9,8 @@
 #   SECONDS    length of each pgbench run (default 20)
 #   RLS_ROWS   referrals for the row-level security read (default 1000000)
 #   BULK_ROWS  rows of the bulk INSERT ... SELECT (default 100000)
+#   INGEST     referrals generated and loaded through ingest(), with and
+#              without the audit trigger (default 50000; 0 to skip)
 #
 # pgbench sessions run with synchronous_commit off (fsync stays on), so
 # that the commit flush does not hide the trigger's cost.  One transaction
@@ -20,6 +22,7 @@ rcrm_need_root "$@"
 SECS=${1:-20}
 RLS_ROWS=${2:-1000000}
 BULK_ROWS=${3:-100000}
+INGEST=${4:-50000}
 rcrm_deps
 rcrm_stage
 trap rcrm_cleanup EXIT
@@ -35,7 +38,7 @@ synchronous_commit = off
 max_connections = 50
 CONF
 rcrm_as_runner "$("$PG_CONFIG" --bindir)/pg_ctl" -D "$PGDATA" -w restart -l "$RCRM_WORK/cluster/server.log" >/dev/null
-export PGDATABASE=referral_crm_bench
+export PGDATABASE=referral_crm_bench PGOPTIONS='-c client_min_messages=warning'
 BINDIR=$("$PG_CONFIG" --bindir)
 psql_run() { rcrm_as_runner "$BINDIR/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
 psql_val() { psql_run -tA -c "$1"; }
@@ -302,3 +305,27 @@ printf '%-34s %10s %10s %10s %8s\n' case rows "admin ms" "intake ms" ratio
 printf '%-34s %10s %10.1f %10.1f %8s\n' "intake with all 10 queues" "$n_all" "$t_admin" "$t_all" "$(calc "$t_all / $t_admin")"
 printf '%-34s %10s %10.1f %10.1f %8s\n' "intake with 5 of 10 queues" "$n_half" "$t_adminh" "$t_half" "$(calc "$t_half / $t_adminh")"
 echo "(goal: ratio <= 1.2)"
+
+if [ "$INGEST" -gt 0 ]; then
+  echo
+  rcrm_say "ingest(): $INGEST generated referrals, with and without the audit trigger"
+  out="$RCRM_WORK/bench-data"; mkdir -p "$out"; chown "$(rcrm_runner)" "$out"
+  rcrm_as_runner "$RCRM_WORK/bin/generate" "$INGEST" 42 "$out" >/dev/null
+  echo "ingest('referrals') of $INGEST generated referrals (COPY into the staging view + ingest)"
+  printf '%-10s %10s %14s %12s\n' audit seconds "referrals/s" "entries"
+  for mode in off on; do
+    db=referral_crm_bench_ingest_$mode
+    psql_run -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+    psql_run -d $db -c "CREATE EXTENSION referral_crm"
+    if [ $mode = off ]; then
+      psql_run -d $db -c "DO \$\$ DECLARE t regclass; BEGIN FOR t IN SELECT table_name FROM referral_crm.governed_tables WHERE audited LOOP EXECUTE format('ALTER TABLE %s DISABLE TRIGGER audit_insert', t); EXECUTE format('ALTER TABLE %s DISABLE TRIGGER audit_update', t); EXECUTE format('ALTER TABLE %s DISABLE TRIGGER audit_delete', t); END LOOP; END \$\$"
+    fi
+    psql_run -d $db -c "CHECKPOINT"
+    t0=$(date +%s.%N)
+    psql_run -d $db -c "\\copy referral_crm.staging_referrals FROM '$out/referrals.csv' (FORMAT csv, HEADER)" >/dev/null
+    psql_run -d $db -c "SELECT * FROM referral_crm.ingest('referrals')" >/dev/null
+    t1=$(date +%s.%N)
+    n=$(psql_run -d $db -tA -c "SELECT count(*) FROM referral_crm_audit.audit_log")
+    printf '%-10s %10.2f %14s %12s\n' "$mode" "$(calc "$t1 - $t0" 2)" "$(calc "$INGEST / ($t1 - $t0)" 0)" "$n"
+  done
+fi
