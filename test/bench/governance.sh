@@ -318,7 +318,7 @@ if [ "$INGEST" -gt 0 ]; then
     psql_run -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
     psql_run -d $db -c "CREATE EXTENSION referral_crm"
     if [ $mode = off ]; then
-      psql_run -d $db -c "DO \$\$ DECLARE t regclass; BEGIN FOR t IN SELECT table_name FROM referral_crm.governed_tables WHERE audited LOOP EXECUTE format('ALTER TABLE %s DISABLE TRIGGER audit_insert', t); EXECUTE format('ALTER TABLE %s DISABLE TRIGGER audit_update', t); EXECUTE format('ALTER TABLE %s DISABLE TRIGGER audit_delete', t); END LOOP; END \$\$"
+      psql_run -d $db -c "DO \$\$ DECLARE t regclass; BEGIN FOREACH t IN ARRAY (SELECT array_agg(table_name) FROM referral_crm.governed_tables WHERE audited) LOOP EXECUTE format('ALTER TABLE %s DISABLE TRIGGER audit_insert', t); EXECUTE format('ALTER TABLE %s DISABLE TRIGGER audit_update', t); EXECUTE format('ALTER TABLE %s DISABLE TRIGGER audit_delete', t); END LOOP; END \$\$"
     fi
     psql_run -d $db -c "CHECKPOINT"
     t0=$(date +%s.%N)
