@@ -356,6 +356,18 @@ SELECT item_id, secret FROM public.regress_gov_owned;
 RESET ROLE;
 SELECT c.relrowsecurity, c.relforcerowsecurity, (SELECT count(*) FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname LIKE 'audit\_%') AS audit_triggers
   FROM pg_class c WHERE c.oid = 'public.regress_gov_owned'::regclass;
+-- Rows derived from notes follow the notes (family note_child).
+CREATE TABLE public.regress_gov_note_terms (note_id bigint PRIMARY KEY, terms text);
+SELECT referral_crm.govern_table('public.regress_gov_note_terms', 'note_child');
+INSERT INTO public.regress_gov_note_terms
+SELECT note_id, 'terms of ' || source_id FROM referral_crm.referral_notes WHERE source_system = 'gov-test' AND source_id IN ('N-R1', 'N-R2');
+SET ROLE regress_gov_intake_a;
+SELECT terms FROM public.regress_gov_note_terms ORDER BY 1;
+SET ROLE regress_gov_intake_b;
+SELECT terms FROM public.regress_gov_note_terms ORDER BY 1;
+RESET ROLE;
+DELETE FROM referral_crm.governed_tables WHERE table_name = 'public.regress_gov_note_terms'::regclass;
+DROP TABLE public.regress_gov_note_terms;
 -- govern_table errors
 SELECT referral_crm.govern_table('public.regress_gov_owned', 'patient');
 SELECT referral_crm.govern_table('public.regress_gov_owned', 'everyone');

@@ -103,7 +103,7 @@ CREATE TABLE referral_crm.governed_tables (
   table_name        regclass PRIMARY KEY,
   policy_family     text NOT NULL CONSTRAINT governed_tables_family CHECK (policy_family IN
                       ('reference', 'referral', 'referral_child', 'patient', 'patient_child',
-                       'communication', 'admin_only')),
+                       'note_child', 'communication', 'admin_only')),
   patient_data      boolean NOT NULL,
   audited           boolean NOT NULL DEFAULT true,
   sensitive_columns name[] NOT NULL DEFAULT '{}',
@@ -117,7 +117,7 @@ CREATE TABLE referral_crm.governed_tables (
 COMMENT ON TABLE referral_crm.governed_tables IS
   'every table under governance: its policy family, whether it holds patient data, sensitive columns (hashed in the audit), the columns liaison may read, the retention window';
 COMMENT ON COLUMN referral_crm.governed_tables.policy_family IS
-  'reference: directory data, no RLS; referral: the referrals table; referral_child: rows of a referral (referral_id); patient: the patients table; patient_child: rows of a patient (patient_id); communication: communications; admin_only: only the admin role';
+  'reference: directory data, no RLS; referral: the referrals table; referral_child: rows of a referral (referral_id); patient: the patients table; patient_child: rows of a patient (patient_id); note_child: rows derived from a note (note_id); communication: communications; admin_only: only the admin role';
 COMMENT ON COLUMN referral_crm.governed_tables.purge_order IS
   'purge_expired() visits tables in this order: rows that reference others first';
 
@@ -179,6 +179,8 @@ CREATE FUNCTION referral_crm.governance_policy_scope(family text) RETURNS text
       '(patient_id IN (SELECT r.patient_id FROM referral_crm.referrals r))'
     WHEN 'patient_child' THEN
       '(patient_id IN (SELECT r.patient_id FROM referral_crm.referrals r))'
+    WHEN 'note_child' THEN
+      '(note_id IN (SELECT n.note_id FROM referral_crm.referral_notes n))'
     WHEN 'communication' THEN
       '(referral_id IN (SELECT r.referral_id FROM referral_crm.referrals r) OR patient_id IN (SELECT r.patient_id FROM referral_crm.referrals r))'
   END;
@@ -254,10 +256,10 @@ BEGIN
     RAISE EXCEPTION 'govern_table needs a table and a policy family'
       USING ERRCODE = 'invalid_parameter_value';
   END IF;
-  IF family NOT IN ('reference', 'referral', 'referral_child', 'patient', 'patient_child', 'communication', 'admin_only') THEN
+  IF family NOT IN ('reference', 'referral', 'referral_child', 'patient', 'patient_child', 'note_child', 'communication', 'admin_only') THEN
     RAISE EXCEPTION 'unknown policy family "%"', family
       USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'The families are reference, referral, referral_child, patient, patient_child, communication and admin_only.';
+            HINT = 'The families are reference, referral, referral_child, patient, patient_child, note_child, communication and admin_only.';
   END IF;
   IF (SELECT k.relkind FROM pg_class k WHERE k.oid = tbl) NOT IN ('r', 'p') THEN
     RAISE EXCEPTION '% is not a table', tbl USING ERRCODE = 'wrong_object_type';
@@ -273,6 +275,7 @@ BEGIN
                                     WHEN 'referral_child' THEN ARRAY['referral_id']::name[]
                                     WHEN 'patient' THEN ARRAY['patient_id']::name[]
                                     WHEN 'patient_child' THEN ARRAY['patient_id']::name[]
+                                    WHEN 'note_child' THEN ARRAY['note_id']::name[]
                                     WHEN 'communication' THEN ARRAY['referral_id', 'patient_id', 'party']::name[]
                                     ELSE '{}'::name[] END LOOP
     IF NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = c
