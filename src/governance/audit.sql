@@ -50,7 +50,6 @@ COMMENT ON COLUMN referral_crm_audit.audit_log.new_values IS
   'INSERT: the row (NULL columns left out); UPDATE: the changed columns after';
 COMMENT ON COLUMN referral_crm_audit.audit_log.hash IS
   'SHA-256 of the previous entry''s hash and this entry''s columns';
-CREATE INDEX audit_log_logged_at_idx ON referral_crm_audit.audit_log USING brin (logged_at);
 
 CREATE TABLE referral_crm_audit.audit_chain_heads (
   chain_id bigint PRIMARY KEY,

@@ -369,7 +369,20 @@ typedef struct GovWriter
 
 #define GOV_BATCH 1000
 
-/* The relation id of referral_crm.<name>, or an error saying it is missing. */
+/* The relation id of audit_log, cached until any relcache invalidation. */
+static Oid	GovAuditLogRelid = InvalidOid;
+
+static Oid	GovRelid(const char *name);
+
+static Oid
+GovAuditLogOid(void)
+{
+	if (!OidIsValid(GovAuditLogRelid))
+		GovAuditLogRelid = GovRelid("audit_log");
+	return GovAuditLogRelid;
+}
+
+/* The relation id of referral_crm_audit.<name>, or an error saying it is missing. */
 static Oid
 GovRelid(const char *name)
 {
@@ -421,7 +434,7 @@ GovWriterOpen(GovWriter *w, bool bulk)
 				 errmsg("cannot write audit entries during recovery"),
 				 errdetail("Reads of patient data are audited, and a standby cannot record them."),
 				 errhint("Open patient records on the primary.")));
-	w->rel = table_open(GovRelid("audit_log"), RowExclusiveLock);
+	w->rel = table_open(GovAuditLogOid(), RowExclusiveLock);
 	desc = RelationGetDescr(w->rel);
 	if (desc->natts != GOV_NCOLS)
 		ereport(ERROR,
@@ -661,14 +674,6 @@ GovWriteEntry(GovWriter *w, GovChainState *state, Datum table_name,
 	memcpy(state->hash, hash, GOV_HASH_LEN);
 }
 
-/* "schema.table" of a relation, as audit entries name it. */
-static Datum
-GovTableName(Relation rel)
-{
-	return CStringGetTextDatum(quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-														  RelationGetRelationName(rel)));
-}
-
 /* How one column of an audited table goes into jsonb. */
 typedef struct GovColumn
 {
@@ -779,6 +784,7 @@ typedef struct GovRelCache
 	MemoryContext cxt;
 	GovColumn  *cols;
 	int		   *order;
+	char	   *table_name;		/* "schema.table" */
 } GovRelCache;
 
 static HTAB *GovRelCacheHash = NULL;
@@ -790,6 +796,7 @@ GovRelcacheCallback(Datum arg, Oid relid)
 	HASH_SEQ_STATUS hs;
 	GovRelCache *e;
 
+	GovAuditLogRelid = InvalidOid;
 	if (GovRelCacheHash == NULL)
 		return;
 	hash_seq_init(&hs, GovRelCacheHash);
@@ -832,6 +839,9 @@ GovRelCacheGet(Relation rel, Trigger *trig)
 	old = MemoryContextSwitchTo(e->cxt);
 	e->cols = GovColumns(rel, trig);
 	e->order = GovKeyOrder(e->cols, e->natts);
+	e->table_name = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+											   RelationGetRelationName(rel));
+	e->table_name = pstrdup(e->table_name);
 	MemoryContextSwitchTo(old);
 	e->valid = true;
 	return e;
@@ -1001,7 +1011,13 @@ audit_capture(PG_FUNCTION_ARGS)
 				 errhint("Use referral_crm.govern_table() to attach it.")));
 	rel = td->tg_relation;
 	desc = RelationGetDescr(rel);
-	tname = GovTableName(rel);
+	{
+		GovRelCache *rc = GovRelCacheGet(rel, td->tg_trigger);
+
+		cols = rc->cols;
+		order = rc->order;
+		tname = CStringGetTextDatum(rc->table_name);
+	}
 
 	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
 	{
@@ -1037,12 +1053,6 @@ audit_capture(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(NULL);
 
 	suppress = GovSuppressDepth > 0 && strcmp(op, "DELETE") == 0;
-	{
-		GovRelCache *rc = GovRelCacheGet(rel, td->tg_trigger);
-
-		cols = rc->cols;
-		order = rc->order;
-	}
 	GovWriterOpen(&w, nrows > 64);
 	GovValueSha = w.sha;
 	if (oldts)
