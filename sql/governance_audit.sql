@@ -295,6 +295,7 @@ BEGIN;
 ALTER TABLE referral_crm.patients NO FORCE ROW LEVEL SECURITY;
 ALTER TABLE referral_crm.referral_notes DISABLE TRIGGER audit_update;
 CREATE TABLE referral_crm.regress_gov_loose (id int);
+CREATE VIEW referral_crm.regress_gov_leaky_view AS SELECT patient_id FROM referral_crm.patients;
 CREATE FUNCTION referral_crm.regress_gov_definer() RETURNS int LANGUAGE sql SECURITY DEFINER AS 'SELECT 1';
 ALTER ROLE referral_crm_analyst BYPASSRLS;
 ALTER TABLE referral_crm.partners OWNER TO referral_crm_liaison;

@@ -112,6 +112,19 @@ ALTER FUNCTION referral_crm.ingest(text) SET search_path = pg_catalog, pg_temp;
 ALTER FUNCTION referral_crm.ingest_fhir(jsonb) SECURITY DEFINER;
 ALTER FUNCTION referral_crm.ingest_fhir(jsonb) SET search_path = pg_catalog, pg_temp;
 
+-- Views over patient data run with the rights of their user.
+DO $$
+DECLARE
+  v text;
+BEGIN
+  FOR v IN SELECT format('%I.%I', n.nspname, c.relname)
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'referral_crm' AND c.relkind = 'v' AND c.relname LIKE 'staging\_%' LOOP
+    EXECUTE format('ALTER VIEW %s SET (security_invoker = true)', v);
+  END LOOP;
+END
+$$;
+
 ------------------------------------------------------------------------
 -- setup_roles()
 ------------------------------------------------------------------------

@@ -488,6 +488,19 @@ BEGIN
     detail := 'The table is in the extension''s schema but not enrolled: no policies, no audit.';
     RETURN NEXT;
   END LOOP;
+  FOR r IN SELECT DISTINCT format('%I.%I', n.nspname, v.relname) AS v
+             FROM pg_class v JOIN pg_namespace n ON n.oid = v.relnamespace
+             JOIN pg_rewrite w ON w.ev_class = v.oid
+             JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid
+                             AND d.refclassid = 'pg_class'::regclass
+             JOIN referral_crm.governed_tables g ON g.table_name = d.refobjid AND g.patient_data
+            WHERE n.nspname IN ('referral_crm', 'referral_crm_audit') AND v.relkind = 'v'
+              AND NOT coalesce('security_invoker=true' = ANY (v.reloptions), false)
+            ORDER BY 1 LOOP
+    severity := 'high'; finding := 'view_not_security_invoker'; object := r.v;
+    detail := 'A view over patient data runs with its owner''s rights and bypasses row-level security; ALTER VIEW ... SET (security_invoker = true).';
+    RETURN NEXT;
+  END LOOP;
   FOR r IN SELECT p.oid::regprocedure::text AS f
              FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
             WHERE n.nspname IN ('referral_crm', 'referral_crm_audit') AND p.prosecdef
