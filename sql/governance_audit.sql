@@ -290,6 +290,15 @@ CREATE FUNCTION pg_temp.gov_findings() RETURNS TABLE (severity text, finding tex
 $$;
 -- the throwaway test cluster: only its documented finding (no TLS)
 SELECT * FROM pg_temp.gov_findings();
+-- a table nobody classified is enrolled admin_only by enrol_remaining()
+BEGIN;
+CREATE TABLE referral_crm.regress_gov_unclassified (id int PRIMARY KEY, secret text);
+SELECT * FROM referral_crm.enrol_remaining();
+SELECT policy_family, patient_data, by_default FROM referral_crm.governed_tables WHERE table_name = 'referral_crm.regress_gov_unclassified'::regclass;
+SELECT severity, finding, object FROM referral_crm.governance_check() WHERE object LIKE '%unclassified';
+SELECT referral_crm.govern_table('referral_crm.regress_gov_unclassified', 'reference', patient_data => false);
+SELECT count(*) AS findings FROM referral_crm.governance_check() WHERE object LIKE '%unclassified';
+ROLLBACK;
 -- every kind of finding, each in a rolled-back transaction
 BEGIN;
 ALTER TABLE referral_crm.patients NO FORCE ROW LEVEL SECURITY;

@@ -76,6 +76,10 @@ SELECT referral_crm.govern_table('referral_crm.disclosures', 'admin_only');
 CREATE POLICY audit_disclosures_read ON referral_crm.disclosures FOR SELECT
   USING ((SELECT referral_crm.acting_as('referral_crm_auditor')));
 
+-- Any other table of the schema (a room that did not classify its tables
+-- here): admin only until classified.
+SELECT count(*) AS enrolled_by_default FROM referral_crm.enrol_remaining();
+
 SELECT pg_catalog.pg_extension_config_dump('referral_crm.governed_tables', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('referral_crm.staff_teams', '');
 SELECT pg_catalog.pg_extension_config_dump('referral_crm.team_scopes', '');
@@ -100,7 +104,7 @@ REVOKE EXECUTE ON FUNCTION
   referral_crm.export_for_partner(text, text, bigint[]),
   referral_crm.govern_table(regclass, text, name[], name[], interval, name, integer, boolean, boolean),
   referral_crm.set_retention(regclass, interval, name), referral_crm.apply_grants(regclass),
-  referral_crm.apply_policies(regclass),
+  referral_crm.apply_policies(regclass), referral_crm.enrol_remaining(),
   referral_crm.ingest(text), referral_crm.ingest_fhir(jsonb), referral_crm.stage_csv(text, text)
 FROM PUBLIC;
 

@@ -112,12 +112,15 @@ CREATE TABLE referral_crm.governed_tables (
   retention_column  name,
   purge_order       integer NOT NULL DEFAULT 100,
   builtin           boolean NOT NULL DEFAULT false,
+  by_default        boolean NOT NULL DEFAULT false,
   CONSTRAINT governed_tables_retention_column CHECK ((retention IS NULL) OR (retention_column IS NOT NULL))
 );
 COMMENT ON TABLE referral_crm.governed_tables IS
   'every table under governance: its policy family, whether it holds patient data, sensitive columns (hashed in the audit), the columns liaison may read, the retention window';
 COMMENT ON COLUMN referral_crm.governed_tables.policy_family IS
   'reference: directory data, no RLS; referral: the referrals table; referral_child: rows of a referral (referral_id); patient: the patients table; patient_child: rows of a patient (patient_id); note_child: rows derived from a note (note_id); communication: communications; admin_only: only the admin role';
+COMMENT ON COLUMN referral_crm.governed_tables.by_default IS
+  'enrolled by enrol_remaining() as admin_only because nobody classified it; govern_table() clears it';
 COMMENT ON COLUMN referral_crm.governed_tables.purge_order IS
   'purge_expired() visits tables in this order: rows that reference others first';
 
@@ -307,7 +310,8 @@ BEGIN
      SET policy_family = EXCLUDED.policy_family, patient_data = EXCLUDED.patient_data,
          audited = EXCLUDED.audited, sensitive_columns = EXCLUDED.sensitive_columns,
          liaison_columns = EXCLUDED.liaison_columns, retention = EXCLUDED.retention,
-         retention_column = EXCLUDED.retention_column, purge_order = EXCLUDED.purge_order;
+         retention_column = EXCLUDED.retention_column, purge_order = EXCLUDED.purge_order,
+         by_default = false;
 
   -- Row-level security and the family's policies.
   IF family = 'reference' THEN
@@ -359,3 +363,27 @@ BEGIN
                                     g.purge_order, g.patient_data, g.audited);
 END
 $$;
+
+-- Secure default for tables nobody classified: every table of the schema
+-- that is not governed yet is enrolled as admin_only (patient data, RLS
+-- forced, audited) and marked by_default, which governance_check()
+-- reports.  Returns the tables it enrolled.
+CREATE FUNCTION referral_crm.enrol_remaining() RETURNS SETOF regclass
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+  t regclass;
+BEGIN
+  FOR t IN SELECT c.oid::regclass
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'referral_crm' AND c.relkind = 'r' AND NOT c.relispartition
+              AND NOT EXISTS (SELECT 1 FROM referral_crm.governed_tables g WHERE g.table_name = c.oid)
+            ORDER BY c.relname LOOP
+    PERFORM referral_crm.govern_table(t, 'admin_only');
+    UPDATE referral_crm.governed_tables g SET by_default = true WHERE g.table_name = t;
+    RETURN NEXT t;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.enrol_remaining() IS
+  'enrol every table of the schema not yet governed as admin_only (secure default); classify them with govern_table()';

@@ -479,6 +479,11 @@ BEGIN
     detail := 'The audit triggers are missing or disabled; run referral_crm.govern_table() again.';
     RETURN NEXT;
   END LOOP;
+  FOR r IN SELECT g.table_name::text AS t FROM referral_crm.governed_tables g WHERE g.by_default ORDER BY 1 LOOP
+    severity := 'medium'; finding := 'table_enrolled_by_default'; object := r.t;
+    detail := 'Nobody classified this table: it is admin_only until referral_crm.govern_table() gives it its family.';
+    RETURN NEXT;
+  END LOOP;
   FOR r IN SELECT format('%I.%I', n.nspname, c.relname) AS t
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = 'referral_crm' AND c.relkind IN ('r', 'p')
