@@ -86,6 +86,11 @@ SELECT g.table_name, g.policy_family, c.relrowsecurity AS rls, c.relforcerowsecu
 SELECT polname, pg_get_expr(polqual, polrelid) AS using_expr
   FROM pg_policy WHERE polrelid = 'referral_crm.referrals'::regclass ORDER BY polname;
 
+SELECT referral_crm.id_in(3, '{1,2,3}') AS found, referral_crm.id_in(4, '{1,NULL,3}') AS with_null,
+       referral_crm.id_in(3, '{1,NULL,3}') AS after_null, referral_crm.id_in(1, '{}') AS empty,
+       referral_crm.id_in(NULL, '{1}') IS NULL AS strict;
+SELECT referral_crm.id_in(1, '{{1,2},{3,4}}');
+
 ------------------------------------------------------------------------
 -- SELECT: each role sees its rows.
 ------------------------------------------------------------------------

@@ -34,6 +34,11 @@ CREATE TABLE referral_crm.team_scopes (
 COMMENT ON TABLE referral_crm.team_scopes IS
   'the queues and locations whose referrals a team works (in addition to queue_members and staff.location_id)';
 
+CREATE FUNCTION referral_crm.id_in(id bigint, ids bigint[]) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'id_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.id_in(bigint, bigint[]) IS
+  'id = ANY (ids) for the policies, without a function call per element';
+
 CREATE FUNCTION referral_crm.my_staff_id() RETURNS bigint
   LANGUAGE sql STABLE PARALLEL SAFE
   RETURN (SELECT s.staff_id FROM referral_crm.staff s WHERE s.login_role = current_user AND s.active);
@@ -174,8 +179,9 @@ CREATE FUNCTION referral_crm.governance_policy_scope(family text) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   RETURN CASE family
     WHEN 'referral' THEN
-      '(((SELECT cardinality(referral_crm.my_queue_ids())) > 0 AND queue_id = ANY ((SELECT referral_crm.my_queue_ids())::bigint[]))'
-      ' OR ((SELECT cardinality(referral_crm.my_location_ids())) > 0 AND target_location_id = ANY ((SELECT referral_crm.my_location_ids())::bigint[])))'
+      '(referral_crm.id_in(queue_id, (SELECT referral_crm.my_queue_ids()))'
+      ' OR ((SELECT cardinality(referral_crm.my_location_ids())) > 0'
+      ' AND referral_crm.id_in(target_location_id, (SELECT referral_crm.my_location_ids()))))'
     WHEN 'referral_child' THEN
       '(referral_id IN (SELECT r.referral_id FROM referral_crm.referrals r))'
     WHEN 'patient' THEN
