@@ -260,6 +260,13 @@ SELECT r.source_id, p.source_id AS patient, n.body
   FROM referral_crm.referrals r JOIN referral_crm.patients p USING (patient_id)
   LEFT JOIN referral_crm.referral_notes n USING (referral_id)
  WHERE r.source_system = 'gov-ingest';
+-- the batch and the audit trail name the ingest login, not the function's owner
+SELECT b.actor, b.inserted FROM referral_crm.ingest_batches b ORDER BY b.batch_id DESC LIMIT 1;
+SELECT l.table_name, l.operation, l.actor_role, l.details ? 'via_role' AS via_owner, count(*)
+  FROM referral_crm_audit.audit_log l
+ WHERE l.xid = (SELECT max(x.xid) FROM referral_crm_audit.audit_log x WHERE x.table_name = 'referral_crm.referrals'
+                   AND x.operation = 'INSERT' AND x.new_values->>'source_system' = 'gov-ingest')
+ GROUP BY 1, 2, 3, 4 ORDER BY 1, 2;
 -- ingest() runs as its owner with a pinned search_path
 SELECT p.oid::regprocedure AS function, p.prosecdef, p.proconfig
   FROM pg_proc p WHERE p.oid IN ('referral_crm.ingest(text)'::regprocedure, 'referral_crm.ingest_fhir(jsonb)'::regprocedure)

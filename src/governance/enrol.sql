@@ -116,6 +116,11 @@ ALTER FUNCTION referral_crm.ingest(text) SET search_path = pg_catalog, pg_temp;
 ALTER FUNCTION referral_crm.ingest_fhir(jsonb) SECURITY DEFINER;
 ALTER FUNCTION referral_crm.ingest_fhir(jsonb) SET search_path = pg_catalog, pg_temp;
 
+-- The ingestion functions run as their owner now: record who called them,
+-- not the owner (current_user inside a SECURITY DEFINER function).
+ALTER TABLE referral_crm.ingest_batches ALTER COLUMN actor SET DEFAULT referral_crm.acting_user();
+ALTER TABLE referral_crm.referral_events ALTER COLUMN actor SET DEFAULT referral_crm.acting_user();
+
 -- Views over patient data run with the rights of their user.
 DO $$
 DECLARE
