@@ -195,7 +195,9 @@ entries() {
 }
 
 declare -A TPS WALTX ENT
-rcrm_say "pgbench: ${SECS}s per run, synchronous_commit off, 2 and 8 clients, variants none / c / plpgsql"
+ROUNDS=${ROUNDS:-3}
+rcrm_say "pgbench: ${SECS}s per run, synchronous_commit off, 2 and 8 clients, variants none / c / plpgsql, best of $ROUNDS interleaved rounds"
+for round in $(seq 1 "$ROUNDS"); do
 for clients in 2 8; do
   for v in none c plpgsql; do
     psql_val "SELECT bench.use_variant('bench.referrals', '$v')" >/dev/null
@@ -208,12 +210,17 @@ for clients in 2 8; do
     tps=$(echo "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | tail -1)
     txns=$(echo "$out" | sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p')
     wal=$(psql_val "SELECT pg_wal_lsn_diff('$lsn1', '$lsn0')")
-    TPS[$clients,$v]=$tps
-    WALTX[$clients,$v]=$(awk "BEGIN { printf \"%.1f\", $wal / $txns }")
-    ENT[$clients,$v]=$((e1 - e0))
-    printf '  %d clients %-8s tps %10.1f  transactions %8d  audit entries %8d  WAL bytes/txn %8.1f\n' \
-      "$clients" "$v" "$tps" "$txns" "$((e1 - e0))" "${WALTX[$clients,$v]}" >&2
+    walx=$(awk "BEGIN { printf \"%.1f\", $wal / $txns }")
+    printf '  round %d %d clients %-8s tps %10.1f  transactions %8d  audit entries %8d  WAL bytes/txn %8.1f\n' \
+      "$round" "$clients" "$v" "$tps" "$txns" "$((e1 - e0))" "$walx" >&2
+    # keep the best round of each variant (the least disturbed by other load)
+    if [ -z "${TPS[$clients,$v]:-}" ] || [ "$(awk "BEGIN { print ($tps > ${TPS[$clients,$v]}) }")" = 1 ]; then
+      TPS[$clients,$v]=$tps
+      WALTX[$clients,$v]=$walx
+      ENT[$clients,$v]=$((e1 - e0))
+    fi
   done
+done
 done
 
 c_size=$(psql_val "SELECT pg_total_relation_size('referral_crm_audit.audit_log') / greatest(count(*), 1) FROM referral_crm_audit.audit_log")
@@ -221,7 +228,7 @@ p_size=$(psql_val "SELECT pg_total_relation_size('audit91.logged_actions') / gre
 
 calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
 echo
-echo "Audit trigger, pgbench (1 UPDATE + 1 INSERT per transaction, synchronous_commit off, ${SECS}s per run)"
+echo "Audit trigger, pgbench (1 UPDATE + 1 INSERT per transaction, synchronous_commit off, ${SECS}s per run, best of $ROUNDS rounds)"
 printf '%-8s %-8s %10s %10s %14s %16s %14s\n' clients variant tps "us/txn" "x no-trigger" "us/audited row" "WAL B/entry"
 for clients in 2 8; do
   base=${TPS[$clients,none]}
@@ -248,9 +255,10 @@ v=$(psql_val "SELECT ok || ' entries=' || entries || ' chains=' || chains || coa
 echo "audit_verify after the runs: $v"
 
 echo
-echo "Bulk INSERT ... SELECT of $BULK_ROWS rows (one statement)"
+echo "Bulk INSERT ... SELECT of $BULK_ROWS rows (one statement, best of $ROUNDS)"
 printf '%-8s %10s %14s %16s\n' variant seconds "x no-trigger" "us/row extra"
 declare -A BULK
+for round in $(seq 1 "$ROUNDS"); do
 for v in none c plpgsql; do
   psql_val "SELECT bench.use_variant('bench.bulk', '$v')" >/dev/null
   psql_run -c "TRUNCATE bench.bulk" -c "CHECKPOINT"
@@ -259,7 +267,9 @@ for v in none c plpgsql; do
                SELECT g % 20000, now(), '1234567893', 'cardiology', 'chest pain on exertion', '{R07.9,I10}', g % 10, 'bulk', 'K' || g
                  FROM generate_series(1, $BULK_ROWS) g"
   t1=$(date +%s.%N)
-  BULK[$v]=$(echo "$t1 - $t0" | bc)
+  el=$(calc "$t1 - $t0" 3)
+  if [ -z "${BULK[$v]:-}" ] || [ "$(awk "BEGIN { print ($el < ${BULK[$v]}) }")" = 1 ]; then BULK[$v]=$el; fi
+done
 done
 for v in none c plpgsql; do
   printf '%-8s %10.2f %14s %16s\n' "$v" "${BULK[$v]}" "$(calc "${BULK[$v]} / ${BULK[none]}" 2)" \
@@ -313,6 +323,8 @@ if [ "$INGEST" -gt 0 ]; then
   rcrm_as_runner "$RCRM_WORK/bin/generate" "$INGEST" 42 "$out" >/dev/null
   echo "ingest('referrals') of $INGEST generated referrals after the directory (COPY into the staging view + ingest)"
   printf '%-10s %10s %14s %12s\n' audit seconds "referrals/s" "entries"
+  declare -A ING INGN
+  for round in 1 2; do
   for mode in off on; do
     db=referral_crm_bench_ingest_$mode
     psql_run -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
@@ -329,6 +341,12 @@ if [ "$INGEST" -gt 0 ]; then
     psql_run -d $db -c "SELECT * FROM referral_crm.ingest('referrals')" >/dev/null
     t1=$(date +%s.%N)
     n=$(( $(psql_run -d $db -tA -c "SELECT count(*) FROM referral_crm_audit.audit_log") - n0 ))
-    printf '%-10s %10.2f %14s %12s\n' "$mode" "$(calc "$t1 - $t0" 2)" "$(calc "$INGEST / ($t1 - $t0)" 0)" "$n"
+    el=$(calc "$t1 - $t0" 3)
+    if [ -z "${ING[$mode]:-}" ] || [ "$(awk "BEGIN { print ($el < ${ING[$mode]}) }")" = 1 ]; then ING[$mode]=$el; INGN[$mode]=$n; fi
   done
+  done
+  for mode in off on; do
+    printf '%-10s %10.2f %14s %12s\n' "$mode" "${ING[$mode]}" "$(calc "$INGEST / ${ING[$mode]}" 0)" "${INGN[$mode]}"
+  done
+  echo "(best of 2 alternating runs each; audit on costs x$(calc "${ING[on]} / ${ING[off]}" 3) of ingest time)"
 fi
