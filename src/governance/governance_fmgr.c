@@ -1,0 +1,1849 @@
+/*-------------------------------------------------------------------------
+ *
+ * governance_fmgr.c
+ *	  SQL-callable glue for governance: the audit trigger, the hash chain
+ *	  (audit_verify, audit_head), read tracing, pseudonymous tokens and
+ *	  the random keys behind them.
+ *
+ *	  The audit trigger is a statement-level AFTER trigger that reads the
+ *	  statement's transition tables, so that a bulk INSERT ... SELECT pays
+ *	  one call and one relation open, not one per row.  It writes the
+ *	  entries straight into referral_crm_audit.audit_log (heap insert plus index
+ *	  entries), in the same transaction as the change; nobody holds INSERT
+ *	  on audit_log, so this trigger is its only writer.
+ *
+ *	  Hash chain: every backend appends to a chain of its own (chain_id
+ *	  from a sequence, seq 1, 2, 3 ...), each entry carrying
+ *	  SHA-256(previous hash || framed entry).  Concurrent writers therefore
+ *	  never wait on one another.  A backend's chain position is restored
+ *	  when its (sub)transaction aborts, so committed chains have no gaps.
+ *	  audit_head() seals the heads of all chains into the checkpoint chain
+ *	  (chain 0) and returns the digest to keep outside the database;
+ *	  audit_verify() recomputes every link and every checkpoint claim.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/toast_compression.h"
+#include "access/toast_internals.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "access/xlog.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type_d.h"
+#include "commands/sequence.h"
+#include "commands/trigger.h"
+#include "common/cryptohash.h"
+#include "common/hmac.h"
+#include "common/sha2.h"
+#include "executor/executor.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/bitmapset.h"
+#include "storage/lmgr.h"
+#include "storage/proc.h"
+#include "parser/parse_relation.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/fmgroids.h"
+#include "utils/guc.h"
+#include "utils/inval.h"
+#include "utils/hsearch.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+
+#include "audit_frame.h"
+
+PG_FUNCTION_INFO_V1(audit_capture);
+PG_FUNCTION_INFO_V1(audit_read);
+PG_FUNCTION_INFO_V1(audit_event);
+PG_FUNCTION_INFO_V1(audit_suppress_values);
+PG_FUNCTION_INFO_V1(audit_verify);
+PG_FUNCTION_INFO_V1(audit_checkpoint);
+PG_FUNCTION_INFO_V1(pseudonym);
+PG_FUNCTION_INFO_V1(random_key);
+PG_FUNCTION_INFO_V1(acting_user);
+PG_FUNCTION_INFO_V1(id_in);
+
+void		RcrmGovernanceInit(void);
+static void GovRelcacheCallback(Datum arg, Oid relid);
+
+/* audit_log's columns, in order; hash is the last. */
+#define GOV_NCOLS 16
+#define GOV_NHASHED 15
+enum
+{
+	GA_CHAIN, GA_SEQ, GA_LOGGED_AT, GA_XID, GA_SESSION, GA_ROLE, GA_STAFF,
+	GA_APP, GA_CLIENT, GA_TABLE, GA_OP, GA_KEY, GA_OLD, GA_NEW, GA_DETAILS,
+	GA_HASH
+};
+static const Oid GovColType[GOV_NCOLS] = {
+	INT8OID, INT8OID, TIMESTAMPTZOID, INT8OID, TEXTOID, TEXTOID, INT8OID,
+	TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, JSONBOID, JSONBOID, JSONBOID,
+	BYTEAOID
+};
+
+#define GOV_SCHEMA "referral_crm"
+#define GOV_AUDIT_SCHEMA "referral_crm_audit"
+#define GOV_HASH_LEN PG_SHA256_DIGEST_LENGTH
+
+/* Row images longer than this are stored compressed. */
+#define GOV_COMPRESS_MIN 160
+#ifdef USE_LZ4
+#define GOV_COMPRESSION TOAST_LZ4_COMPRESSION
+#else
+#define GOV_COMPRESSION TOAST_PGLZ_COMPRESSION
+#endif
+
+/* Where this backend's chain stands. */
+typedef struct GovChainState
+{
+	int64		chain_id;		/* 0: no chain yet */
+	int64		seq;			/* last entry written, 0 if none */
+	uint8		hash[GOV_HASH_LEN];
+} GovChainState;
+
+typedef struct GovSubSave
+{
+	SubTransactionId subid;
+	GovChainState state;
+} GovSubSave;
+
+static GovChainState GovChain;
+static GovChainState GovXactStart;
+static bool GovXactSaved = false;
+static GovSubSave *GovSubStack = NULL;
+static int	GovSubDepth = 0;
+static int	GovSubCap = 0;
+static int	GovSuppressDepth = 0;	/* > 0: DELETEs record keys only */
+
+/* Per-transaction caches: the staff id of a role, the pseudonym key. */
+static LocalTransactionId GovStaffLxid = InvalidLocalTransactionId;
+static Oid	GovStaffRole = InvalidOid;
+static int64 GovStaffId = 0;
+static bool GovStaffKnown = false;
+static LocalTransactionId GovKeyLxid = InvalidLocalTransactionId;
+static uint8 GovKey[64];
+static int	GovKeyLen = 0;
+
+/* Remember the chain position at subtransaction start; restore on abort. */
+static void
+GovSubXactCallback(SubXactEvent event, SubTransactionId mySubid,
+				   SubTransactionId parentSubid, void *arg)
+{
+	switch (event)
+	{
+		case SUBXACT_EVENT_START_SUB:
+			if (GovSubDepth == GovSubCap)
+			{
+				int			cap = GovSubCap ? GovSubCap * 2 : 16;
+
+				GovSubStack = GovSubStack
+					? repalloc(GovSubStack, cap * sizeof(GovSubSave))
+					: MemoryContextAlloc(TopMemoryContext, cap * sizeof(GovSubSave));
+				GovSubCap = cap;
+			}
+			GovSubStack[GovSubDepth].subid = mySubid;
+			GovSubStack[GovSubDepth].state = GovChain;
+			GovSubDepth++;
+			break;
+		case SUBXACT_EVENT_COMMIT_SUB:
+		case SUBXACT_EVENT_ABORT_SUB:
+			while (GovSubDepth > 0)
+			{
+				GovSubSave *top = &GovSubStack[--GovSubDepth];
+
+				if (top->subid == mySubid)
+				{
+					if (event == SUBXACT_EVENT_ABORT_SUB)
+						GovChain = top->state;
+					break;
+				}
+			}
+			break;
+		default:
+			break;
+	}
+}
+
+/* At abort, the chain goes back to where the transaction found it. */
+static void
+GovXactCallback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+			if (GovXactSaved)
+				GovChain = GovXactStart;
+			break;
+		case XACT_EVENT_PREPARE:
+			/* the prepared entries may commit later or never: start anew */
+			if (GovXactSaved)
+				GovChain.chain_id = 0;
+			break;
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+			break;
+		default:
+			return;
+	}
+	GovXactSaved = false;
+	GovSubDepth = 0;
+	GovSuppressDepth = 0;
+}
+
+/* Register the transaction callbacks (called from _PG_init). */
+void
+RcrmGovernanceInit(void)
+{
+	RegisterXactCallback(GovXactCallback, NULL);
+	RegisterSubXactCallback(GovSubXactCallback, NULL);
+	CacheRegisterRelcacheCallback(GovRelcacheCallback, (Datum) 0);
+}
+
+/* The seed of a chain: SHA-256 of a fixed label and the chain id. */
+static void
+GovChainSeed(pg_cryptohash_ctx *sha, int64 chain_id, uint8 *out)
+{
+	uint8		buf[8];
+	int			i;
+
+	for (i = 0; i < 8; i++)
+		buf[i] = (uint8) (((uint64) chain_id) >> (8 * (7 - i)));
+	if (pg_cryptohash_init(sha) < 0 ||
+		pg_cryptohash_update(sha, (const uint8 *) "referral_crm audit chain", 24) < 0 ||
+		pg_cryptohash_update(sha, buf, 8) < 0 ||
+		pg_cryptohash_final(sha, out, GOV_HASH_LEN) < 0)
+		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(sha));
+}
+
+/* Where GovGrow allocates a frame's first block (set with the frame). */
+static MemoryContext GovFrameContext = NULL;
+
+/* palloc-based grow function for GovFrame. */
+static void *
+GovGrow(void *old, size_t size)
+{
+	if (size > MaxAllocSize)
+		return NULL;
+	return old ? repalloc(old, size) : MemoryContextAlloc(GovFrameContext, size);
+}
+
+/* Start a frame whose buffer lives in the current memory context. */
+static void
+GovFrameStart(GovFrame *f)
+{
+	GovFrameContext = CurrentMemoryContext;
+	GovFrameInit(f, GovGrow);
+	/* allocate the first block now, in this context */
+	GovFrameAppendNull(f);
+	GovFrameReset(f);
+}
+
+/*
+ * The link of one entry: SHA-256(prev || frame of the first 15 columns).
+ * Integers are framed as 8 bytes, text and jsonb as their stored bytes, so
+ * audit_verify recomputes exactly what the writer hashed.
+ */
+static void
+GovEntryHash(pg_cryptohash_ctx *sha, GovFrame *frame, const uint8 *prev,
+			 Datum *values, bool *nulls, uint8 *out)
+{
+	int			i;
+
+	GovFrameReset(frame);
+	for (i = 0; i < GOV_NHASHED; i++)
+	{
+		if (nulls[i])
+			GovFrameAppendNull(frame);
+		else if (GovColType[i] == INT8OID || GovColType[i] == TIMESTAMPTZOID)
+			GovFrameAppendInt64(frame, DatumGetInt64(values[i]));
+		else
+		{
+			struct varlena *v = PG_DETOAST_DATUM_PACKED(values[i]);
+
+			GovFrameAppendBytes(frame, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
+		}
+	}
+	if (frame->failed)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("audit entry is too large to hash")));
+	if (pg_cryptohash_init(sha) < 0 ||
+		pg_cryptohash_update(sha, prev, GOV_HASH_LEN) < 0 ||
+		pg_cryptohash_update(sha, frame->data, frame->len) < 0 ||
+		pg_cryptohash_final(sha, out, GOV_HASH_LEN) < 0)
+		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(sha));
+}
+
+/* The staff id mapped to a role (referral_crm.staff.login_role), cached. */
+static bool
+GovStaffIdOf(Oid roleid, int64 *staff_id)
+{
+	Oid			nsp;
+	Oid			relid;
+	Relation	rel;
+	TableScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
+	char	   *rolname;
+	NameData	n;
+
+	if (GovStaffLxid == MyProc->lxid && GovStaffRole == roleid)
+	{
+		*staff_id = GovStaffId;
+		return GovStaffKnown;
+	}
+	GovStaffKnown = false;
+	GovStaffId = 0;
+	nsp = get_namespace_oid(GOV_SCHEMA, true);
+	relid = OidIsValid(nsp) ? get_relname_relid("staff", nsp) : InvalidOid;
+	rolname = GetUserNameFromId(roleid, true);
+	if (OidIsValid(relid) && rolname != NULL)
+	{
+		AttrNumber	loginatt;
+		AttrNumber	idatt;
+
+		rel = table_open(relid, AccessShareLock);
+		loginatt = attnameAttNum(rel, "login_role", false);
+		idatt = attnameAttNum(rel, "staff_id", false);
+		if (loginatt > 0 && idatt > 0 &&
+			TupleDescAttr(RelationGetDescr(rel), loginatt - 1)->atttypid == NAMEOID)
+		{
+			namestrcpy(&n, rolname);
+			ScanKeyInit(&key, loginatt, BTEqualStrategyNumber, F_NAMEEQ,
+						NameGetDatum(&n));
+			scan = table_beginscan(rel, GetActiveSnapshot(), 1, &key);
+			if ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
+			{
+				bool		isnull;
+				Datum		d = heap_getattr(tup, idatt, RelationGetDescr(rel), &isnull);
+
+				if (!isnull)
+				{
+					GovStaffId = DatumGetInt64(d);
+					GovStaffKnown = true;
+				}
+			}
+			table_endscan(scan);
+		}
+		table_close(rel, AccessShareLock);
+	}
+	GovStaffLxid = MyProc->lxid;
+	GovStaffRole = roleid;
+	*staff_id = GovStaffId;
+	return GovStaffKnown;
+}
+
+/* An open audit_log, the actor and the hashing state of one statement. */
+typedef struct GovWriter
+{
+	Relation	rel;
+	EState	   *estate;
+	ResultRelInfo *rri;
+	TupleTableSlot *slot;
+	BulkInsertState bistate;
+	pg_cryptohash_ctx *sha;
+	GovFrame	frame;
+	CommandId	cid;
+	Datum		actor[GA_TABLE];	/* logged_at .. client_addr */
+	bool		actor_null[GA_TABLE];
+	Jsonb	   *via;			/* {"via_role": effective role} inside
+								 * SECURITY DEFINER, else NULL */
+	/* bulk statements: entries are inserted GOV_BATCH at a time */
+	TupleTableSlot **bslots;
+	int			nb;
+	MemoryContext bcxt;
+} GovWriter;
+
+#define GOV_BATCH 1000
+
+/* The relation id of audit_log, cached until any relcache invalidation. */
+static Oid	GovAuditLogRelid = InvalidOid;
+
+static Oid	GovRelid(const char *name);
+
+static Oid
+GovAuditLogOid(void)
+{
+	if (!OidIsValid(GovAuditLogRelid))
+		GovAuditLogRelid = GovRelid("audit_log");
+	return GovAuditLogRelid;
+}
+
+/* The relation id of referral_crm_audit.<name>, or an error saying it is missing. */
+static Oid
+GovRelid(const char *name)
+{
+	Oid			nsp = get_namespace_oid(GOV_AUDIT_SCHEMA, false);
+	Oid			relid = get_relname_relid(name, nsp);
+
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation \"%s.%s\" does not exist", GOV_AUDIT_SCHEMA, name),
+				 errhint("Reinstall the referral_crm extension.")));
+	return relid;
+}
+
+/* Text form of the client address, or NULL for a local connection (cached). */
+static char *
+GovClientAddr(void)
+{
+	static bool done = false;
+	static char *addr = NULL;
+
+	if (!done)
+	{
+		LOCAL_FCINFO(fc, 0);
+		Datum		d;
+
+		InitFunctionCallInfoData(*fc, NULL, 0, InvalidOid, NULL, NULL);
+		d = inet_client_addr(fc);
+		if (!fc->isnull)
+			addr = MemoryContextStrdup(TopMemoryContext,
+									   DatumGetCString(DirectFunctionCall1(inet_out, d)));
+		done = true;
+	}
+	return addr;
+}
+
+/* Open audit_log for writing and capture who is acting. */
+static void
+GovWriterOpen(GovWriter *w, bool bulk)
+{
+	TupleDesc	desc;
+	int			i;
+	int64		staff;
+	char	   *addr;
+
+	if (RecoveryInProgress())
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("cannot write audit entries during recovery"),
+				 errdetail("Reads of patient data are audited, and a standby cannot record them."),
+				 errhint("Open patient records on the primary.")));
+	w->rel = table_open(GovAuditLogOid(), RowExclusiveLock);
+	desc = RelationGetDescr(w->rel);
+	if (desc->natts != GOV_NCOLS)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("referral_crm_audit.audit_log has been altered"),
+				 errdetail("The table has %d columns, 16 expected.", desc->natts),
+				 errhint("Restore the table definition of the extension.")));
+	for (i = 0; i < GOV_NCOLS; i++)
+		if (TupleDescAttr(desc, i)->atttypid != GovColType[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("referral_crm_audit.audit_log has been altered"),
+					 errdetail("Column %d has an unexpected type.", i + 1),
+					 errhint("Restore the table definition of the extension.")));
+	w->estate = CreateExecutorState();
+	w->rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(w->rri, w->rel, 1, NULL, 0);
+	ExecOpenIndices(w->rri, false);
+	w->slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
+	w->bistate = bulk ? GetBulkInsertState() : NULL;
+	w->bslots = NULL;
+	w->nb = 0;
+	w->bcxt = NULL;
+	if (bulk)
+	{
+		int			i;
+
+		w->bslots = palloc(sizeof(TupleTableSlot *) * GOV_BATCH);
+		for (i = 0; i < GOV_BATCH; i++)
+			w->bslots[i] = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
+		w->bcxt = AllocSetContextCreate(CurrentMemoryContext, "audit batch", ALLOCSET_DEFAULT_SIZES);
+	}
+	w->sha = pg_cryptohash_create(PG_SHA256);
+	if (w->sha == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	GovFrameStart(&w->frame);
+	w->cid = GetCurrentCommandId(true);
+
+	memset(w->actor_null, false, sizeof(w->actor_null));
+	w->actor[GA_LOGGED_AT] = TimestampTzGetDatum(GetCurrentStatementStartTimestamp());
+	w->actor[GA_XID] = Int64GetDatum((int64) U64FromFullTransactionId(GetTopFullTransactionId()));
+	w->actor[GA_SESSION] = CStringGetTextDatum(GetUserNameFromId(GetSessionUserId(), false));
+	/* the role the session acts as (SET ROLE), not a SECURITY DEFINER owner */
+	w->actor[GA_ROLE] = CStringGetTextDatum(GetUserNameFromId(GetOuterUserId(), false));
+	w->via = NULL;
+	if (GetUserId() != GetOuterUserId())
+	{
+		JsonbParseState *st = NULL;
+		JsonbValue	k,
+					v;
+		char	   *name = GetUserNameFromId(GetUserId(), false);
+
+		pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+		k.type = jbvString;
+		k.val.string.val = "via_role";
+		k.val.string.len = 8;
+		pushJsonbValue(&st, WJB_KEY, &k);
+		v.type = jbvString;
+		v.val.string.val = name;
+		v.val.string.len = strlen(name);
+		pushJsonbValue(&st, WJB_VALUE, &v);
+		w->via = JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
+	}
+	if (GovStaffIdOf(GetOuterUserId(), &staff) ||
+		(GetSessionUserId() != GetOuterUserId() && GovStaffIdOf(GetSessionUserId(), &staff)))
+		w->actor[GA_STAFF] = Int64GetDatum(staff);
+	else
+		w->actor_null[GA_STAFF] = true;
+	if (application_name != NULL && application_name[0] != '\0')
+		w->actor[GA_APP] = CStringGetTextDatum(application_name);
+	else
+		w->actor_null[GA_APP] = true;
+	addr = GovClientAddr();
+	if (addr != NULL)
+		w->actor[GA_CLIENT] = CStringGetTextDatum(addr);
+	else
+		w->actor_null[GA_CLIENT] = true;
+}
+
+/* Insert the batched entries and their index entries. */
+static void
+GovWriterFlush(GovWriter *w)
+{
+	int			i;
+
+	if (w->nb == 0)
+		return;
+	table_multi_insert(w->rel, w->bslots, w->nb, w->cid, 0, w->bistate);
+	for (i = 0; i < w->nb; i++)
+	{
+		if (w->rri->ri_NumIndices > 0)
+			ExecInsertIndexTuples(w->rri, w->bslots[i], w->estate, false, false, NULL, NIL);
+		ExecClearTuple(w->bslots[i]);
+	}
+	w->nb = 0;
+	MemoryContextReset(w->bcxt);
+}
+
+/* Release what GovWriterOpen took. */
+static void
+GovWriterClose(GovWriter *w)
+{
+	GovWriterFlush(w);
+	if (w->bslots)
+	{
+		int			i;
+
+		for (i = 0; i < GOV_BATCH; i++)
+			ExecDropSingleTupleTableSlot(w->bslots[i]);
+		MemoryContextDelete(w->bcxt);
+	}
+	pg_cryptohash_free(w->sha);
+	if (w->bistate)
+		FreeBulkInsertState(w->bistate);
+	ExecDropSingleTupleTableSlot(w->slot);
+	ExecCloseIndices(w->rri);
+	FreeExecutorState(w->estate);
+	table_close(w->rel, NoLock);
+}
+
+/* Make sure this backend has a chain, and save the state to restore. */
+static void
+GovChainPrepare(GovWriter *w)
+{
+	if (!GovXactSaved)
+	{
+		GovXactStart = GovChain;
+		GovXactSaved = true;
+	}
+	if (GovChain.chain_id == 0)
+	{
+		Oid			seq = GovRelid("audit_chain_seq");
+
+		int64		n = nextval_internal(seq, false);
+
+		/*
+		 * Microseconds since 2000 times 256, plus the sequence's low byte:
+		 * unique, increasing, and never reused after a dump and restore
+		 * (restored entries keep their older chain ids).
+		 */
+		GovChain.chain_id = (int64) ((uint64) GetCurrentTimestamp() << 8) | (n & 0xFF);
+		GovChain.seq = 0;
+		GovChainSeed(w->sha, GovChain.chain_id, GovChain.hash);
+	}
+}
+
+/*
+ * Write one entry at the end of a chain (the backend's unless state is
+ * given) and advance the chain.
+ */
+static void
+GovWriteEntry(GovWriter *w, GovChainState *state, Datum table_name,
+			  const char *op, Jsonb *key, Jsonb *oldv, Jsonb *newv, Jsonb *details)
+{
+	Datum		values[GOV_NCOLS];
+	bool		nulls[GOV_NCOLS];
+	uint8		hash[GOV_HASH_LEN];
+	HeapTuple	tup;
+	bytea	   *hb;
+
+	if (state == NULL)
+	{
+		GovChainPrepare(w);
+		state = &GovChain;
+	}
+	memcpy(values, w->actor, sizeof(Datum) * GA_TABLE);
+	memcpy(nulls, w->actor_null, sizeof(bool) * GA_TABLE);
+	values[GA_CHAIN] = Int64GetDatum(state->chain_id);
+	nulls[GA_CHAIN] = false;
+	values[GA_SEQ] = Int64GetDatum(state->seq + 1);
+	nulls[GA_SEQ] = false;
+	values[GA_TABLE] = table_name;
+	nulls[GA_TABLE] = false;
+	values[GA_OP] = CStringGetTextDatum(op);
+	nulls[GA_OP] = false;
+	values[GA_KEY] = JsonbPGetDatum(key);
+	nulls[GA_KEY] = key == NULL;
+	values[GA_OLD] = JsonbPGetDatum(oldv);
+	nulls[GA_OLD] = oldv == NULL;
+	values[GA_NEW] = JsonbPGetDatum(newv);
+	nulls[GA_NEW] = newv == NULL;
+	if (details == NULL)
+		details = w->via;
+	values[GA_DETAILS] = JsonbPGetDatum(details);
+	nulls[GA_DETAILS] = details == NULL;
+	GovEntryHash(w->sha, &w->frame, state->hash, values, nulls, hash);
+	hb = palloc(VARHDRSZ + GOV_HASH_LEN);
+	SET_VARSIZE(hb, VARHDRSZ + GOV_HASH_LEN);
+	memcpy(VARDATA(hb), hash, GOV_HASH_LEN);
+	values[GA_HASH] = PointerGetDatum(hb);
+	nulls[GA_HASH] = false;
+
+	/*
+	 * Store the row images compressed (lz4 where the server has it): an
+	 * entry is far below the size at which PostgreSQL would compress by
+	 * itself, and row images are most of it.  The hash covers the
+	 * uncompressed bytes, which is what a reader gets back.
+	 */
+	{
+		int			cols[2] = {GA_OLD, GA_NEW};
+		int			i;
+
+		for (i = 0; i < 2; i++)
+		{
+			int			c = cols[i];
+
+			if (!nulls[c] && VARSIZE(DatumGetPointer(values[c])) > GOV_COMPRESS_MIN)
+			{
+				Datum		z = toast_compress_datum(values[c], GOV_COMPRESSION);
+
+				if (DatumGetPointer(z) != NULL)
+					values[c] = z;
+			}
+		}
+	}
+	if (w->bslots)
+	{
+		MemoryContext old = MemoryContextSwitchTo(w->bcxt);
+
+		tup = heap_form_tuple(RelationGetDescr(w->rel), values, nulls);
+		MemoryContextSwitchTo(old);
+		ExecStoreHeapTuple(tup, w->bslots[w->nb++], false);
+		if (w->nb == GOV_BATCH)
+			GovWriterFlush(w);
+		state->seq++;
+		memcpy(state->hash, hash, GOV_HASH_LEN);
+		return;
+	}
+	tup = heap_form_tuple(RelationGetDescr(w->rel), values, nulls);
+	ExecStoreHeapTuple(tup, w->slot, true);
+	table_tuple_insert(w->rel, w->slot, w->cid, 0, w->bistate);
+	if (w->rri->ri_NumIndices > 0)
+		ExecInsertIndexTuples(w->rri, w->slot, w->estate, false, false, NULL, NIL);
+	ExecClearTuple(w->slot);
+
+	state->seq++;
+	memcpy(state->hash, hash, GOV_HASH_LEN);
+}
+
+/* How one column of an audited table goes into jsonb. */
+typedef struct GovColumn
+{
+	bool		skip;			/* dropped */
+	bool		key;			/* part of the primary key */
+	bool		sensitive;		/* recorded as a hash */
+	char		kind;			/* 'n' number, 'b' bool, 'j' jsonb, 's' text form */
+	FmgrInfo	out;
+	JsonbValue	name;
+} GovColumn;
+
+/* Column order of jsonb keys: shorter names first, then bytewise. */
+static GovColumn *GovNameOrderCols;
+
+static int
+GovNameOrder(const void *a, const void *b)
+{
+	const GovColumn *x = &GovNameOrderCols[*(const int *) a];
+	const GovColumn *y = &GovNameOrderCols[*(const int *) b];
+
+	if (x->skip || y->skip)
+		return (int) x->skip - (int) y->skip;
+	if (x->name.val.string.len != y->name.val.string.len)
+		return x->name.val.string.len < y->name.val.string.len ? -1 : 1;
+	return memcmp(x->name.val.string.val, y->name.val.string.val, x->name.val.string.len);
+}
+
+/*
+ * The attribute indexes of a table in jsonb key order, so that objects are
+ * built with their keys already sorted (jsonb sorts them otherwise, once
+ * per row).
+ */
+static int *
+GovKeyOrder(GovColumn *cols, int natts)
+{
+	int		   *order = palloc(sizeof(int) * natts);
+	int			i;
+
+	for (i = 0; i < natts; i++)
+		order[i] = i;
+	GovNameOrderCols = cols;
+	qsort(order, natts, sizeof(int), GovNameOrder);
+	return order;
+}
+
+/* Describe the columns of rel for one statement. */
+static GovColumn *
+GovColumns(Relation rel, Trigger *trig)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	GovColumn  *cols = palloc0(sizeof(GovColumn) * desc->natts);
+	Bitmapset  *pk = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_PRIMARY_KEY);
+	int			i;
+
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		GovColumn  *c = &cols[i];
+		Oid			outfn;
+		bool		varlena;
+		int			a;
+		char	   *name;
+
+		if (att->attisdropped)
+		{
+			c->skip = true;
+			continue;
+		}
+		name = NameStr(att->attname);
+		c->key = bms_is_member(att->attnum - FirstLowInvalidHeapAttributeNumber, pk);
+		for (a = 0; a < trig->tgnargs; a++)
+			if (strcmp(trig->tgargs[a], name) == 0)
+				c->sensitive = true;
+		switch (att->atttypid)
+		{
+			case INT2OID:
+			case INT4OID:
+			case INT8OID:
+			case NUMERICOID:
+				c->kind = 'n';
+				break;
+			case BOOLOID:
+				c->kind = 'b';
+				break;
+			case JSONBOID:
+				c->kind = 'j';
+				break;
+			default:
+				c->kind = 's';
+				break;
+		}
+		getTypeOutputInfo(att->atttypid, &outfn, &varlena);
+		fmgr_info_cxt(outfn, &c->out, CurrentMemoryContext);
+		c->name.type = jbvString;
+		c->name.val.string.val = pstrdup(name);
+		c->name.val.string.len = strlen(name);
+	}
+	return cols;
+}
+
+/* Column descriptions per audit trigger, kept until the relation changes. */
+typedef struct GovRelCache
+{
+	Oid			tgoid;			/* hash key */
+	Oid			relid;
+	int			natts;
+	bool		valid;
+	MemoryContext cxt;
+	GovColumn  *cols;
+	int		   *order;
+	char	   *table_name;		/* "schema.table" */
+} GovRelCache;
+
+static HTAB *GovRelCacheHash = NULL;
+
+/* Relcache invalidation: forget the descriptions of that relation. */
+static void
+GovRelcacheCallback(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS hs;
+	GovRelCache *e;
+
+	GovAuditLogRelid = InvalidOid;
+	if (GovRelCacheHash == NULL)
+		return;
+	hash_seq_init(&hs, GovRelCacheHash);
+	while ((e = hash_seq_search(&hs)) != NULL)
+		if (relid == InvalidOid || e->relid == relid)
+			e->valid = false;
+}
+
+/* The (cached) column descriptions and key order for one trigger. */
+static GovRelCache *
+GovRelCacheGet(Relation rel, Trigger *trig)
+{
+	GovRelCache *e;
+	bool		found;
+	MemoryContext old;
+
+	if (GovRelCacheHash == NULL)
+	{
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(GovRelCache);
+		ctl.hcxt = CacheMemoryContext;
+		GovRelCacheHash = hash_create("referral_crm audit columns", 64, &ctl,
+									  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	e = hash_search(GovRelCacheHash, &trig->tgoid, HASH_ENTER, &found);
+	if (found && e->valid && e->relid == RelationGetRelid(rel) &&
+		e->natts == RelationGetDescr(rel)->natts)
+		return e;
+	if (found && e->cxt != NULL)
+		MemoryContextDelete(e->cxt);
+	e->cxt = NULL;
+	e->valid = false;
+	e->relid = RelationGetRelid(rel);
+	e->natts = RelationGetDescr(rel)->natts;
+	e->cxt = AllocSetContextCreate(CacheMemoryContext, "referral_crm audit columns",
+								   ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(e->cxt);
+	e->cols = GovColumns(rel, trig);
+	e->order = GovKeyOrder(e->cols, e->natts);
+	e->table_name = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+											   RelationGetRelationName(rel));
+	e->table_name = pstrdup(e->table_name);
+	MemoryContextSwitchTo(old);
+	e->valid = true;
+	return e;
+}
+
+/* The hashing context of the statement, for sensitive values. */
+static pg_cryptohash_ctx *GovValueSha = NULL;
+
+/* Push one column value (not NULL) as a jsonb value. */
+static void
+GovPushValue(JsonbParseState **st, GovColumn *c, Oid typid, Datum d)
+{
+	JsonbValue	v;
+	char	   *s;
+
+	if (c->sensitive)
+	{
+		uint8		digest[GOV_HASH_LEN];
+		char		hex[2 * GOV_HASH_LEN + 8];
+		pg_cryptohash_ctx *sha = GovValueSha;
+
+		s = OutputFunctionCall(&c->out, d);
+		if (sha == NULL || pg_cryptohash_init(sha) < 0 ||
+			pg_cryptohash_update(sha, (const uint8 *) s, strlen(s)) < 0 ||
+			pg_cryptohash_final(sha, digest, GOV_HASH_LEN) < 0)
+			elog(ERROR, "could not compute SHA-256");
+		memcpy(hex, "sha256:", 7);
+		GovHexEncode(digest, GOV_HASH_LEN, hex + 7);
+		v.type = jbvString;
+		v.val.string.val = pstrdup(hex);
+		v.val.string.len = strlen(hex);
+		pushJsonbValue(st, WJB_VALUE, &v);
+		return;
+	}
+	switch (c->kind)
+	{
+		case 'n':
+			v.type = jbvNumeric;
+			if (typid == INT8OID)
+				v.val.numeric = int64_to_numeric(DatumGetInt64(d));
+			else if (typid == INT4OID)
+				v.val.numeric = int64_to_numeric(DatumGetInt32(d));
+			else if (typid == INT2OID)
+				v.val.numeric = int64_to_numeric(DatumGetInt16(d));
+			else
+				v.val.numeric = DatumGetNumeric(d);
+			break;
+		case 'b':
+			v.type = jbvBool;
+			v.val.boolean = DatumGetBool(d);
+			break;
+		case 'j':
+			{
+				Jsonb	   *j = DatumGetJsonbP(d);
+
+				v.type = jbvBinary;
+				v.val.binary.data = &j->root;
+				v.val.binary.len = VARSIZE(j) - VARHDRSZ;
+				break;
+			}
+		default:
+			s = OutputFunctionCall(&c->out, d);
+			v.type = jbvString;
+			v.val.string.val = s;
+			v.val.string.len = strlen(s);
+			break;
+	}
+	pushJsonbValue(st, WJB_VALUE, &v);
+}
+
+/*
+ * jsonb of a row: which = 'k' key columns, 'a' all non-null columns,
+ * 'c' the columns that differ from other (changed columns of an UPDATE).
+ * Returns NULL for an empty object when emptynull.
+ */
+static Jsonb *
+GovRowJsonb(TupleDesc desc, GovColumn *cols, int *order, TupleTableSlot *slot,
+			TupleTableSlot *other, char which, bool emptynull)
+{
+	JsonbParseState *st = NULL;
+	JsonbValue *res;
+	int			k;
+	int			n = 0;
+
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	for (k = 0; k < desc->natts; k++)
+	{
+		int			i = order[k];
+		GovColumn  *c = &cols[i];
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		Datum		d;
+		bool		isnull;
+
+		if (c->skip || (which == 'k' && !c->key))
+			continue;
+		d = slot_getattr(slot, i + 1, &isnull);
+		if (which == 'c')
+		{
+			bool		onull;
+			Datum		od = slot_getattr(other, i + 1, &onull);
+
+			if (isnull && onull)
+				continue;
+			if (!isnull && !onull && datumIsEqual(d, od, att->attbyval, att->attlen))
+				continue;
+		}
+		else if (isnull)
+			continue;
+		pushJsonbValue(&st, WJB_KEY, &c->name);
+		if (isnull)
+		{
+			JsonbValue	nv;
+
+			nv.type = jbvNull;
+			pushJsonbValue(&st, WJB_VALUE, &nv);
+		}
+		else
+			GovPushValue(&st, c, att->atttypid, d);
+		n++;
+	}
+	res = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+	if (n == 0 && emptynull)
+		return NULL;
+	return JsonbValueToJsonb(res);
+}
+
+/* Read a transition table with a read pointer of our own. */
+static void
+GovRescan(Tuplestorestate *ts)
+{
+	int			ptr = tuplestore_alloc_read_pointer(ts, 0);
+
+	tuplestore_select_read_pointer(ts, ptr);
+	tuplestore_rescan(ts);
+}
+
+/*
+ * audit_capture: AFTER ... FOR EACH STATEMENT trigger (INSERT with NEW
+ * TABLE, UPDATE with OLD and NEW TABLE, DELETE with OLD TABLE, TRUNCATE).
+ * Trigger arguments name the sensitive columns, recorded as SHA-256.
+ */
+Datum
+audit_capture(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	Relation	rel;
+	TupleDesc	desc;
+	GovWriter	w;
+	GovColumn  *cols;
+	int		   *order;
+	Datum		tname;
+	Tuplestorestate *oldts;
+	Tuplestorestate *newts;
+	TupleTableSlot *oslot = NULL;
+	TupleTableSlot *nslot = NULL;
+	MemoryContext rowcxt;
+	MemoryContext old;
+	const char *op;
+	int64		nrows;
+	bool		suppress;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
+		!TRIGGER_FIRED_FOR_STATEMENT(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("audit_capture must be called as an AFTER ... FOR EACH STATEMENT trigger"),
+				 errhint("Use referral_crm.govern_table() to attach it.")));
+	rel = td->tg_relation;
+	desc = RelationGetDescr(rel);
+	{
+		GovRelCache *rc = GovRelCacheGet(rel, td->tg_trigger);
+
+		cols = rc->cols;
+		order = rc->order;
+		tname = CStringGetTextDatum(rc->table_name);
+	}
+
+	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
+	{
+		GovWriterOpen(&w, false);
+		GovWriteEntry(&w, NULL, tname, "TRUNCATE", NULL, NULL, NULL, NULL);
+		GovWriterClose(&w);
+		PG_RETURN_POINTER(NULL);
+	}
+	oldts = td->tg_oldtable;
+	newts = td->tg_newtable;
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
+	{
+		op = "INSERT";
+		oldts = NULL;
+		if (newts == NULL)
+			elog(ERROR, "audit_capture on INSERT needs REFERENCING NEW TABLE");
+	}
+	else if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+	{
+		op = "UPDATE";
+		if (newts == NULL || oldts == NULL)
+			elog(ERROR, "audit_capture on UPDATE needs REFERENCING OLD TABLE and NEW TABLE");
+	}
+	else
+	{
+		op = "DELETE";
+		newts = NULL;
+		if (oldts == NULL)
+			elog(ERROR, "audit_capture on DELETE needs REFERENCING OLD TABLE");
+	}
+	nrows = tuplestore_tuple_count(newts ? newts : oldts);
+	if (nrows == 0)
+		PG_RETURN_POINTER(NULL);
+
+	suppress = GovSuppressDepth > 0 && strcmp(op, "DELETE") == 0;
+	GovWriterOpen(&w, nrows > 64);
+	GovValueSha = w.sha;
+	if (oldts)
+	{
+		GovRescan(oldts);
+		oslot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	}
+	if (newts)
+	{
+		GovRescan(newts);
+		nslot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	}
+	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "audit row", ALLOCSET_DEFAULT_SIZES);
+	for (;;)
+	{
+		Jsonb	   *key;
+		Jsonb	   *ov = NULL;
+		Jsonb	   *nv = NULL;
+		Jsonb	   *details = NULL;
+
+		if (oslot && !tuplestore_gettupleslot(oldts, true, false, oslot))
+			break;
+		if (nslot && !tuplestore_gettupleslot(newts, true, false, nslot))
+			break;
+		old = MemoryContextSwitchTo(rowcxt);
+		key = GovRowJsonb(desc, cols, order, nslot ? nslot : oslot, NULL, 'k', true);
+		if (nslot && oslot)
+		{
+			ov = GovRowJsonb(desc, cols, order, oslot, nslot, 'c', false);
+			nv = GovRowJsonb(desc, cols, order, nslot, oslot, 'c', false);
+		}
+		else if (nslot)
+			nv = GovRowJsonb(desc, cols, order, nslot, NULL, 'a', false);
+		else if (!suppress)
+			ov = GovRowJsonb(desc, cols, order, oslot, NULL, 'a', false);
+		else
+		{
+			JsonbValue	k,
+						v;
+			JsonbParseState *st = NULL;
+
+			pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+			k.type = jbvString;
+			k.val.string.val = "purged";
+			k.val.string.len = 6;
+			v.type = jbvBool;
+			v.val.boolean = true;
+			pushJsonbValue(&st, WJB_KEY, &k);
+			pushJsonbValue(&st, WJB_VALUE, &v);
+			details = JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
+		}
+		GovWriteEntry(&w, NULL, tname, op, key, ov, nv, details);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(rowcxt);
+	}
+	MemoryContextDelete(rowcxt);
+	GovValueSha = NULL;
+	if (oslot)
+		ExecDropSingleTupleTableSlot(oslot);
+	if (nslot)
+		ExecDropSingleTupleTableSlot(nslot);
+	GovWriterClose(&w);
+	PG_RETURN_POINTER(NULL);
+}
+
+/* Write one non-DML entry (reads, disclosures, purges, key rotations). */
+static void
+GovWriteEvent(const char *table_name, const char *op, Jsonb *key, Jsonb *details)
+{
+	GovWriter	w;
+
+	GovWriterOpen(&w, false);
+	GovWriteEntry(&w, NULL, CStringGetTextDatum(table_name), op, key, NULL, NULL, details);
+	GovWriterClose(&w);
+}
+
+/*
+ * audit_read(tbl regclass, row_key jsonb, details jsonb): trace that the
+ * current user viewed a row.  Applications call it from the functions that
+ * open a referral or a patient record.
+ */
+Datum
+audit_read(PG_FUNCTION_ARGS)
+{
+	Oid			relid;
+	char	   *name;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("audit_read needs a table and a row key")));
+	relid = PG_GETARG_OID(0);
+	name = get_rel_name(relid);
+	if (name == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	GovWriteEvent(quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), name),
+				  "SELECT", PG_GETARG_JSONB_P(1),
+				  PG_ARGISNULL(2) ? NULL : PG_GETARG_JSONB_P(2));
+	PG_RETURN_VOID();
+}
+
+/*
+ * audit_event(operation text, object text, row_key jsonb, details jsonb):
+ * an entry for a governance action.  Not granted to anybody: the SECURITY
+ * DEFINER functions of the extension call it.
+ */
+Datum
+audit_event(PG_FUNCTION_ARGS)
+{
+	char	   *op;
+	static const char *const allowed[] = {
+		"DISCLOSE", "PURGE", "AUDIT_PURGE", "KEY_ROTATE", "LEGAL_HOLD", "LEGAL_RELEASE",
+		"GOVERN", "SETUP_ROLES"
+	};
+	size_t		i;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("audit_event needs an operation and an object")));
+	op = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	for (i = 0; i < lengthof(allowed); i++)
+		if (strcmp(op, allowed[i]) == 0)
+			break;
+	if (i == lengthof(allowed))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%s\" is not a governance audit operation", op),
+				 errhint("Use DISCLOSE, PURGE, AUDIT_PURGE, KEY_ROTATE, LEGAL_HOLD, LEGAL_RELEASE, GOVERN or SETUP_ROLES.")));
+	GovWriteEvent(text_to_cstring(PG_GETARG_TEXT_PP(1)), op,
+				  PG_ARGISNULL(2) ? NULL : PG_GETARG_JSONB_P(2),
+				  PG_ARGISNULL(3) ? NULL : PG_GETARG_JSONB_P(3));
+	PG_RETURN_VOID();
+}
+
+/*
+ * audit_suppress_values(on boolean): while on (until the transaction
+ * ends), DELETE entries keep the row key only.  purge_expired() uses it so
+ * that purged patient data does not live on in the audit trail.  Not
+ * granted to anybody.
+ */
+Datum
+audit_suppress_values(PG_FUNCTION_ARGS)
+{
+	if (PG_GETARG_BOOL(0))
+		GovSuppressDepth++;
+	else if (GovSuppressDepth > 0)
+		GovSuppressDepth--;
+	PG_RETURN_VOID();
+}
+
+/* jsonb value of a key in an object, or NULL. */
+static JsonbValue *
+GovJsonbGet(Jsonb *j, const char *key)
+{
+	JsonbValue	k;
+
+	if (j == NULL || !JB_ROOT_IS_OBJECT(j))
+		return NULL;
+	k.type = jbvString;
+	k.val.string.val = (char *) key;
+	k.val.string.len = strlen(key);
+	return findJsonbValueFromContainer(&j->root, JB_FOBJECT, &k);
+}
+
+/* A claim that entry (chain, seq) has a given hash, from a checkpoint or floor. */
+typedef struct GovClaimKey
+{
+	int64		chain;
+	int64		seq;
+} GovClaimKey;
+
+typedef struct GovClaim
+{
+	GovClaimKey key;
+	uint8		hash[GOV_HASH_LEN];
+	bool		found;
+	int64		by_seq;			/* checkpoint (chain 0 seq) that made it */
+} GovClaim;
+
+typedef struct GovFloor
+{
+	int64		chain;
+	int64		seq;
+	uint8		hash[GOV_HASH_LEN];
+	bool		vouched;
+} GovFloor;
+
+/*
+ * Parse [[chain, seq, "hex"], ...] from an array value; calls add for each
+ * well-formed element and returns false at the first malformed one.
+ */
+static bool
+GovParseHeads(JsonbValue *arr, bool (*add) (void *arg, int64 chain, int64 seq, const uint8 *hash),
+			  void *arg)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	int64		f[2] = {0, 0};
+	int			pos = 0;
+	int			depth = 0;
+	uint8		hash[GOV_HASH_LEN];
+
+	if (arr == NULL || arr->type != jbvBinary)
+		return false;
+	it = JsonbIteratorInit(arr->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+	{
+		if (tok == WJB_BEGIN_ARRAY)
+		{
+			depth++;
+			pos = 0;
+		}
+		else if (tok == WJB_END_ARRAY)
+			depth--;
+		else if (tok == WJB_ELEM && depth == 2)
+		{
+			if (pos < 2 && v.type == jbvNumeric)
+				f[pos] = DatumGetInt64(DirectFunctionCall1(numeric_int8, NumericGetDatum(v.val.numeric)));
+			else if (pos == 2 && v.type == jbvString)
+			{
+				if (!GovHexDecode(v.val.string.val, v.val.string.len, hash, GOV_HASH_LEN))
+					return false;
+				if (!add(arg, f[0], f[1], hash))
+					return false;
+			}
+			else
+				return false;
+			pos++;
+		}
+		else if (tok != WJB_BEGIN_ARRAY)
+			return false;
+	}
+	return true;
+}
+
+/* State of one audit_verify run. */
+typedef struct GovVerify
+{
+	HTAB	   *claims;
+	HTAB	   *floors;
+	int64		by_seq;
+	bool		bad;
+} GovVerify;
+
+/* Record a checkpoint claim. */
+static bool
+GovAddClaim(void *arg, int64 chain, int64 seq, const uint8 *hash)
+{
+	GovVerify  *v = arg;
+	GovClaimKey k;
+	GovClaim   *c;
+	bool		found;
+
+	k.chain = chain;
+	k.seq = seq;
+	c = hash_search(v->claims, &k, HASH_ENTER, &found);
+	if (found && memcmp(c->hash, hash, GOV_HASH_LEN) != 0)
+		v->bad = true;
+	memcpy(c->hash, hash, GOV_HASH_LEN);
+	if (!found)
+	{
+		c->found = false;
+		c->by_seq = v->by_seq;
+	}
+	return true;
+}
+
+/* Mark a floor as vouched for by an AUDIT_PURGE entry. */
+static bool
+GovVouchFloor(void *arg, int64 chain, int64 seq, const uint8 *hash)
+{
+	GovVerify  *v = arg;
+	GovFloor   *f = hash_search(v->floors, &chain, HASH_FIND, NULL);
+
+	if (f != NULL && f->seq == seq && memcmp(f->hash, hash, GOV_HASH_LEN) == 0)
+		f->vouched = true;
+	return true;
+}
+
+/*
+ * audit_verify(): recompute every link of every chain and check every
+ * checkpoint claim.  Returns one row: ok, entries, chains, checkpoints,
+ * and the first broken link (chain_id, seq, problem).
+ */
+Datum
+audit_verify(PG_FUNCTION_ARGS)
+{
+	TupleDesc	rdesc;
+	Datum		out[7];
+	bool		outnull[7] = {false, false, false, false, true, true, true};
+	HASHCTL		ctl;
+	GovVerify	v;
+	Portal		portal;
+	pg_cryptohash_ctx *sha;
+	GovFrame	frame;
+	int64		entries = 0;
+	int64		chains = 0;
+	int64		checkpoints = 0;
+	int64		cur_chain = -1;
+	int64		expect_seq = 0;
+	uint8		prev[GOV_HASH_LEN];
+	char	   *problem = NULL;
+	int64		p_chain = 0;
+	int64		p_seq = 0;
+	MemoryContext rowcxt;
+	MemoryContext callcxt = CurrentMemoryContext;
+	uint64		i;
+
+	if (get_call_result_type(fcinfo, NULL, &rdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "audit_verify must return a record");
+	rdesc = BlessTupleDesc(rdesc);
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(GovClaimKey);
+	ctl.entrysize = sizeof(GovClaim);
+	ctl.hcxt = CurrentMemoryContext;
+	v.claims = hash_create("audit claims", 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	ctl.keysize = sizeof(int64);
+	ctl.entrysize = sizeof(GovFloor);
+	v.floors = hash_create("audit floors", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	v.bad = false;
+	sha = pg_cryptohash_create(PG_SHA256);
+	if (sha == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	GovFrameStart(&frame);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT chain_id, floor_seq, floor_hash FROM referral_crm_audit.audit_chain_floors",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read referral_crm_audit.audit_chain_floors");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		n1,
+					n2,
+					n3;
+		int64		c = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &n1));
+		int64		s = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &n2));
+		bytea	   *h = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &n3));
+		GovFloor   *f;
+		MemoryContext o = MemoryContextSwitchTo(callcxt);
+
+		if (!n1 && !n2 && !n3 && VARSIZE_ANY_EXHDR(h) == GOV_HASH_LEN)
+		{
+			f = hash_search(v.floors, &c, HASH_ENTER, NULL);
+			f->seq = s;
+			memcpy(f->hash, VARDATA_ANY(h), GOV_HASH_LEN);
+			f->vouched = false;
+		}
+		MemoryContextSwitchTo(o);
+	}
+
+	portal = SPI_cursor_open_with_args(NULL,
+									   "SELECT chain_id, seq, logged_at, xid, actor_session, actor_role, staff_id, "
+									   "application_name, client_addr, table_name, operation, row_key, old_values, "
+									   "new_values, details, hash FROM referral_crm_audit.audit_log ORDER BY chain_id, seq",
+									   0, NULL, NULL, NULL, true, 0);
+	rowcxt = AllocSetContextCreate(callcxt, "audit verify row", ALLOCSET_DEFAULT_SIZES);
+	while (problem == NULL)
+	{
+		SPI_cursor_fetch(portal, true, 1000);
+		if (SPI_processed == 0)
+			break;
+		for (i = 0; i < SPI_processed && problem == NULL; i++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[i];
+			Datum		values[GOV_NCOLS];
+			bool		nulls[GOV_NCOLS];
+			uint8		calc[GOV_HASH_LEN];
+			int64		chain;
+			int64		seq;
+			bytea	   *stored;
+			MemoryContext o = MemoryContextSwitchTo(rowcxt);
+			int			c;
+
+			for (c = 0; c < GOV_NCOLS; c++)
+				values[c] = SPI_getbinval(tup, SPI_tuptable->tupdesc, c + 1, &nulls[c]);
+			entries++;
+			chain = nulls[GA_CHAIN] ? -1 : DatumGetInt64(values[GA_CHAIN]);
+			seq = nulls[GA_SEQ] ? -1 : DatumGetInt64(values[GA_SEQ]);
+			if (chain != cur_chain)
+			{
+				GovFloor   *f = hash_search(v.floors, &chain, HASH_FIND, NULL);
+
+				chains++;
+				cur_chain = chain;
+				if (f != NULL)
+				{
+					expect_seq = f->seq + 1;
+					memcpy(prev, f->hash, GOV_HASH_LEN);
+				}
+				else
+				{
+					expect_seq = 1;
+					GovChainSeed(sha, chain, prev);
+				}
+			}
+			p_chain = chain;
+			p_seq = seq;
+			if (nulls[GA_HASH] || nulls[GA_CHAIN] || nulls[GA_SEQ])
+				problem = "entry has no chain, sequence number or hash";
+			else if (seq < expect_seq)
+				problem = "entry inserted: its sequence number repeats an earlier one";
+			else if (seq > expect_seq)
+				problem = MemoryContextStrdup(callcxt,
+											  psprintf("entries missing: sequence numbers %lld to %lld are not there",
+													   (long long) expect_seq, (long long) seq - 1));
+			else
+			{
+				stored = DatumGetByteaPP(values[GA_HASH]);
+				GovEntryHash(sha, &frame, prev, values, nulls, calc);
+				if (VARSIZE_ANY_EXHDR(stored) != GOV_HASH_LEN ||
+					memcmp(VARDATA_ANY(stored), calc, GOV_HASH_LEN) != 0)
+					problem = "entry changed: its content does not match its hash";
+				else
+				{
+					memcpy(prev, calc, GOV_HASH_LEN);
+					expect_seq = seq + 1;
+				}
+			}
+			if (problem == NULL)
+			{
+				GovClaimKey k;
+				GovClaim   *cl;
+				char	   *op = nulls[GA_OP] ? "" : TextDatumGetCString(values[GA_OP]);
+				Jsonb	   *det = nulls[GA_DETAILS] ? NULL : DatumGetJsonbP(values[GA_DETAILS]);
+
+				k.chain = chain;
+				k.seq = seq;
+				cl = hash_search(v.claims, &k, HASH_FIND, NULL);
+				if (cl != NULL)
+				{
+					cl->found = true;
+					if (memcmp(cl->hash, calc, GOV_HASH_LEN) != 0)
+						problem = MemoryContextStrdup(callcxt,
+													  psprintf("entry changed: checkpoint %lld recorded another hash for it",
+															   (long long) cl->by_seq));
+				}
+				MemoryContextSwitchTo(callcxt);
+				if (chain == 0 && strcmp(op, "CHECKPOINT") == 0)
+				{
+					checkpoints++;
+					v.by_seq = seq;
+					if (!GovParseHeads(GovJsonbGet(det, "heads"), GovAddClaim, &v) || v.bad)
+						problem = "checkpoint is malformed";
+				}
+				else if (strcmp(op, "AUDIT_PURGE") == 0)
+					(void) GovParseHeads(GovJsonbGet(det, "floors"), GovVouchFloor, &v);
+			}
+			MemoryContextSwitchTo(o);
+			MemoryContextReset(rowcxt);
+		}
+	}
+	SPI_cursor_close(portal);
+
+	if (problem == NULL)
+	{
+		HASH_SEQ_STATUS hs;
+		GovClaim   *cl;
+		GovFloor   *f;
+
+		hash_seq_init(&hs, v.claims);
+		while ((cl = hash_seq_search(&hs)) != NULL)
+		{
+			if (cl->found)
+				continue;
+			f = hash_search(v.floors, &cl->key.chain, HASH_FIND, NULL);
+			if (f != NULL && cl->key.seq < f->seq)
+				continue;
+			if (f != NULL && cl->key.seq == f->seq && memcmp(f->hash, cl->hash, GOV_HASH_LEN) == 0)
+				continue;
+			if (problem == NULL || cl->key.chain < p_chain ||
+				(cl->key.chain == p_chain && cl->key.seq < p_seq))
+			{
+				p_chain = cl->key.chain;
+				p_seq = cl->key.seq;
+				problem = psprintf("entry missing: checkpoint %lld recorded it",
+								   (long long) cl->by_seq);
+			}
+		}
+	}
+	if (problem == NULL)
+	{
+		HASH_SEQ_STATUS hs;
+		GovFloor   *f;
+
+		hash_seq_init(&hs, v.floors);
+		while ((f = hash_seq_search(&hs)) != NULL)
+			if (!f->vouched)
+			{
+				p_chain = f->chain;
+				p_seq = f->seq;
+				problem = "chain floor without an AUDIT_PURGE entry that records it";
+				hash_seq_term(&hs);
+				break;
+			}
+	}
+	SPI_finish();
+	pg_cryptohash_free(sha);
+
+	out[0] = BoolGetDatum(problem == NULL);
+	out[1] = Int64GetDatum(entries);
+	out[2] = Int64GetDatum(chains);
+	out[3] = Int64GetDatum(checkpoints);
+	if (problem != NULL)
+	{
+		out[4] = Int64GetDatum(p_chain);
+		out[5] = Int64GetDatum(p_seq);
+		out[6] = CStringGetTextDatum(problem);
+		outnull[4] = outnull[5] = outnull[6] = false;
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(rdesc, out, outnull)));
+}
+
+/*
+ * audit_checkpoint(): seal the head of every chain that moved since the
+ * last checkpoint into the checkpoint chain (chain 0).  Returns the new
+ * checkpoint's seq, time and digest.  Checkpoints are serialised among
+ * themselves only (a self-conflicting lock that writers do not take).
+ */
+Datum
+audit_checkpoint(PG_FUNCTION_ARGS)
+{
+	TupleDesc	rdesc;
+	GovWriter	w;
+	GovChainState cp;
+	JsonbParseState *st = NULL;
+	JsonbValue	jv;
+	Jsonb	   *details;
+	Datum		out[3];
+	bool		outnull[3] = {false, false, false};
+	uint64		i;
+	int64		nheads = 0;
+	char		hex[2 * GOV_HASH_LEN + 1];
+	Oid			argtypes[3] = {INT8OID, INT8OID, BYTEAOID};
+
+	if (get_call_result_type(fcinfo, NULL, &rdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "audit_checkpoint must return a record");
+	rdesc = BlessTupleDesc(rdesc);
+	LockRelationOid(GovRelid("audit_chain_heads"), ShareUpdateExclusiveLock);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	/* Where the checkpoint chain stands. */
+	memset(&cp, 0, sizeof(cp));
+	if (SPI_execute("SELECT seq, hash FROM referral_crm_audit.audit_log WHERE chain_id = 0 ORDER BY seq DESC LIMIT 1",
+					true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the checkpoint chain");
+	GovWriterOpen(&w, false);
+	if (SPI_processed == 1)
+	{
+		bool		n1,
+					n2;
+		bytea	   *h;
+
+		cp.seq = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &n1));
+		h = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &n2));
+		if (n1 || n2 || VARSIZE_ANY_EXHDR(h) != GOV_HASH_LEN)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("the last checkpoint of the audit trail is damaged"),
+					 errhint("Run referral_crm.audit_verify().")));
+		memcpy(cp.hash, VARDATA_ANY(h), GOV_HASH_LEN);
+	}
+	else
+		GovChainSeed(w.sha, 0, cp.hash);
+
+	/* Heads of every chain, one index probe per chain (loose index scan). */
+	if (SPI_execute("WITH RECURSIVE c (id) AS ("
+					"  SELECT min(chain_id) FROM referral_crm_audit.audit_log WHERE chain_id > 0"
+					"  UNION ALL"
+					"  SELECT (SELECT min(l.chain_id) FROM referral_crm_audit.audit_log l WHERE l.chain_id > c.id)"
+					"    FROM c WHERE c.id IS NOT NULL) "
+					"SELECT c.id, h.seq, h.hash FROM c"
+					"  CROSS JOIN LATERAL (SELECT l.seq, l.hash FROM referral_crm_audit.audit_log l"
+					"                       WHERE l.chain_id = c.id ORDER BY l.seq DESC LIMIT 1) h"
+					"  LEFT JOIN referral_crm_audit.audit_chain_heads p ON p.chain_id = c.id"
+					" WHERE p.chain_id IS NULL OR p.seq <> h.seq OR p.hash <> h.hash"
+					" ORDER BY c.id", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the heads of the audit chains");
+
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	jv.type = jbvString;
+	jv.val.string.val = "heads";
+	jv.val.string.len = 5;
+	pushJsonbValue(&st, WJB_KEY, &jv);
+	pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		n;
+		int64		c = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &n));
+		int64		s = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &n));
+		bytea	   *h = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &n));
+
+		if (VARSIZE_ANY_EXHDR(h) != GOV_HASH_LEN)
+			continue;
+		pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
+		jv.type = jbvNumeric;
+		jv.val.numeric = int64_to_numeric(c);
+		pushJsonbValue(&st, WJB_ELEM, &jv);
+		jv.val.numeric = int64_to_numeric(s);
+		pushJsonbValue(&st, WJB_ELEM, &jv);
+		GovHexEncode((const uint8 *) VARDATA_ANY(h), GOV_HASH_LEN, hex);
+		jv.type = jbvString;
+		jv.val.string.val = pstrdup(hex);
+		jv.val.string.len = 2 * GOV_HASH_LEN;
+		pushJsonbValue(&st, WJB_ELEM, &jv);
+		pushJsonbValue(&st, WJB_END_ARRAY, NULL);
+		nheads++;
+	}
+	pushJsonbValue(&st, WJB_END_ARRAY, NULL);
+	details = JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
+
+	/* Remember what this checkpoint sealed. */
+	{
+		SPIPlanPtr	plan = SPI_prepare("INSERT INTO referral_crm_audit.audit_chain_heads (chain_id, seq, hash) "
+									   "VALUES ($1, $2, $3) ON CONFLICT (chain_id) DO UPDATE "
+									   "SET seq = EXCLUDED.seq, hash = EXCLUDED.hash",
+									   3, argtypes);
+		SPITupleTable *heads = SPI_tuptable;
+		uint64		n = SPI_processed;
+
+		if (plan == NULL)
+			elog(ERROR, "could not prepare the update of audit_chain_heads");
+		for (i = 0; i < n; i++)
+		{
+			Datum		args[3];
+			bool		isnull;
+
+			args[0] = SPI_getbinval(heads->vals[i], heads->tupdesc, 1, &isnull);
+			args[1] = SPI_getbinval(heads->vals[i], heads->tupdesc, 2, &isnull);
+			args[2] = SPI_getbinval(heads->vals[i], heads->tupdesc, 3, &isnull);
+			if (SPI_execute_plan(plan, args, NULL, false, 0) != SPI_OK_INSERT)
+				elog(ERROR, "could not update audit_chain_heads");
+		}
+	}
+
+	GovWriteEntry(&w, &cp, CStringGetTextDatum("referral_crm_audit.audit_log"), "CHECKPOINT",
+				  NULL, NULL, NULL, details);
+	GovWriterClose(&w);
+	SPI_finish();
+
+	(void) nheads;
+	out[0] = Int64GetDatum(cp.seq);
+	out[1] = TimestampTzGetDatum(GetCurrentStatementStartTimestamp());
+	GovHexEncode(cp.hash, GOV_HASH_LEN, hex);
+	out[2] = CStringGetTextDatum(hex);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(rdesc, out, outnull)));
+}
+
+/* Load the current pseudonym key (once per transaction). */
+static void
+GovLoadKey(void)
+{
+	bool		isnull;
+	bytea	   *k;
+
+	if (GovKeyLxid == MyProc->lxid && GovKeyLen > 0)
+		return;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT key FROM referral_crm.pseudonym_keys WHERE retired_at IS NULL "
+					"ORDER BY key_id DESC LIMIT 1", true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read referral_crm.pseudonym_keys");
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("there is no current pseudonym key"),
+				 errhint("An administrator runs referral_crm.rotate_pseudonym_key().")));
+	k = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (isnull || VARSIZE_ANY_EXHDR(k) < 16 || VARSIZE_ANY_EXHDR(k) > (int) sizeof(GovKey))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the current pseudonym key has a wrong length"),
+				 errhint("An administrator runs referral_crm.rotate_pseudonym_key().")));
+	GovKeyLen = VARSIZE_ANY_EXHDR(k);
+	memcpy(GovKey, VARDATA_ANY(k), GovKeyLen);
+	SPI_finish();
+	GovKeyLxid = MyProc->lxid;
+}
+
+/*
+ * pseudonym(value text, domain text): HMAC-SHA256 under the current key of
+ * domain || 0x00 || value, as 32 hex digits (128 bits).  The same value
+ * gives different tokens in different domains.
+ */
+Datum
+pseudonym(PG_FUNCTION_ARGS)
+{
+	text	   *value = PG_GETARG_TEXT_PP(0);
+	text	   *domain = PG_GETARG_TEXT_PP(1);
+	pg_hmac_ctx *h;
+	uint8		digest[GOV_HASH_LEN];
+	char		hex[33];
+	uint8		zero = 0;
+
+	GovLoadKey();
+	h = pg_hmac_create(PG_SHA256);
+	if (h == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	if (pg_hmac_init(h, GovKey, GovKeyLen) < 0 ||
+		pg_hmac_update(h, (const uint8 *) VARDATA_ANY(domain), VARSIZE_ANY_EXHDR(domain)) < 0 ||
+		pg_hmac_update(h, &zero, 1) < 0 ||
+		pg_hmac_update(h, (const uint8 *) VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value)) < 0 ||
+		pg_hmac_final(h, digest, sizeof(digest)) < 0)
+		elog(ERROR, "could not compute HMAC-SHA256: %s", pg_hmac_error(h));
+	pg_hmac_free(h);
+	GovHexEncode(digest, 16, hex);
+	PG_RETURN_TEXT_P(cstring_to_text(hex));
+}
+
+/*
+ * random_key(): 32 bytes from the server's strong random source.  Only
+ * new pseudonym keys are made with it, so it also drops the cached key.
+ */
+Datum
+random_key(PG_FUNCTION_ARGS)
+{
+	bytea	   *b = palloc(VARHDRSZ + 32);
+
+	GovKeyLxid = InvalidLocalTransactionId;
+	GovKeyLen = 0;
+
+	SET_VARSIZE(b, VARHDRSZ + 32);
+	if (!pg_strong_random(VARDATA(b), 32))
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not generate a random key")));
+	PG_RETURN_BYTEA_P(b);
+}
+
+/*
+ * acting_user(): the role the session acts as (login or SET ROLE), which a
+ * SECURITY DEFINER function does not change.  Audit entries and the
+ * accounting of disclosures name it.
+ */
+Datum
+acting_user(PG_FUNCTION_ARGS)
+{
+	Name		n = palloc0(NAMEDATALEN);
+
+	namestrcpy(n, GetUserNameFromId(GetOuterUserId(), false));
+	PG_RETURN_NAME(n);
+}
+
+/*
+ * id_in(id bigint, ids bigint[]): true if id is one of ids.  The policies
+ * pass an array computed once per query, (SELECT referral_crm.my_queue_ids());
+ * a plain loop over its int64s is several times cheaper per row than
+ * "= ANY (array)", which calls the equality function for each element.
+ */
+Datum
+id_in(PG_FUNCTION_ARGS)
+{
+	int64		id = PG_GETARG_INT64(0);
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	int			n;
+	int			i;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("id_in needs a one-dimensional array")));
+	if (ARR_ELEMTYPE(arr) != INT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("id_in needs a bigint array")));
+	n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	if (!ARR_HASNULL(arr))
+	{
+		const int64 *v = (const int64 *) ((const char *) arr + ARR_OVERHEAD_NONULLS(ARR_NDIM(arr)));
+
+		for (i = 0; i < n; i++)
+			if (v[i] == id)
+				PG_RETURN_BOOL(true);
+	}
+	else
+	{
+		Datum	   *elems;
+		bool	   *nulls;
+
+		deconstruct_array(arr, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &n);
+		for (i = 0; i < n; i++)
+			if (!nulls[i] && DatumGetInt64(elems[i]) == id)
+				PG_RETURN_BOOL(true);
+	}
+	PG_RETURN_BOOL(false);
+}
