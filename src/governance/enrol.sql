@@ -76,6 +76,12 @@ SELECT referral_crm.govern_table('referral_crm.disclosures', 'admin_only');
 CREATE POLICY audit_disclosures_read ON referral_crm.disclosures FOR SELECT
   USING ((SELECT referral_crm.acting_as('referral_crm_auditor')));
 
+-- The tables of the other rooms.
+-- scoring: models and ZIP centroids are reference data; scores are per referral.
+SELECT referral_crm.govern_table(t::regclass, 'reference')
+  FROM unnest(ARRAY['referral_crm.models', 'referral_crm.zip_centroids']) AS t;
+SELECT referral_crm.govern_table('referral_crm.referral_scores', 'referral_child');
+
 -- Any other table of the schema (a room that did not classify its tables
 -- here): admin only until classified.
 SELECT count(*) AS enrolled_by_default FROM referral_crm.enrol_remaining();

@@ -58,7 +58,7 @@ COMMENT ON COLUMN referral_crm.models.feature_scales IS
 COMMENT ON COLUMN referral_crm.models.condition_number IS
   'sqrt(largest / smallest eigenvalue) of X''WX at the optimum on the original scale (MADlib''s condition_no)';
 
-CREATE VIEW referral_crm.current_models AS
+CREATE VIEW referral_crm.current_models WITH (security_invoker = true) AS
   SELECT DISTINCT ON (name) *
     FROM referral_crm.models
    ORDER BY name, version DESC;
