@@ -49,7 +49,7 @@ $$
     CROSS JOIN LATERAL (
       SELECT f.appointments = 0 AND f.claims_in_network + f.claims_out_of_network = 0
              AND (f.status IN ('completed', 'cancelled', 'rejected', 'failed')
-                  OR f.received_at + cfg.never_scheduled_grace <= least(period_end, referral_crm.crm_now())) AS never) ns
+                  OR f.received_at + cfg.never_scheduled_grace <= referral_crm.crm_now()) AS never) ns
    WHERE referral_crm.check_period(period_start, period_end)
      AND f.counted
      AND f.authored_at >= period_start - (period_end - period_start)
@@ -556,8 +556,11 @@ CREATE FUNCTION referral_crm.referral_graph_dot(period_start timestamptz DEFAULT
 $$
   WITH e AS (SELECT * FROM referral_crm.graph_edges(period_start, period_end, edge_kind, max_edges)),
        mx AS (SELECT greatest(max(e.referrals), 1) AS m FROM e),
-       nodes AS (SELECT DISTINCT 'r:' || e.referrer_key AS id, e.referrer_label AS label, 'referrer' AS role FROM e
-                 UNION SELECT DISTINCT 't:' || e.target_key, e.target_label, 'target' FROM e)
+       nodes AS (SELECT n.key, n.label, n.role,
+                        CASE n.role WHEN 'referrer' THEN 'r' ELSE 't' END
+                          || row_number() OVER (PARTITION BY n.role ORDER BY n.label, n.key) AS id
+                   FROM (SELECT DISTINCT 'r:' || e.referrer_key AS key, e.referrer_label AS label, 'referrer' AS role FROM e
+                         UNION SELECT DISTINCT 't:' || e.target_key, e.target_label, 'target' FROM e) n)
   SELECT 'digraph referrals {' || E'\n'
       || '  graph [rankdir=LR, fontname="Helvetica", label=' || referral_crm.dot_quote('referrals by ' || edge_kind) || '];' || E'\n'
       || '  node [fontname="Helvetica", fontsize=10, style=filled];' || E'\n'
@@ -566,13 +569,14 @@ $$
                                      || CASE n.role WHEN 'referrer' THEN ', shape=box, fillcolor="#dbe9f6"'
                                                     ELSE ', shape=ellipse, fillcolor="#fde8c8"' END || '];',
                                      E'\n' ORDER BY n.role, n.id) FROM nodes n), '') || E'\n'
-      || coalesce((SELECT string_agg('  ' || referral_crm.dot_quote('r:' || e.referrer_key) || ' -> '
-                                     || referral_crm.dot_quote('t:' || e.target_key)
+      || coalesce((SELECT string_agg('  ' || referral_crm.dot_quote(nr.id) || ' -> ' || referral_crm.dot_quote(nt.id)
                                      || ' [label=' || referral_crm.dot_quote(e.referrals || ' / ' || coalesce(round(100 * e.conversion_rate) || '%', '-'))
                                      || ', penwidth=' || round(1 + 5 * e.referrals::numeric / mx.m, 2)
                                      || ', color=' || referral_crm.dot_quote(round(0.33 * coalesce(e.conversion_rate, 0), 3) || ' 0.8 0.7')
-                                     || '];', E'\n' ORDER BY e.referrals DESC, e.referrer_key, e.target_key)
-                     FROM e, mx), '') || E'\n'
+                                     || '];', E'\n' ORDER BY e.referrals DESC, nr.id, nt.id)
+                     FROM e CROSS JOIN mx
+                     JOIN nodes nr ON nr.key = 'r:' || e.referrer_key
+                     JOIN nodes nt ON nt.key = 't:' || e.target_key), '') || E'\n'
       || '}' || E'\n'
 $$;
 COMMENT ON FUNCTION referral_crm.referral_graph_dot(timestamptz, timestamptz, text, integer) IS
@@ -590,8 +594,11 @@ CREATE FUNCTION referral_crm.referral_graph_graphml(period_start timestamptz DEF
   LANGUAGE sql STABLE AS
 $$
   WITH e AS (SELECT * FROM referral_crm.graph_edges(period_start, period_end, edge_kind, max_edges)),
-       nodes AS (SELECT DISTINCT 'r:' || e.referrer_key AS id, e.referrer_label AS label, 'referrer' AS role FROM e
-                 UNION SELECT DISTINCT 't:' || e.target_key, e.target_label, edge_kind FROM e)
+       nodes AS (SELECT n.key, n.label, n.role,
+                        CASE n.role WHEN 'referrer' THEN 'r' ELSE 't' END
+                          || row_number() OVER (PARTITION BY n.role ORDER BY n.label, n.key) AS id
+                   FROM (SELECT DISTINCT 'r:' || e.referrer_key AS key, e.referrer_label AS label, 'referrer' AS role FROM e
+                         UNION SELECT DISTINCT 't:' || e.target_key, e.target_label, edge_kind FROM e) n)
   SELECT '<?xml version="1.0" encoding="UTF-8"?>' || E'\n'
       || '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">' || E'\n'
       || '  <key id="label" for="node" attr.name="label" attr.type="string"/>' || E'\n'
@@ -606,16 +613,16 @@ $$
       || coalesce((SELECT string_agg('    <node id="' || referral_crm.xml_escape(n.id) || '"><data key="label">'
                                      || referral_crm.xml_escape(n.label) || '</data><data key="role">' || n.role
                                      || '</data></node>', E'\n' ORDER BY n.role, n.id) || E'\n' FROM nodes n), '')
-      || coalesce((SELECT string_agg('    <edge source="' || referral_crm.xml_escape('r:' || e.referrer_key)
-                                     || '" target="' || referral_crm.xml_escape('t:' || e.target_key) || '">'
+      || coalesce((SELECT string_agg('    <edge source="' || nr.id || '" target="' || nt.id || '">'
                                      || '<data key="referrals">' || e.referrals || '</data>'
                                      || coalesce('<data key="conversion_rate">' || e.conversion_rate || '</data>', '')
                                      || coalesce('<data key="median_days_to_visit">' || e.median_days_to_visit || '</data>', '')
                                      || coalesce('<data key="noshow_rate">' || e.noshow_rate || '</data>', '')
                                      || coalesce('<data key="out_of_network_share">' || e.out_of_network_share || '</data>', '')
                                      || coalesce('<data key="volume_trend">' || e.volume_trend || '</data>', '')
-                                     || '</edge>', E'\n' ORDER BY e.referrals DESC, e.referrer_key, e.target_key) || E'\n'
-                     FROM e), '')
+                                     || '</edge>', E'\n' ORDER BY e.referrals DESC, nr.id, nt.id) || E'\n'
+                     FROM e JOIN nodes nr ON nr.key = 'r:' || e.referrer_key
+                     JOIN nodes nt ON nt.key = 't:' || e.target_key), '')
       || '  </graph>' || E'\n' || '</graphml>' || E'\n'
 $$;
 COMMENT ON FUNCTION referral_crm.referral_graph_graphml(timestamptz, timestamptz, text, integer) IS

@@ -118,7 +118,7 @@ BEGIN
             HINT = 'Pass both bounds, or call the view, which uses crm_config.period up to crm_now().';
   END IF;
   IF period_end <= period_start THEN
-    RAISE EXCEPTION 'period ends at % before it starts at %', period_end, period_start
+    RAISE EXCEPTION 'period ends at %, not after its start at %', period_end, period_start
       USING ERRCODE = 'invalid_parameter_value',
             DETAIL = 'A period is [start, end) and must not be empty.',
             HINT = 'Swap the bounds.';

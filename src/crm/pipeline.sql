@@ -149,7 +149,7 @@ BEGIN
         SELECT r.referral_id, rule.task_type, r.priority,
                coalesce(r.received_at, r.authored_at) + rule.fire_after + rule.due_within,
                r.assignee_staff_id, r.queue_id, 'no-contact:' || r.referral_id,
-               format('contact the patient: no contact %s after receipt', rule.fire_after)
+               'contact the patient: ' || rule.description
           FROM referral_crm.referrals r
          WHERE r.status NOT IN ('completed', 'cancelled', 'rejected', 'failed', 'entered-in-error')
            AND r.stage = 'new'
@@ -186,7 +186,7 @@ BEGIN
                                         queue_id, task_key, description)
         SELECT r.referral_id, rule.task_type, r.priority, acc.accepted_at + rule.fire_after + rule.due_within,
                r.assignee_staff_id, r.queue_id, 'no-appointment-after-acceptance:' || r.referral_id,
-               format('book an appointment: accepted %s ago with none booked', rule.fire_after)
+               'book an appointment: ' || rule.description
           FROM referral_crm.referrals r
           CROSS JOIN LATERAL (
             SELECT coalesce((SELECT min(e.occurred_at) FROM referral_crm.referral_events e
