@@ -179,6 +179,31 @@ SELECT * FROM referral_crm.leakage_between('2012-04-01', '2012-07-01', 'colour')
 SELECT referral_crm.referral_graph_dot('2012-04-01', '2012-07-01', 'galaxy');
 SELECT referral_crm.referral_graph_dot('2012-04-01', '2012-07-01', 'specialty', 0);
 
+-- The dashboard views read snapshots of the current period made by
+-- refresh_crm_summaries(); with a 91-day period ending 2012-07-01 they
+-- equal the live functions over [2012-04-01, 2012-07-01).
+UPDATE referral_crm.crm_config SET period = '91 days';
+SELECT summary FROM referral_crm.refresh_crm_summaries();
+SELECT period_start, period_end FROM referral_crm.crm_summary_state;
+SELECT (SELECT count(*) FROM (SELECT * FROM referral_crm.referral_edges
+                              EXCEPT SELECT * FROM referral_crm.referral_edges_between('2012-04-01', '2012-07-01')) d) AS edges,
+       (SELECT count(*) FROM referral_crm.referral_edges) AS edge_rows,
+       (SELECT count(*) FROM (SELECT * FROM referral_crm.referrers
+                              EXCEPT SELECT * FROM referral_crm.referrers_between('2012-04-01', '2012-07-01')) d) AS referrers,
+       (SELECT count(*) FROM (SELECT * FROM referral_crm.referral_metrics
+                              EXCEPT SELECT * FROM referral_crm.referral_metrics_between('2012-04-01', '2012-07-01')) d) AS metrics,
+       (SELECT count(*) FROM (SELECT * FROM referral_crm.cohorts
+                              EXCEPT SELECT * FROM referral_crm.cohorts_between('2012-04-01', '2012-07-01')) d) AS cohorts,
+       (SELECT count(*) FROM (SELECT * FROM referral_crm.roi
+                              EXCEPT SELECT * FROM referral_crm.roi_between('2012-04-01', '2012-07-01')) d) AS roi;
+SELECT dimension, label, referrals, leaked, leakage_share, leakage_dollars FROM referral_crm.leakage;
+SELECT rank, referrer_label, lifecycle, referrals, conversion_rate FROM referral_crm.top_referrers;
+SELECT referrer_label, lifecycle, referrals, leaked, last_contact_at FROM referral_crm.referrer_scorecards;
+SELECT * FROM referral_crm.manager_overview
+ WHERE metric NOT IN ('open referrals (now)', 'SLA breaches (open referrals)', 'overdue tasks');
+SELECT referral_crm.referral_graph_dot() = referral_crm.referral_graph_dot('2012-04-01', '2012-07-01') AS dot_from_snapshot;
+UPDATE referral_crm.crm_config SET period = '90 days';
+
 -- Graph exports.
 SELECT referral_crm.referral_graph_dot('2012-04-01', '2012-07-01', 'specialty', 10);
 SELECT referral_crm.referral_graph_graphml('2012-04-01', '2012-07-01', 'department', 10);

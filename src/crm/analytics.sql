@@ -103,10 +103,13 @@ $$;
 COMMENT ON FUNCTION referral_crm.referral_edges_between(timestamptz, timestamptz) IS
   'referrer -> specialty/department/clinician/location edges of [start, end) with volume, conversion, median days to visit, no-show rate, out-of-network share and trend against the previous period';
 
+CREATE TABLE referral_crm.referral_edges_snapshot AS
+  SELECT * FROM referral_crm.referral_edges_between('2000-01-01', '2000-01-02') WITH NO DATA;
+COMMENT ON TABLE referral_crm.referral_edges_snapshot IS 'the current period''s referral_edges as of the last refresh_crm_summaries()';
 CREATE VIEW referral_crm.referral_edges WITH (security_invoker = true) AS
-SELECT e.* FROM referral_crm.current_period() p,
-       LATERAL referral_crm.referral_edges_between(p.period_start, p.period_end) e;
-COMMENT ON VIEW referral_crm.referral_edges IS 'referral_edges_between() over the current period';
+SELECT * FROM referral_crm.referral_edges_snapshot
+ ORDER BY edge_kind, referrals DESC, referrer_key, target_key;
+COMMENT ON VIEW referral_crm.referral_edges IS 'the current period as of the last refresh_crm_summaries() (live: the _between function)';
 
 ------------------------------------------------------------------------
 -- Referrers: volume, conversion, leakage, life cycle
@@ -159,10 +162,13 @@ $$;
 COMMENT ON FUNCTION referral_crm.referrers_between(timestamptz, timestamptz) IS
   'per referrer in [start, end): volume, trend, conversion, days to visit, no-shows, out-of-network share, leakage and life cycle (new, growing, steady, declining, lost, occasional)';
 
+CREATE TABLE referral_crm.referrers_snapshot AS
+  SELECT * FROM referral_crm.referrers_between('2000-01-01', '2000-01-02') WITH NO DATA;
+COMMENT ON TABLE referral_crm.referrers_snapshot IS 'the current period''s referrers as of the last refresh_crm_summaries()';
 CREATE VIEW referral_crm.referrers WITH (security_invoker = true) AS
-SELECT r.* FROM referral_crm.current_period() p,
-       LATERAL referral_crm.referrers_between(p.period_start, p.period_end) r;
-COMMENT ON VIEW referral_crm.referrers IS 'referrers_between() over the current period';
+SELECT * FROM referral_crm.referrers_snapshot
+ ORDER BY referrals DESC, referrer_key;
+COMMENT ON VIEW referral_crm.referrers IS 'the current period as of the last refresh_crm_summaries() (live: the _between function)';
 
 CREATE VIEW referral_crm.top_referrers WITH (security_invoker = true) AS
 SELECT rank() OVER (ORDER BY r.referrals DESC) AS rank, r.referrer_label, r.lifecycle, r.referrals,
@@ -197,10 +203,13 @@ $$;
 COMMENT ON FUNCTION referral_crm.referral_metrics_between(timestamptz, timestamptz) IS
   'volumes, conversion, median and p90 days to first visit, no-show rate and cancellations by priority (and all) in [start, end)';
 
+CREATE TABLE referral_crm.referral_metrics_snapshot AS
+  SELECT * FROM referral_crm.referral_metrics_between('2000-01-01', '2000-01-02') WITH NO DATA;
+COMMENT ON TABLE referral_crm.referral_metrics_snapshot IS 'the current period''s referral_metrics as of the last refresh_crm_summaries()';
 CREATE VIEW referral_crm.referral_metrics WITH (security_invoker = true) AS
-SELECT m.* FROM referral_crm.current_period() p,
-       LATERAL referral_crm.referral_metrics_between(p.period_start, p.period_end) m;
-COMMENT ON VIEW referral_crm.referral_metrics IS 'referral_metrics_between() over the current period';
+SELECT * FROM referral_crm.referral_metrics_snapshot
+ ORDER BY priority = 'all', CASE WHEN priority <> 'all' THEN referral_crm.code_rank('priority', priority) END DESC;
+COMMENT ON VIEW referral_crm.referral_metrics IS 'the current period as of the last refresh_crm_summaries() (live: the _between function)';
 
 CREATE FUNCTION referral_crm.cohorts_between(period_start timestamptz, period_end timestamptz)
   RETURNS TABLE (clinic text, payer_class text, month date, referrals bigint, converted bigint,
@@ -229,10 +238,13 @@ $$;
 COMMENT ON FUNCTION referral_crm.cohorts_between(timestamptz, timestamptz) IS
   'clinic x payer class x month cohorts of [start, end) with conversion and no-show rates and their Wilson confidence intervals';
 
+CREATE TABLE referral_crm.cohorts_snapshot AS
+  SELECT * FROM referral_crm.cohorts_between('2000-01-01', '2000-01-02') WITH NO DATA;
+COMMENT ON TABLE referral_crm.cohorts_snapshot IS 'the current period''s cohorts as of the last refresh_crm_summaries()';
 CREATE VIEW referral_crm.cohorts WITH (security_invoker = true) AS
-SELECT c.* FROM referral_crm.current_period() p,
-       LATERAL referral_crm.cohorts_between(p.period_start, p.period_end) c;
-COMMENT ON VIEW referral_crm.cohorts IS 'cohorts_between() over the current period';
+SELECT * FROM referral_crm.cohorts_snapshot
+ ORDER BY clinic, payer_class, month;
+COMMENT ON VIEW referral_crm.cohorts IS 'the current period as of the last refresh_crm_summaries() (live: the _between function)';
 
 -- Sources whose conversion is significantly above the overall rate, and
 -- referral channels whose conversion is significantly below it.
@@ -262,10 +274,13 @@ $$;
 COMMENT ON FUNCTION referral_crm.performance_between(timestamptz, timestamptz) IS
   'high-performing referrers (Wilson lower bound above the overall conversion) and low-yield channels (upper bound below it), with at least crm_config.cohort_min_n referrals';
 
+CREATE TABLE referral_crm.performance_filters_snapshot AS
+  SELECT * FROM referral_crm.performance_between('2000-01-01', '2000-01-02') WITH NO DATA;
+COMMENT ON TABLE referral_crm.performance_filters_snapshot IS 'the current period''s performance_filters as of the last refresh_crm_summaries()';
 CREATE VIEW referral_crm.performance_filters WITH (security_invoker = true) AS
-SELECT x.* FROM referral_crm.current_period() p,
-       LATERAL referral_crm.performance_between(p.period_start, p.period_end) x;
-COMMENT ON VIEW referral_crm.performance_filters IS 'performance_between() over the current period';
+SELECT * FROM referral_crm.performance_filters_snapshot
+ ORDER BY dimension DESC, conversion_rate DESC, key;
+COMMENT ON VIEW referral_crm.performance_filters IS 'the current period as of the last refresh_crm_summaries() (live: the _between function)';
 
 ------------------------------------------------------------------------
 -- Leakage
@@ -309,13 +324,13 @@ $$;
 COMMENT ON FUNCTION referral_crm.leakage_between(timestamptz, timestamptz, text) IS
   'leakage of [start, end) by total, referrer, specialty or payer: counts, share of referrals made, dollars';
 
+CREATE TABLE referral_crm.leakage_snapshot AS
+  SELECT * FROM referral_crm.leakage_between('2000-01-01', '2000-01-02') WITH NO DATA;
+COMMENT ON TABLE referral_crm.leakage_snapshot IS 'the current period''s leakage as of the last refresh_crm_summaries()';
 CREATE VIEW referral_crm.leakage WITH (security_invoker = true) AS
-SELECT l.* FROM referral_crm.current_period() p,
-       LATERAL (SELECT * FROM referral_crm.leakage_between(p.period_start, p.period_end, 'total')
-                UNION ALL SELECT * FROM referral_crm.leakage_between(p.period_start, p.period_end, 'referrer')
-                UNION ALL SELECT * FROM referral_crm.leakage_between(p.period_start, p.period_end, 'specialty')
-                UNION ALL SELECT * FROM referral_crm.leakage_between(p.period_start, p.period_end, 'payer')) l;
-COMMENT ON VIEW referral_crm.leakage IS 'leakage of the current period, in total and by referrer, specialty and payer class';
+SELECT * FROM referral_crm.leakage_snapshot
+ ORDER BY dimension = 'total' DESC, dimension, leakage_dollars DESC, key;
+COMMENT ON VIEW referral_crm.leakage IS 'the current period as of the last refresh_crm_summaries() (live: the _between function)';
 
 ------------------------------------------------------------------------
 -- ROI
@@ -341,10 +356,12 @@ $$;
 COMMENT ON FUNCTION referral_crm.roi_between(timestamptz, timestamptz) IS
   'revenue captured from referred visits, cost of leakage and manual calls avoided (templated outbound sms/email/portal messages) in [start, end)';
 
+CREATE TABLE referral_crm.roi_snapshot AS
+  SELECT * FROM referral_crm.roi_between('2000-01-01', '2000-01-02') WITH NO DATA;
+COMMENT ON TABLE referral_crm.roi_snapshot IS 'the current period''s roi as of the last refresh_crm_summaries()';
 CREATE VIEW referral_crm.roi WITH (security_invoker = true) AS
-SELECT r.* FROM referral_crm.current_period() p,
-       LATERAL referral_crm.roi_between(p.period_start, p.period_end) r;
-COMMENT ON VIEW referral_crm.roi IS 'roi_between() over the current period';
+SELECT * FROM referral_crm.roi_snapshot;
+COMMENT ON VIEW referral_crm.roi IS 'the current period as of the last refresh_crm_summaries() (live: the _between function)';
 
 CREATE FUNCTION referral_crm.roi_scenario(conversion_uplift float8, payer_mix jsonb DEFAULT NULL,
     software_cost numeric DEFAULT 0, integration_cost numeric DEFAULT 0, monthly_cost numeric DEFAULT 0,
@@ -466,20 +483,17 @@ SELECT r.referrer_label, r.lifecycle, r.referrals, r.previous_referrals, r.volum
 COMMENT ON VIEW referral_crm.referrer_scorecards IS
   'the liaison''s referrer scorecards for the current period: volume and trend, conversion, days to visit, no-shows, leakage, life cycle, last contact';
 
+-- The period metrics of the manager's overview (rows 4-12), current
+-- period against the previous one.
 CREATE FUNCTION referral_crm.manager_overview_rows(
     OUT ord integer, OUT metric text, OUT current_value numeric, OUT previous_value numeric)
   RETURNS SETOF record
-  LANGUAGE sql STABLE ROWS 12 SET jit = off AS
+  LANGUAGE sql STABLE ROWS 9 SET jit = off AS
 $$
 WITH p AS (SELECT cp.period_start, cp.period_end, cp.period_start - (cp.period_end - cp.period_start) AS prev_start
              FROM referral_crm.current_period() cp),
      v AS (
-  SELECT cur, prev, lc, lp, rc, rp,
-         (SELECT count(*) FROM referral_crm.referrals r
-           WHERE r.status NOT IN ('completed', 'cancelled', 'rejected', 'failed', 'entered-in-error')) AS open_referrals,
-         (SELECT count(*) FROM referral_crm.sla_breaches) AS breaches,
-         (SELECT count(*) FROM referral_crm.tasks t
-           WHERE t.status IN ('open', 'in-progress') AND t.due_at < referral_crm.crm_now()) AS overdue
+  SELECT cur, prev, lc, lp, rc, rp
     FROM p
     LEFT JOIN LATERAL referral_crm.referral_metrics_between(p.period_start, p.period_end) cur ON cur.priority = 'all'
     LEFT JOIN LATERAL referral_crm.referral_metrics_between(p.prev_start, p.period_start) prev ON prev.priority = 'all'
@@ -489,9 +503,6 @@ WITH p AS (SELECT cp.period_start, cp.period_end, cp.period_start - (cp.period_e
     LEFT JOIN LATERAL referral_crm.roi_between(p.prev_start, p.period_start) rp ON true)
 SELECT x.ord, x.metric, x.current_value, x.previous_value
   FROM v CROSS JOIN LATERAL (VALUES
-    (1, 'open referrals (now)', v.open_referrals::numeric, NULL::numeric),
-    (2, 'SLA breaches (open referrals)', v.breaches::numeric, NULL),
-    (3, 'overdue tasks', v.overdue::numeric, NULL),
     (4, 'referrals made', (v.cur).referrals::numeric, (v.prev).referrals::numeric),
     (5, 'conversion rate', (v.cur).conversion_rate, (v.prev).conversion_rate),
     (6, 'median days to first visit', (v.cur).median_days_to_visit, (v.prev).median_days_to_visit),
@@ -505,8 +516,26 @@ SELECT x.ord, x.metric, x.current_value, x.previous_value
  ORDER BY x.ord
 $$;
 
+CREATE TABLE referral_crm.manager_overview_snapshot (
+  ord integer PRIMARY KEY, metric text NOT NULL, current_value numeric, previous_value numeric);
+COMMENT ON TABLE referral_crm.manager_overview_snapshot IS
+  'the period metrics of manager_overview as of the last refresh_crm_summaries()';
+
 CREATE VIEW referral_crm.manager_overview WITH (security_invoker = true) AS
-SELECT o.metric, o.current_value, o.previous_value FROM referral_crm.manager_overview_rows() o;
+SELECT x.metric, x.current_value, x.previous_value
+  FROM (SELECT 1 AS ord, 'open referrals (now)' AS metric,
+               (SELECT count(*) FROM referral_crm.referrals r
+                 WHERE r.status NOT IN ('completed', 'cancelled', 'rejected', 'failed', 'entered-in-error'))::numeric AS current_value,
+               NULL::numeric AS previous_value
+        UNION ALL
+        SELECT 2, 'SLA breaches (open referrals)', (SELECT count(*) FROM referral_crm.sla_breaches)::numeric, NULL
+        UNION ALL
+        SELECT 3, 'overdue tasks', (SELECT count(*) FROM referral_crm.tasks t
+                                     WHERE t.status IN ('open', 'in-progress') AND t.due_at < referral_crm.crm_now())::numeric, NULL
+        UNION ALL
+        SELECT o.ord, o.metric, o.current_value, o.previous_value
+          FROM referral_crm.manager_overview_snapshot o WHERE o.ord > 3) x
+ ORDER BY x.ord;
 COMMENT ON VIEW referral_crm.manager_overview IS
   'the manager''s overview: open work, SLA breaches, overdue tasks, and this period''s volume, conversion, timeliness, no-shows, leakage and revenue against the previous period';
 
@@ -517,7 +546,7 @@ COMMENT ON VIEW referral_crm.manager_overview IS
 -- The edges to draw: the heaviest max_edges of one kind.
 CREATE FUNCTION referral_crm.graph_edges(period_start timestamptz, period_end timestamptz, edge_kind text,
                                          max_edges integer)
-  RETURNS SETOF referral_crm.referral_edges
+  RETURNS SETOF referral_crm.referral_edges_snapshot
   LANGUAGE plpgsql STABLE AS
 $$
 DECLARE
@@ -534,7 +563,12 @@ BEGIN
       USING ERRCODE = 'invalid_parameter_value';
   END IF;
   IF ps IS NULL AND pe IS NULL THEN
-    SELECT cp.period_start, cp.period_end INTO ps, pe FROM referral_crm.current_period() cp;
+    RETURN QUERY
+    SELECT * FROM referral_crm.referral_edges_snapshot e
+     WHERE e.edge_kind = graph_edges.edge_kind AND e.referrals > 0
+     ORDER BY e.referrals DESC, e.referrer_key, e.target_key
+     LIMIT max_edges;
+    RETURN;
   END IF;
   RETURN QUERY
   SELECT * FROM referral_crm.referral_edges_between(ps, pe) e

@@ -26,13 +26,17 @@ CREATE TRIGGER payer_rates_replace BEFORE INSERT ON referral_crm.payer_rates
   FOR EACH ROW EXECUTE FUNCTION referral_crm.replace_setting_row('payer_class');
 CREATE TRIGGER referral_facts_state_replace BEFORE INSERT ON referral_crm.referral_facts_state
   FOR EACH ROW EXECUTE FUNCTION referral_crm.replace_setting_row('singleton');
+CREATE TRIGGER crm_summary_state_replace BEFORE INSERT ON referral_crm.crm_summary_state
+  FOR EACH ROW EXECUTE FUNCTION referral_crm.replace_setting_row('singleton');
 
 DO $$
 DECLARE
   t text;
 BEGIN
   FOREACH t IN ARRAY ARRAY['crm_config', 'sla_policies', 'reminder_rules', 'payer_rates', 'message_templates',
-                           'referral_facts', 'referral_facts_state']
+                           'referral_facts', 'referral_facts_state', 'crm_summary_state', 'referral_edges_snapshot',
+                           'referrers_snapshot', 'referral_metrics_snapshot', 'cohorts_snapshot',
+                           'performance_filters_snapshot', 'leakage_snapshot', 'roi_snapshot', 'manager_overview_snapshot']
   LOOP
     PERFORM pg_catalog.pg_extension_config_dump(format('referral_crm.%I', t)::regclass, '');
   END LOOP;
