@@ -138,10 +138,11 @@ DECLARE
   n       bigint;
   tid     bigint;
   routed  boolean := to_regprocedure('referral_crm.assign_task(bigint)') IS NOT NULL;
+  ids     bigint[];
+  all_ids bigint[] := '{}';
 BEGIN
-  CREATE TEMP TABLE IF NOT EXISTS crm_new_tasks (task_id bigint) ON COMMIT DROP;
-  TRUNCATE crm_new_tasks;
   FOR rule IN SELECT * FROM referral_crm.reminder_rules rr WHERE rr.enabled ORDER BY rr.rule_code LOOP
+    ids := '{}';
     IF rule.rule_code = 'no-contact' THEN
       WITH ins AS (
         INSERT INTO referral_crm.tasks (referral_id, task_type, priority, due_at, assignee_staff_id,
@@ -162,7 +163,7 @@ BEGIN
          ORDER BY r.referral_id
         ON CONFLICT (task_key) DO NOTHING
         RETURNING task_id)
-      INSERT INTO crm_new_tasks SELECT task_id FROM ins;
+      SELECT coalesce(array_agg(ins.task_id), '{}') INTO ids FROM ins;
     ELSIF rule.rule_code = 'prior-auth-pending' THEN
       WITH ins AS (
         INSERT INTO referral_crm.tasks (referral_id, task_type, priority, due_at, assignee_staff_id,
@@ -179,7 +180,7 @@ BEGIN
          ORDER BY r.referral_id
         ON CONFLICT (task_key) DO NOTHING
         RETURNING task_id)
-      INSERT INTO crm_new_tasks SELECT task_id FROM ins;
+      SELECT coalesce(array_agg(ins.task_id), '{}') INTO ids FROM ins;
     ELSIF rule.rule_code = 'no-appointment-after-acceptance' THEN
       WITH ins AS (
         INSERT INTO referral_crm.tasks (referral_id, task_type, priority, due_at, assignee_staff_id,
@@ -203,7 +204,7 @@ BEGIN
          ORDER BY r.referral_id
         ON CONFLICT (task_key) DO NOTHING
         RETURNING task_id)
-      INSERT INTO crm_new_tasks SELECT task_id FROM ins;
+      SELECT coalesce(array_agg(ins.task_id), '{}') INTO ids FROM ins;
     ELSIF rule.rule_code = 'no-show-follow-up' THEN
       WITH ins AS (
         INSERT INTO referral_crm.tasks (referral_id, task_type, priority, due_at, assignee_staff_id,
@@ -223,7 +224,7 @@ BEGIN
          ORDER BY a.appointment_id
         ON CONFLICT (task_key) DO NOTHING
         RETURNING task_id)
-      INSERT INTO crm_new_tasks SELECT task_id FROM ins;
+      SELECT coalesce(array_agg(ins.task_id), '{}') INTO ids FROM ins;
     ELSIF rule.rule_code = 'report-owed' THEN
       WITH ins AS (
         INSERT INTO referral_crm.tasks (referral_id, task_type, priority, due_at, assignee_staff_id,
@@ -245,17 +246,18 @@ BEGIN
          ORDER BY r.referral_id
         ON CONFLICT (task_key) DO NOTHING
         RETURNING task_id)
-      INSERT INTO crm_new_tasks SELECT task_id FROM ins;
+      SELECT coalesce(array_agg(ins.task_id), '{}') INTO ids FROM ins;
     END IF;
-    GET DIAGNOSTICS n = ROW_COUNT;
+    n := cardinality(ids);
+    all_ids := all_ids || ids;
     rule_code := rule.rule_code;
     created := n;
     RETURN NEXT;
   END LOOP;
 
   IF routed THEN
-    FOR tid IN SELECT t.task_id FROM crm_new_tasks nt JOIN referral_crm.tasks t USING (task_id)
-                WHERE t.assignee_staff_id IS NULL ORDER BY 1 LOOP
+    FOR tid IN SELECT t.task_id FROM referral_crm.tasks t
+                WHERE t.task_id = ANY (all_ids) AND t.assignee_staff_id IS NULL ORDER BY 1 LOOP
       EXECUTE 'SELECT referral_crm.assign_task($1)' USING tid;
     END LOOP;
   END IF;
