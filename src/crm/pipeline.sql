@@ -12,7 +12,9 @@ CREATE FUNCTION referral_crm.status_is_open(status text) RETURNS boolean
 COMMENT ON FUNCTION referral_crm.status_is_open(text) IS
   'false for the closed referral statuses: completed, cancelled, rejected, failed, entered-in-error';
 
-CREATE INDEX crm_referrals_open_received_idx ON referral_crm.referrals (priority, coalesce(received_at, authored_at))
+-- The work queue in priority order (its first pages come straight from it).
+CREATE INDEX crm_referrals_work_queue_idx
+  ON referral_crm.referrals (referral_crm.code_rank('priority', priority) DESC, coalesce(received_at, authored_at))
   WHERE status NOT IN ('completed', 'cancelled', 'rejected', 'failed', 'entered-in-error')
     AND stage IN ('new', 'contacted');
 CREATE INDEX crm_communications_first_contact_idx ON referral_crm.communications (referral_id, occurred_at)
@@ -108,10 +110,11 @@ SELECT p.referral_id, p.referral_number, p.priority, p.status, p.stage, p.queue_
        p.sla_target, p.sla_due_at, referral_crm.crm_now() - p.sla_due_at AS overdue_by, p.next_action
   FROM referral_crm.pipeline p
  WHERE p.status NOT IN ('completed', 'cancelled', 'rejected', 'failed', 'entered-in-error')
-   AND p.stage IN ('new', 'contacted', 'scheduled')
+   AND p.stage IN ('new', 'contacted')
    AND p.sla_state = 'breached'
  ORDER BY p.priority_rank DESC, p.sla_due_at, p.referral_id;
-COMMENT ON VIEW referral_crm.sla_breaches IS 'open referrals whose running SLA target has passed';
+COMMENT ON VIEW referral_crm.sla_breaches IS
+  'open referrals not yet scheduled (stage new or contacted) whose running SLA target has passed';
 
 CREATE VIEW referral_crm.pipeline_summary WITH (security_invoker = true) AS
 SELECT r.status, r.stage, count(*) AS referrals,
