@@ -322,6 +322,10 @@ SELECT count(*) AS differing_rows FROM (
   (SELECT j FROM t_incr EXCEPT SELECT to_jsonb(f) - 'refreshed_at' FROM referral_crm.referral_facts f)
   UNION ALL (SELECT to_jsonb(f) - 'refreshed_at' FROM referral_crm.referral_facts f EXCEPT SELECT j FROM t_incr)) d;
 
+-- The scorecards' last contact is live: the calls to Brown Family Practice,
+-- where both Alice Adams and Bob Brown work.
+SELECT referrer_label, last_contact_at FROM referral_crm.referrer_scorecards;
+
 -- Every view is security_invoker.
 SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE n.nspname = 'referral_crm' AND c.relkind = 'v'

@@ -18,7 +18,7 @@ $$;
 -- same length flagged (cur = false).  Only counted referrals.
 CREATE FUNCTION referral_crm.period_facts(period_start timestamptz, period_end timestamptz)
   RETURNS TABLE (referral_id bigint, cur boolean, referrer_key text, referrer_label text,
-                 referring_clinician_id bigint, target_specialty text, target_clinician_id bigint,
+                 referring_clinician_id bigint, referring_organization_id bigint, target_specialty text, target_clinician_id bigint,
                  target_organization_id bigint, target_location_id bigint, payer_class text, priority text,
                  channel text, status text, authored_at timestamptz, converted boolean, days_to_visit float8,
                  visits integer, noshows integer, cancellations integer, out_of_network boolean,
@@ -27,7 +27,7 @@ CREATE FUNCTION referral_crm.period_facts(period_start timestamptz, period_end t
   LANGUAGE sql STABLE PARALLEL SAFE ROWS 100000 AS
 $$
   SELECT f.referral_id, f.authored_at >= period_start, f.referrer_key, f.referrer_label,
-         f.referring_clinician_id, f.target_specialty, f.target_clinician_id, f.target_organization_id,
+         f.referring_clinician_id, f.referring_organization_id, f.target_specialty, f.target_clinician_id, f.target_organization_id,
          f.target_location_id, f.payer_class, f.priority, f.channel, f.status, f.authored_at,
          f.visits > 0,
          CASE WHEN f.first_visit_at IS NOT NULL
@@ -116,7 +116,8 @@ COMMENT ON VIEW referral_crm.referral_edges IS 'the current period as of the las
 ------------------------------------------------------------------------
 
 CREATE FUNCTION referral_crm.referrers_between(period_start timestamptz, period_end timestamptz)
-  RETURNS TABLE (referrer_key text, referrer_label text, referring_clinician_id bigint, lifecycle text,
+  RETURNS TABLE (referrer_key text, referrer_label text, referring_clinician_id bigint,
+                 referring_organization_id bigint, lifecycle text,
                  referrals bigint, previous_referrals bigint, volume_trend numeric, converted bigint,
                  conversion_rate numeric, median_days_to_visit numeric, noshow_rate numeric,
                  out_of_network_share numeric, leaked bigint, leakage_share numeric, leakage_dollars numeric,
@@ -125,6 +126,7 @@ CREATE FUNCTION referral_crm.referrers_between(period_start timestamptz, period_
 $$
   WITH g AS (
     SELECT f.referrer_key, min(f.referrer_label) AS label, min(f.referring_clinician_id) AS clinician_id,
+           mode() WITHIN GROUP (ORDER BY f.referring_organization_id) AS organization_id,
            count(*) FILTER (WHERE f.cur) AS n, count(*) FILTER (WHERE NOT f.cur) AS prev,
            count(*) FILTER (WHERE f.cur AND f.converted) AS conv,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY f.days_to_visit) FILTER (WHERE f.cur) AS med,
@@ -136,7 +138,7 @@ $$
            max(f.authored_at) AS last_at
       FROM referral_crm.period_facts(period_start, period_end) f
      GROUP BY f.referrer_key)
-  SELECT g.referrer_key, g.label, g.clinician_id,
+  SELECT g.referrer_key, g.label, g.clinician_id, g.organization_id,
          CASE WHEN g.n > 0 AND fr.first_at >= period_start THEN 'new'
               WHEN g.n = 0 AND g.prev >= c.referrer_min_volume THEN 'lost'
               WHEN g.prev < c.referrer_min_volume THEN 'occasional'
@@ -475,9 +477,11 @@ CREATE VIEW referral_crm.referrer_scorecards WITH (security_invoker = true) AS
 SELECT r.referrer_label, r.lifecycle, r.referrals, r.previous_referrals, r.volume_trend, r.converted,
        r.conversion_rate, r.median_days_to_visit, r.noshow_rate, r.out_of_network_share, r.leaked,
        r.leakage_share, r.leakage_dollars, r.last_referral_at,
-       (SELECT max(c.occurred_at) FROM referral_crm.communications c
-         WHERE c.clinician_id = r.referring_clinician_id) AS last_contact_at,
-       r.referrer_key, r.referring_clinician_id
+       greatest((SELECT max(c.occurred_at) FROM referral_crm.communications c
+                  WHERE c.clinician_id = r.referring_clinician_id),
+                (SELECT max(c.occurred_at) FROM referral_crm.communications c
+                  WHERE c.organization_id = r.referring_organization_id)) AS last_contact_at,
+       r.referrer_key, r.referring_clinician_id, r.referring_organization_id
   FROM referral_crm.referrers r
  ORDER BY r.referrals DESC, r.referrer_key;
 COMMENT ON VIEW referral_crm.referrer_scorecards IS
