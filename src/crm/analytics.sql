@@ -106,9 +106,10 @@ COMMENT ON FUNCTION referral_crm.referral_edges_between(timestamptz, timestamptz
 CREATE TABLE referral_crm.referral_edges_snapshot AS
   SELECT * FROM referral_crm.referral_edges_between('2000-01-01', '2000-01-02') WITH NO DATA;
 COMMENT ON TABLE referral_crm.referral_edges_snapshot IS 'the current period''s referral_edges as of the last refresh_crm_summaries()';
+CREATE INDEX referral_edges_snapshot_referrer_idx ON referral_crm.referral_edges_snapshot (referrer_key, edge_kind);
+CREATE INDEX referral_edges_snapshot_volume_idx ON referral_crm.referral_edges_snapshot (edge_kind, referrals DESC);
 CREATE VIEW referral_crm.referral_edges WITH (security_invoker = true) AS
-SELECT * FROM referral_crm.referral_edges_snapshot
- ORDER BY edge_kind, referrals DESC, referrer_key, target_key;
+SELECT * FROM referral_crm.referral_edges_snapshot;
 COMMENT ON VIEW referral_crm.referral_edges IS 'the current period as of the last refresh_crm_summaries() (live: the _between function)';
 
 ------------------------------------------------------------------------

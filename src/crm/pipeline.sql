@@ -21,6 +21,8 @@ CREATE INDEX crm_communications_first_contact_idx ON referral_crm.communications
   WHERE direction = 'outbound' OR outcome = 'reached';
 CREATE INDEX crm_tasks_open_due_idx ON referral_crm.tasks (due_at)
   WHERE status IN ('open', 'in-progress');
+CREATE INDEX crm_tasks_open_referral_idx ON referral_crm.tasks (referral_id, due_at, task_id)
+  WHERE status IN ('open', 'in-progress');
 CREATE INDEX crm_referral_notes_report_idx ON referral_crm.referral_notes (referral_id, authored_at)
   WHERE note_type = 'consult-report';
 
