@@ -43,6 +43,12 @@ COMMENT ON TABLE referral_crm.referral_facts IS
 CREATE INDEX referral_facts_authored_idx ON referral_crm.referral_facts (authored_at);
 CREATE INDEX referral_facts_referrer_idx ON referral_crm.referral_facts (referrer_key, authored_at);
 
+-- What an incremental refresh looks for: rows changed since the watermark
+-- (BRIN: cheap to maintain on tables that mostly grow).
+CREATE INDEX crm_referrals_updated_brin ON referral_crm.referrals USING brin (updated_at);
+CREATE INDEX crm_appointments_updated_brin ON referral_crm.appointments USING brin (updated_at);
+CREATE INDEX crm_claims_updated_brin ON referral_crm.claims USING brin (updated_at);
+
 CREATE TABLE referral_crm.referral_facts_state (
   singleton      boolean PRIMARY KEY DEFAULT true CONSTRAINT referral_facts_state_one_row CHECK (singleton),
   refreshed_from timestamptz,
@@ -57,7 +63,8 @@ COMMENT ON COLUMN referral_crm.referral_facts_state.overlap IS
   'how far before the watermark an incremental refresh looks again, to catch rows of transactions that were still running';
 INSERT INTO referral_crm.referral_facts_state DEFAULT VALUES;
 
--- Recompute the facts of changed referrals (all of them with full => true).
+-- Recompute the facts of changed referrals (all of them with full_refresh
+-- => true).  Deleted referrals leave their facts until a full refresh.
 CREATE FUNCTION referral_crm.refresh_referral_facts(full_refresh boolean DEFAULT false)
   RETURNS bigint
   LANGUAGE plpgsql VOLATILE AS
@@ -85,9 +92,7 @@ BEGIN
     UNION SELECT a.referral_id FROM referral_crm.appointments a
            WHERE a.updated_at >= since AND a.referral_id IS NOT NULL
     UNION SELECT c.referral_id FROM referral_crm.claims c
-           WHERE c.updated_at >= since AND c.referral_id IS NOT NULL
-    UNION SELECT f.referral_id FROM referral_crm.referral_facts f
-           WHERE NOT EXISTS (SELECT 1 FROM referral_crm.referrals r WHERE r.referral_id = f.referral_id);
+           WHERE c.updated_at >= since AND c.referral_id IS NOT NULL;
     DELETE FROM referral_crm.referral_facts f USING crm_changed c WHERE f.referral_id = c.referral_id;
   END IF;
   ANALYZE crm_changed;
