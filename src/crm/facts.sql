@@ -1,0 +1,155 @@
+\echo Use "CREATE EXTENSION referral_crm" to load this file. \quit
+-- src/crm/facts.sql
+-- referral_facts: one row per referral with what the analytics need
+-- (referrer, targets, payer class, visits, no-shows, claims in and out of
+-- network), kept by refresh_referral_facts(), incrementally from the
+-- updated_at of referrals, appointments and claims.  The analytics views
+-- read it so that they answer in well under a second on a million
+-- referrals; the pipeline and work queue read the live tables.
+
+CREATE TABLE referral_crm.referral_facts (
+  referral_id               bigint PRIMARY KEY,
+  authored_at               timestamptz NOT NULL,
+  received_at               timestamptz NOT NULL,
+  status                    text NOT NULL,
+  stage                     text NOT NULL,
+  priority                  text NOT NULL,
+  channel                   text,
+  counted                   boolean NOT NULL,
+  referrer_key              text NOT NULL,
+  referrer_label            text NOT NULL,
+  referring_clinician_id    bigint,
+  referring_organization_id bigint,
+  target_specialty          text,
+  target_clinician_id       bigint,
+  target_organization_id    bigint,
+  target_location_id        bigint,
+  payer_class               text,
+  sent_out_of_network       boolean NOT NULL,
+  appointments              integer NOT NULL,
+  visits                    integer NOT NULL,
+  noshows                   integer NOT NULL,
+  cancellations             integer NOT NULL,
+  first_booked_at           timestamptz,
+  first_visit_at            timestamptz,
+  claims_in_network         integer NOT NULL,
+  claims_out_of_network     integer NOT NULL,
+  charges_in_network        numeric(14,2) NOT NULL,
+  charges_out_of_network    numeric(14,2) NOT NULL,
+  refreshed_at              timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE referral_crm.referral_facts IS
+  'per-referral facts for analytics, maintained by refresh_referral_facts(); counted = not draft or entered-in-error';
+CREATE INDEX referral_facts_authored_idx ON referral_crm.referral_facts (authored_at);
+CREATE INDEX referral_facts_referrer_idx ON referral_crm.referral_facts (referrer_key, authored_at);
+
+-- What an incremental refresh looks for: rows changed since the watermark
+-- (BRIN: cheap to maintain on tables that mostly grow).
+CREATE INDEX crm_referrals_updated_brin ON referral_crm.referrals USING brin (updated_at);
+CREATE INDEX crm_appointments_updated_brin ON referral_crm.appointments USING brin (updated_at);
+CREATE INDEX crm_claims_updated_brin ON referral_crm.claims USING brin (updated_at);
+
+CREATE TABLE referral_crm.referral_facts_state (
+  singleton      boolean PRIMARY KEY DEFAULT true CONSTRAINT referral_facts_state_one_row CHECK (singleton),
+  refreshed_from timestamptz,
+  refreshed_at   timestamptz,
+  overlap        interval NOT NULL DEFAULT '1 hour'
+                 CONSTRAINT referral_facts_state_overlap CHECK (overlap >= interval '0'),
+  last_rows      bigint
+);
+COMMENT ON TABLE referral_crm.referral_facts_state IS
+  'watermark of refresh_referral_facts(); rows changed after refreshed_from - overlap are recomputed';
+COMMENT ON COLUMN referral_crm.referral_facts_state.overlap IS
+  'how far before the watermark an incremental refresh looks again, to catch rows of transactions that were still running';
+INSERT INTO referral_crm.referral_facts_state DEFAULT VALUES;
+
+-- Recompute the facts of changed referrals (all of them with full_refresh
+-- => true).  Deleted referrals leave their facts until a full refresh.
+CREATE FUNCTION referral_crm.refresh_referral_facts(full_refresh boolean DEFAULT false)
+  RETURNS bigint
+  LANGUAGE plpgsql VOLATILE AS
+$$
+DECLARE
+  since   timestamptz;
+  started timestamptz := pg_catalog.statement_timestamp();
+  n       bigint;
+BEGIN
+  -- One refresh at a time; readers are not blocked.
+  PERFORM 1 FROM referral_crm.referral_facts_state FOR UPDATE;
+  SELECT s.refreshed_from - s.overlap INTO since FROM referral_crm.referral_facts_state s;
+  IF full_refresh OR since IS NULL THEN
+    full_refresh := true;
+  END IF;
+
+  CREATE TEMP TABLE IF NOT EXISTS crm_changed (referral_id bigint PRIMARY KEY) ON COMMIT DROP;
+  TRUNCATE crm_changed;
+  IF full_refresh THEN
+    INSERT INTO crm_changed SELECT r.referral_id FROM referral_crm.referrals r;
+    DELETE FROM referral_crm.referral_facts;
+  ELSE
+    INSERT INTO crm_changed
+    SELECT r.referral_id FROM referral_crm.referrals r WHERE r.updated_at >= since
+    UNION SELECT a.referral_id FROM referral_crm.appointments a
+           WHERE a.updated_at >= since AND a.referral_id IS NOT NULL
+    UNION SELECT c.referral_id FROM referral_crm.claims c
+           WHERE c.updated_at >= since AND c.referral_id IS NOT NULL;
+    DELETE FROM referral_crm.referral_facts f USING crm_changed c WHERE f.referral_id = c.referral_id;
+  END IF;
+  ANALYZE crm_changed;
+
+  INSERT INTO referral_crm.referral_facts
+  SELECT r.referral_id, r.authored_at, coalesce(r.received_at, r.authored_at), r.status, r.stage,
+         r.priority, r.channel, r.status NOT IN ('draft', 'entered-in-error'),
+         CASE WHEN r.referring_clinician_id IS NOT NULL THEN 'clinician:' || r.referring_clinician_id
+              WHEN r.referring_npi IS NOT NULL THEN 'npi:' || r.referring_npi
+              WHEN r.referring_name IS NOT NULL THEN 'name:' || lower(btrim(r.referring_name))
+              ELSE 'unknown' END,
+         CASE WHEN rc.clinician_id IS NOT NULL
+              THEN concat_ws(' ', rc.given_name, rc.family_name) || coalesce(' (' || rc.npi || ')', '')
+              WHEN r.referring_npi IS NOT NULL THEN 'NPI ' || r.referring_npi
+              WHEN r.referring_name IS NOT NULL THEN btrim(r.referring_name)
+              ELSE 'unknown referrer' END,
+         r.referring_clinician_id, coalesce(r.referring_organization_id, rc.organization_id),
+         r.target_specialty, r.target_clinician_id, coalesce(tc.organization_id, tl.organization_id),
+         r.target_location_id, py.payer_class,
+         coalesce(r.in_network = false OR tc.in_network = false, false),
+         coalesce(a.appointments, 0), coalesce(a.visits, 0), coalesce(a.noshows, 0),
+         coalesce(a.cancellations, 0), a.first_booked_at, a.first_visit_at,
+         coalesce(cl.claims_in, 0), coalesce(cl.claims_oon, 0),
+         coalesce(cl.charges_in, 0), coalesce(cl.charges_oon, 0), started
+    FROM crm_changed ch
+    JOIN referral_crm.referrals r ON r.referral_id = ch.referral_id
+    LEFT JOIN referral_crm.clinicians rc ON rc.clinician_id = r.referring_clinician_id
+    LEFT JOIN referral_crm.clinicians tc ON tc.clinician_id = r.target_clinician_id
+    LEFT JOIN referral_crm.locations tl ON tl.location_id = r.target_location_id
+    LEFT JOIN referral_crm.payers py ON py.payer_id = r.payer_id
+    LEFT JOIN (SELECT ap.referral_id,
+                      count(*) AS appointments,
+                      count(*) FILTER (WHERE ap.status IN ('fulfilled', 'arrived', 'checked-in')) AS visits,
+                      count(*) FILTER (WHERE ap.status = 'noshow') AS noshows,
+                      count(*) FILTER (WHERE ap.status = 'cancelled') AS cancellations,
+                      min(coalesce(ap.booked_at, ap.created_at)) AS first_booked_at,
+                      min(ap.start_at) FILTER (WHERE ap.status IN ('fulfilled', 'arrived', 'checked-in')) AS first_visit_at
+                 FROM referral_crm.appointments ap
+                 JOIN crm_changed c2 ON c2.referral_id = ap.referral_id
+                WHERE ap.status <> 'entered-in-error'
+                GROUP BY ap.referral_id) a ON a.referral_id = r.referral_id
+    LEFT JOIN (SELECT c.referral_id,
+                      count(*) FILTER (WHERE NOT coalesce(rend.in_network = false, false)) AS claims_in,
+                      count(*) FILTER (WHERE rend.in_network = false) AS claims_oon,
+                      sum(c.total_charge) FILTER (WHERE NOT coalesce(rend.in_network = false, false)) AS charges_in,
+                      sum(c.total_charge) FILTER (WHERE rend.in_network = false) AS charges_oon
+                 FROM referral_crm.claims c
+                 JOIN crm_changed c3 ON c3.referral_id = c.referral_id
+                 LEFT JOIN referral_crm.clinicians rend ON rend.clinician_id = c.rendering_clinician_id
+                WHERE c.frequency <> '8'
+                GROUP BY c.referral_id) cl ON cl.referral_id = r.referral_id;
+  GET DIAGNOSTICS n = ROW_COUNT;
+
+  UPDATE referral_crm.referral_facts_state
+     SET refreshed_from = started, refreshed_at = pg_catalog.clock_timestamp(), last_rows = n;
+  RETURN n;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.refresh_referral_facts(boolean) IS
+  'recompute referral_facts for referrals whose referral, appointments or claims changed since the last refresh (all with full_refresh => true); returns the rows written';
