@@ -45,7 +45,9 @@ INSERT INTO referral_crm.staff_teams (staff_id, team)
 SELECT s.staff_id, 'gov-night' FROM referral_crm.staff s WHERE s.login_role = 'regress_gov_intake_b';
 INSERT INTO referral_crm.team_scopes (team, queue_id)
 SELECT 'gov-night', q.queue_id FROM referral_crm.queues q WHERE q.code = 'gov-q-b';
+\set VERBOSITY terse
 INSERT INTO referral_crm.team_scopes (team, location_id) SELECT 'Night shift', l.location_id FROM referral_crm.locations l WHERE l.source_id = 'L-N';
+\set VERBOSITY default
 
 SELECT a.login_role, a.role, a.teams,
        ARRAY(SELECT q.code FROM referral_crm.queues q WHERE q.queue_id = ANY (a.queue_ids) ORDER BY q.code) AS queues,

@@ -82,6 +82,20 @@ SELECT referral_crm.govern_table(t::regclass, 'reference')
   FROM unnest(ARRAY['referral_crm.models', 'referral_crm.zip_centroids']) AS t;
 SELECT referral_crm.govern_table('referral_crm.referral_scores', 'referral_child');
 
+-- crm: settings and the dashboard snapshots (aggregates by referrer,
+-- specialty, payer) are reference data for intake and liaison; the
+-- per-referral facts follow their referral; refresh state is internal.
+SELECT referral_crm.govern_table(t::regclass, 'reference')
+  FROM unnest(ARRAY['referral_crm.crm_config', 'referral_crm.sla_policies', 'referral_crm.reminder_rules',
+                    'referral_crm.message_templates', 'referral_crm.payer_rates',
+                    'referral_crm.referral_edges_snapshot', 'referral_crm.referrers_snapshot',
+                    'referral_crm.referral_metrics_snapshot', 'referral_crm.cohorts_snapshot',
+                    'referral_crm.performance_filters_snapshot', 'referral_crm.leakage_snapshot',
+                    'referral_crm.roi_snapshot', 'referral_crm.manager_overview_snapshot']) AS t;
+SELECT referral_crm.govern_table('referral_crm.referral_facts', 'referral_child', audited => false);
+SELECT referral_crm.govern_table(t::regclass, 'admin_only', patient_data => false, audited => false)
+  FROM unnest(ARRAY['referral_crm.referral_facts_state', 'referral_crm.crm_summary_state']) AS t;
+
 -- Any other table of the schema (a room that did not classify its tables
 -- here): admin only until classified.
 SELECT count(*) AS enrolled_by_default FROM referral_crm.enrol_remaining();
