@@ -52,10 +52,13 @@ SELECT r.referral_id, r.referral_number, r.patient_id, r.status, r.stage, r.prio
                      WHEN r.stage = 'scheduled' THEN 'confirm the appointment'
                 END) AS next_action,
        nt.due_at AS next_action_due_at,
-       NULL::float8 AS conversion_score,
-       NULL::float8 AS noshow_score,
-       NULL::jsonb AS top_features
+       sc_c.score AS conversion_score,
+       sc_n.score AS noshow_score,
+       nullif(jsonb_strip_nulls(jsonb_build_object('conversion', sc_c.top_features,
+                                                   'noshow', sc_n.top_features)), '{}') AS top_features
   FROM referral_crm.referrals r
+  LEFT JOIN referral_crm.referral_scores sc_c ON sc_c.referral_id = r.referral_id AND sc_c.purpose = 'conversion'
+  LEFT JOIN referral_crm.referral_scores sc_n ON sc_n.referral_id = r.referral_id AND sc_n.purpose = 'noshow'
   LEFT JOIN referral_crm.queues q ON q.queue_id = r.queue_id
   LEFT JOIN referral_crm.staff s ON s.staff_id = r.assignee_staff_id
   LEFT JOIN LATERAL (

@@ -214,6 +214,20 @@ BEGIN
   GRANT SELECT ON referral_crm.analytics_referral_flow TO referral_crm_analyst, referral_crm_admin;
   GRANT EXECUTE ON FUNCTION referral_crm.analytics_referral_flow_rows() TO referral_crm_analyst, referral_crm_admin;
 
+  -- The dashboards (security_invoker views: each reads the base tables
+  -- under the caller's own policies).  Schedulers and intake: the pipeline
+  -- and their work; liaison: referrers and the contact graph; the admin
+  -- role is the manager's.
+  GRANT SELECT ON referral_crm.pipeline, referral_crm.work_queue, referral_crm.sla_breaches,
+                  referral_crm.pipeline_summary, referral_crm.overdue_tasks, referral_crm.communication_log
+     TO referral_crm_intake, referral_crm_admin;
+  GRANT SELECT ON referral_crm.referral_edges, referral_crm.referrers, referral_crm.top_referrers,
+                  referral_crm.referrer_scorecards
+     TO referral_crm_liaison, referral_crm_admin;
+  GRANT SELECT ON referral_crm.referral_metrics, referral_crm.cohorts, referral_crm.performance_filters,
+                  referral_crm.leakage, referral_crm.roi, referral_crm.manager_overview
+     TO referral_crm_admin;
+
   -- ingest: stage (COPY into the staging views, stage_csv) and ingest
   FOR v IN SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = 'referral_crm' AND c.relkind = 'v' AND c.relname LIKE 'staging\_%' ORDER BY 1 LOOP

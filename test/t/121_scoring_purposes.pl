@@ -89,6 +89,20 @@ $sql->(q{SELECT referral_crm.score_referrals('noshow')});
 is($sql->(q{SELECT string_agg(DISTINCT purpose || ':' || model_version, ' ') FROM referral_crm.referral_scores}),
    'conversion:1 noshow:2', 'score_referrals(noshow) rescored with the new version only');
 
+# The pipeline shows both scores and their top features.
+is($sql->(q{
+  SELECT count(*) FROM referral_crm.pipeline p
+    JOIN referral_crm.referral_scores c ON c.referral_id = p.referral_id AND c.purpose = 'conversion'
+   WHERE p.conversion_score = c.score AND p.top_features -> 'conversion' = c.top_features}),
+   $sql->(q{SELECT count(*) FROM referral_crm.referral_scores WHERE purpose = 'conversion'}),
+   'pipeline carries every conversion score with its top features');
+is($sql->(q{
+  SELECT count(*) FROM referral_crm.pipeline p
+    JOIN referral_crm.referral_scores n ON n.referral_id = p.referral_id AND n.purpose = 'noshow'
+   WHERE p.noshow_score = n.score AND p.top_features -> 'noshow' = n.top_features}),
+   $sql->(q{SELECT count(*) FROM referral_crm.referral_scores WHERE purpose = 'noshow'}),
+   'pipeline carries every no-show score with its top features');
+
 # 5. Another session's predict cache sees a new version at once.
 my $x = q{ARRAY[10, 0, 0, 1, 0, 0, 2, 1, 1, 50]::float8[]};
 my $a = $node->background_psql('postgres');
