@@ -351,7 +351,9 @@ BEGIN
        ORDER BY CASE WHEN strat = 'round_robin'
                      THEN (x.staff_id <= COALESCE(cfg.last_staff_id, 0))::integer END,
                 CASE WHEN strat = 'round_robin' THEN x.staff_id END,
-                x.load, x.staff_id
+                x.load,
+                -- equal load: take turns, starting after the last person chosen
+                (x.staff_id <= COALESCE(cfg.last_staff_id, 0))::integer, x.staff_id
        LIMIT 1;
       EXIT WHEN NOT FOUND;
       -- Lock the person, then count again: another queue may have given
@@ -425,7 +427,7 @@ CREATE FUNCTION referral_crm.route_ids(p_ids bigint[], p_method text) RETURNS bi
   LANGUAGE plpgsql VOLATILE AS
 $$
 DECLARE
-  dq       text := NULLIF(pg_catalog.current_setting('referral_crm.default_queue'), '');
+  dq       text := NULLIF(pg_catalog.current_setting('referral_crm.default_queue', true), '');
   dq_id    bigint;
   n        bigint;
   a        record;
@@ -633,7 +635,9 @@ CREATE FUNCTION referral_crm.routing_lint()
 $$
   WITH r AS (
     SELECT rr.*, row_number() OVER (ORDER BY rr.priority_order, rr.rule_id) AS pos,
-           referral_crm.routing_condition_satisfiable(rr.condition) AS sat
+           referral_crm.routing_condition_satisfiable(rr.condition) AS sat,
+           referral_crm.routing_condition_satisfiable(rr.condition)
+             AND (rr.valid_to IS NULL OR rr.valid_to > now()) AS live
       FROM referral_crm.routing_rules rr
      WHERE rr.active
   ), never AS (
@@ -643,24 +647,24 @@ $$
       FROM r
      WHERE NOT r.sat OR r.valid_to <= now()
   ), shadowed AS (
-    SELECT DISTINCT ON (b.rule_id) b.rule_id, b.name, 'shadowed'::text, a.rule_id,
-           format('every referral it matches is taken first by rule "%s" (queue %s)', a.name, a.queue),
+    SELECT DISTINCT ON (b.rule_id) b.rule_id, b.name, 'shadowed'::text AS problem, a.rule_id AS other,
+           format('every referral it matches is taken first by rule "%s" (queue %s)', a.name, a.queue) AS detail,
            b.pos
       FROM r b
       JOIN r a ON a.pos < b.pos
-     WHERE b.sat
+     WHERE b.live AND a.live
        AND (a.valid_from IS NULL OR a.valid_from <= b.valid_from)
        AND (a.valid_to IS NULL OR a.valid_to >= b.valid_to)
        AND referral_crm.routing_condition_implies(b.condition, a.condition)
      ORDER BY b.rule_id, a.pos
   ), overlap AS (
-    SELECT b.rule_id, b.name, 'overlaps'::text, a.rule_id,
+    SELECT b.rule_id, b.name, 'overlaps'::text AS problem, a.rule_id AS other,
            format('a referral can match both; rule "%s" wins and sends it to queue %s, not %s',
-                  a.name, a.queue, b.queue),
+                  a.name, a.queue, b.queue) AS detail,
            b.pos
       FROM r b
       JOIN r a ON a.pos < b.pos AND a.queue <> b.queue
-     WHERE b.sat AND a.sat
+     WHERE b.live AND a.live
        AND NOT EXISTS (SELECT 1 FROM shadowed s WHERE s.rule_id = b.rule_id)
        AND referral_crm.routing_condition_overlaps(a.condition, b.condition)
   ), unknown_specialty AS (
@@ -668,7 +672,7 @@ $$
            format('specialty %L is not in referral_crm.specialties', v.value), r.pos
       FROM r
       CROSS JOIN LATERAL unnest(referral_crm.routing_condition_values(r.condition, 'specialty')) AS v(value)
-     WHERE NOT EXISTS (SELECT 1 FROM referral_crm.specialties s WHERE s.code = v.value)
+     WHERE NOT EXISTS (SELECT 1 FROM referral_crm.specialties s WHERE s.specialty = v.value)
   ), unknown_payer AS (
     SELECT r.rule_id, r.name, 'unknown_payer'::text, NULL::bigint,
            format('payer %L is not in referral_crm.payers', v.value), r.pos
