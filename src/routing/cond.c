@@ -149,8 +149,7 @@ RoutingRankWord(RoutingType t, const char *s, size_t len)
 	else if (t == RT_WEEKDAY)
 	{
 		for (i = 0; i < 7; i++)
-			if ((len == 3 && memcmp(s, weekday_words[i], 3) == 0) ||
-				(len == strlen(weekday_long[i]) && memcmp(s, weekday_long[i], len) == 0))
+			if (WordEq(s, len, weekday_words[i]) || WordEq(s, len, weekday_long[i]))
 				return i;
 	}
 	return -1;
@@ -245,12 +244,15 @@ Lex(Parser *p)
 		p->pos = i;
 		return;
 	}
-	if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_')
+	if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_' ||
+		((unsigned char) s[i]) >= 0x80)
 	{
 		size_t		j = i + 1;
 
+		/* letters beyond ASCII belong to the word, so that it is reported whole */
 		while (j < p->len && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') ||
-							  (s[j] >= '0' && s[j] <= '9') || s[j] == '_'))
+							  (s[j] >= '0' && s[j] <= '9') || s[j] == '_' ||
+							  ((unsigned char) s[j]) >= 0x80))
 			j++;
 		p->tok.type = TK_IDENT;
 		p->tok.len = j - i;
@@ -1915,7 +1917,7 @@ RoutingExplain(const RoutingExpr *e, const RoutingRow *row, char *buf, size_t ca
 			}
 		}
 	}
-	PrintNode(&w, e, clause, 0, ROUTING_PRINT_CANONICAL, "");
+	PrintNode(&w, e, clause, clause == e->root ? 0 : 3, ROUTING_PRINT_CANONICAL, "");
 	if (cr < 0)
 	{
 		unsigned	mask = 0;
