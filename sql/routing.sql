@@ -3,6 +3,7 @@
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
 SET client_min_messages = warning;
+\set SHOW_CONTEXT never
 
 -- 1. Conditions: parsed, type-checked, printed in canonical form.
 SELECT c::referral_crm.routing_condition AS canonical

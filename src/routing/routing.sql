@@ -140,22 +140,25 @@ CREATE INDEX routing_rules_order_idx ON referral_crm.routing_rules (priority_ord
 CREATE INDEX routing_rules_queue_idx ON referral_crm.routing_rules (queue);
 
 CREATE TABLE referral_crm.routing_decisions (
-  decision_id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  referral_id       bigint REFERENCES referral_crm.referrals,
-  task_id           bigint REFERENCES referral_crm.tasks ON DELETE SET NULL,
-  rule_id           bigint REFERENCES referral_crm.routing_rules ON DELETE SET NULL,
-  rule_name         text,
-  queue_id          bigint REFERENCES referral_crm.queues,
-  requested_queue_id bigint REFERENCES referral_crm.queues,
-  assignee_staff_id bigint REFERENCES referral_crm.staff,
-  strategy          text,
-  method            text NOT NULL
-                    CONSTRAINT routing_decisions_method
-                    CHECK (method IN ('route', 'route_pending', 'trigger', 'assign_task')),
-  decided_at        timestamptz NOT NULL DEFAULT now(),
-  decided_by        name NOT NULL DEFAULT current_user,
+  decision_id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  referral_id        bigint,
+  task_id            bigint,
+  rule_id            bigint,
+  rule_name          text,
+  queue_id           bigint,
+  requested_queue_id bigint,
+  assignee_staff_id  bigint,
+  strategy           text,
+  method             text NOT NULL
+                     CONSTRAINT routing_decisions_method
+                     CHECK (method IN ('route', 'route_pending', 'trigger', 'assign_task')),
+  decided_at         timestamptz NOT NULL DEFAULT now(),
+  decided_by         name NOT NULL DEFAULT current_user,
   CONSTRAINT routing_decisions_subject CHECK (referral_id IS NOT NULL OR task_id IS NOT NULL)
 );
+-- A log: the ids stay as they were when the decision was made, even if
+-- the rule, queue or person is later removed (no foreign keys, which also
+-- keeps route_pending() from paying six key checks per referral).
 COMMENT ON TABLE referral_crm.routing_decisions IS
   'every routing and assignment decision: rule, queue (requested_queue_id differs after overflow), assignee, when and by whom';
 CREATE INDEX routing_decisions_referral_idx ON referral_crm.routing_decisions (referral_id);
@@ -502,25 +505,61 @@ BEGIN
 END
 $$;
 
--- Route one referral now (again, if it was routed before).
+-- Route one referral now (again, if it was routed before).  The same
+-- steps as route_ids, with statements simple enough to keep cached plans.
 CREATE FUNCTION referral_crm.route(referral_id bigint)
   RETURNS TABLE (rule_id bigint, queue text, assignee bigint)
   LANGUAGE plpgsql VOLATILE AS
 $$
+DECLARE
+  dq       text := NULLIF(pg_catalog.current_setting('referral_crm.default_queue', true), '');
+  v_rule   bigint;
+  v_lang   text;
+  v_name   text;
+  v_queue  bigint;
+  v_strat  text := 'queue';
+  v_push   boolean;
+  a_queue  bigint;
+  a_staff  bigint;
 BEGIN
   PERFORM 1 FROM referral_crm.referrals r WHERE r.referral_id = route.referral_id FOR UPDATE;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'referral % does not exist', route.referral_id
       USING ERRCODE = 'invalid_parameter_value';
   END IF;
-  PERFORM referral_crm.route_ids(ARRAY[route.referral_id], 'route');
-  RETURN QUERY
-  SELECT d.rule_id, q.code, d.assignee_staff_id
-    FROM referral_crm.routing_decisions d
-    LEFT JOIN referral_crm.queues q ON q.queue_id = d.queue_id
-   WHERE d.referral_id = route.referral_id AND d.task_id IS NULL
-   ORDER BY d.decision_id DESC
-   LIMIT 1;
+  SELECT referral_crm.routing_match(ri), ri.language INTO v_rule, v_lang
+    FROM referral_crm.routing_input ri WHERE ri.referral_id = route.referral_id;
+  IF v_rule IS NOT NULL THEN
+    SELECT rr.name, q.queue_id, rr.strategy INTO v_name, v_queue, v_strat
+      FROM referral_crm.routing_rules rr JOIN referral_crm.queues q ON q.code = rr.queue
+     WHERE rr.rule_id = v_rule;
+  ELSIF dq IS NOT NULL THEN
+    SELECT q.queue_id INTO v_queue FROM referral_crm.queues q WHERE q.code = dq;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'default queue "%" does not exist', dq
+        USING ERRCODE = 'undefined_object',
+              HINT = 'Set referral_crm.default_queue to the code of a queue, or to an empty string.';
+    END IF;
+  END IF;
+  a_queue := v_queue;
+  IF v_queue IS NOT NULL THEN
+    v_push := CASE WHEN v_strat = 'queue'
+                   THEN COALESCE((SELECT qr.strategy FROM referral_crm.queue_routing qr WHERE qr.queue_id = v_queue),
+                                 'least_loaded')
+                   ELSE v_strat END <> 'none';
+    IF v_push THEN
+      SELECT x.queue_id, x.staff_id INTO a_queue, a_staff
+        FROM referral_crm.assign_in_queue(v_queue, v_strat, v_lang, now()) x;
+    END IF;
+    UPDATE referral_crm.referrals x
+       SET queue_id = a_queue, assignee_staff_id = a_staff
+     WHERE x.referral_id = route.referral_id
+       AND (x.queue_id, x.assignee_staff_id) IS DISTINCT FROM (a_queue, a_staff);
+  END IF;
+  INSERT INTO referral_crm.routing_decisions
+         (referral_id, rule_id, rule_name, queue_id, requested_queue_id, assignee_staff_id, strategy, method)
+  VALUES (route.referral_id, v_rule, v_name, a_queue, v_queue, a_staff, v_strat, 'route');
+  RETURN QUERY SELECT v_rule, (SELECT q.code FROM referral_crm.queues q WHERE q.queue_id = a_queue), a_staff;
 END
 $$;
 COMMENT ON FUNCTION referral_crm.route(bigint) IS
