@@ -27,6 +27,18 @@ SELECT c::text = c::text::referral_crm.routing_condition::text AS round_trip
 SELECT referral_crm.routing_condition_send('priority>=''urgent''') =
        convert_to('priority >= ''urgent''', 'UTF8') AS send_is_canonical_text;
 
+-- and binary COPY round-trips through send and recv
+CREATE TEMP TABLE rt_bin (c referral_crm.routing_condition);
+INSERT INTO rt_bin VALUES ('priority>=''urgent'' AND NOT in_network'), ('distance_km(43.6591, -70.2568) < 40.0');
+DO $$
+DECLARE f text := '/tmp/referral_crm_routing_' || pg_backend_pid() || '.bin';
+BEGIN
+  EXECUTE format('COPY rt_bin TO %L (FORMAT binary)', f);
+  EXECUTE format('COPY rt_bin FROM %L (FORMAT binary)', f);
+  EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'rm -f ' || f);
+END $$;
+SELECT c::text AS condition, count(*) AS copies FROM rt_bin GROUP BY 1 ORDER BY 1;
+
 -- the same test as SQL (used by the benchmark's CASE and PL/pgSQL forms)
 SELECT referral_crm.routing_condition_sql('priority > ''urgent'' and weekday in (''sat'', ''sun'') and patient_zip < ''05000''', 'r.');
 
