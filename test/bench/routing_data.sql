@@ -20,7 +20,7 @@ SELECT array_agg('1' || lpad(i::text, 8, '0') || referral_crm.npi_check_digit('1
 CREATE TEMP TABLE ziparr AS SELECT array_agg(zip ORDER BY zip) AS a FROM zips;
 INSERT INTO referral_crm.patients (given_name, family_name, birth_date, zip, preferred_language)
 SELECT 'G' || i, 'F' || i, date '1930-01-01' + (random() * 33000)::int,
-       (SELECT a FROM ziparr)[1 + (i * 7919) % 300],
+       (SELECT a FROM ziparr)[1 + (i::bigint * 7919) % 300],
        CASE WHEN random() < 0.8 THEN 'en' WHEN random() < 0.6 THEN 'es'
             ELSE (ARRAY['vi', 'zh', 'fr', 'pt', 'ar'])[1 + (i % 5)] END
   FROM generate_series(1, greatest(:scale / 5, 10)) i;
@@ -33,7 +33,7 @@ INSERT INTO referral_crm.referrals
         in_network, channel, target_location_id, status)
 SELECT 1 + (random() * (greatest(:scale / 5, 10) - 1))::int,
        a, a + (random() * 3000)::int * interval '1 minute',
-       (SELECT a FROM npis)[1 + (g * 104729) % 2000],
+       (SELECT a FROM npis)[1 + (g::bigint * 104729) % 2000],
        (SELECT a FROM specs)[1 + least(75, floor(76 * power(random(), 2))::int)],
        CASE WHEN r < 0.70 THEN 'routine' WHEN r < 0.90 THEN 'urgent' WHEN r < 0.97 THEN 'asap' ELSE 'stat' END,
        (SELECT p FROM plans)[pay], (SELECT a FROM plans)[(pay - 1) * 3 + 1 + g % 3],
