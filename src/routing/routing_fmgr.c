@@ -225,6 +225,7 @@ typedef struct RowMap
 	int			natts;
 	int			col[NSLOTS];	/* column index, or -1 */
 	Oid			coltype[NSLOTS];
+	TupleDesc	desc;			/* a copy, in fn_mcxt */
 	Datum	   *values;
 	bool	   *nulls;
 } RowMap;
@@ -274,6 +275,7 @@ GetRowMap(FunctionCallInfo fcinfo, HeapTupleHeader td)
 	{
 		pfree(map->values);
 		pfree(map->nulls);
+		FreeTupleDesc(map->desc);
 	}
 	map->typid = typid;
 	map->typmod = typmod;
@@ -308,6 +310,12 @@ GetRowMap(FunctionCallInfo fcinfo, HeapTupleHeader td)
 		map->col[slot] = i;
 		map->coltype[slot] = att->atttypid;
 	}
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		map->desc = CreateTupleDescCopy(desc);
+		MemoryContextSwitchTo(old);
+	}
 	ReleaseTupleDesc(desc);
 	fcinfo->flinfo->fn_extra = map;
 	return map;
@@ -340,14 +348,12 @@ RowFromComposite(FunctionCallInfo fcinfo, HeapTupleHeader td, RoutingRow *row)
 {
 	RowMap	   *map = GetRowMap(fcinfo, td);
 	HeapTupleData tuple;
-	TupleDesc	desc = lookup_rowtype_tupdesc(map->typid, map->typmod);
 
 	tuple.t_len = HeapTupleHeaderGetDatumLength(td);
 	ItemPointerSetInvalid(&tuple.t_self);
 	tuple.t_tableOid = InvalidOid;
 	tuple.t_data = td;
-	heap_deform_tuple(&tuple, desc, map->values, map->nulls);
-	ReleaseTupleDesc(desc);
+	heap_deform_tuple(&tuple, map->desc, map->values, map->nulls);
 
 	RoutingRowInit(row);
 	for (int s = 0; s < RA_COUNT; s++)
