@@ -505,6 +505,9 @@ BEGIN
 END
 $$;
 
+COMMENT ON FUNCTION referral_crm.route_ids(bigint[], text) IS
+  'route the given (locked) referrals: used by route_pending and the insert trigger';
+
 -- Route one referral now (again, if it was routed before).  The same
 -- steps as route_ids, with statements simple enough to keep cached plans.
 CREATE FUNCTION referral_crm.route(referral_id bigint)
@@ -624,6 +627,12 @@ CREATE TRIGGER referrals_route_on_insert
   REFERENCING NEW TABLE AS new_referrals
   FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.route_on_insert();
 ALTER TABLE referral_crm.referrals DISABLE TRIGGER referrals_route_on_insert;
+COMMENT ON FUNCTION referral_crm.route_on_insert() IS
+  'statement trigger routing new referrals; enable referrals_route_on_insert to use it';
+COMMENT ON FUNCTION referral_crm.staff_on_duty(bigint, timestamptz) IS
+  'whether a person is within their working hours at a time (always, without staff_hours rows)';
+COMMENT ON FUNCTION referral_crm.staff_open_load(bigint) IS
+  'open tasks and active referrals assigned to a person';
 
 -- Every rule considered for a referral, in order, up to the one that matched.
 CREATE FUNCTION referral_crm.explain_route(referral_id bigint)
