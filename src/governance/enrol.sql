@@ -96,6 +96,13 @@ SELECT referral_crm.govern_table('referral_crm.referral_facts', 'referral_child'
 SELECT referral_crm.govern_table(t::regclass, 'admin_only', patient_data => false, audited => false)
   FROM unnest(ARRAY['referral_crm.referral_facts_state', 'referral_crm.crm_summary_state']) AS t;
 
+-- routing: rules and assignment settings are reference data; each decision
+-- belongs to its referral.
+SELECT referral_crm.govern_table(t::regclass, 'reference')
+  FROM unnest(ARRAY['referral_crm.routing_rules', 'referral_crm.queue_routing', 'referral_crm.staff_capacity',
+                    'referral_crm.staff_hours']) AS t;
+SELECT referral_crm.govern_table('referral_crm.routing_decisions', 'referral_child');
+
 -- Any other table of the schema (a room that did not classify its tables
 -- here): admin only until classified.
 SELECT count(*) AS enrolled_by_default FROM referral_crm.enrol_remaining();

@@ -7,7 +7,7 @@ DECLARE
   seq text;
 BEGIN
   FOREACH t IN ARRAY ARRAY['routing_rules', 'routing_decisions', 'queue_routing',
-                           'staff_capacity', 'staff_hours', 'zip_centroids']
+                           'staff_capacity', 'staff_hours']
   LOOP
     PERFORM pg_catalog.pg_extension_config_dump(format('referral_crm.%I', t)::regclass, '');
     FOR seq IN

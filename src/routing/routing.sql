@@ -191,17 +191,8 @@ CREATE TRIGGER routing_decisions_no_truncate
   BEFORE TRUNCATE ON referral_crm.routing_decisions
   FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.append_only();
 
-------------------------------------------------------------------------
--- Patient coordinates for distance_km
-------------------------------------------------------------------------
-
-CREATE TABLE referral_crm.zip_centroids (
-  zip       text PRIMARY KEY CONSTRAINT zip_centroids_zip5 CHECK (zip ~ '^[0-9]{5}$'),
-  latitude  double precision NOT NULL CONSTRAINT zip_centroids_latitude CHECK (latitude BETWEEN -90 AND 90),
-  longitude double precision NOT NULL CONSTRAINT zip_centroids_longitude CHECK (longitude BETWEEN -180 AND 180)
-);
-COMMENT ON TABLE referral_crm.zip_centroids IS
-  'a point per 5-digit ZIP code (e.g. the Census ZCTA gazetteer); gives the patient position for distance_km';
+-- Patient coordinates for distance_km come from referral_crm.zip_centroids
+-- (the scoring room's table, installed before this one).
 
 ------------------------------------------------------------------------
 -- The input: one row per referral with every attribute the language knows
@@ -228,9 +219,8 @@ SELECT r.referral_id,
        r.channel,
        date_part('hour', COALESCE(r.received_at, r.authored_at))::integer AS hour,
        date_part('isodow', COALESCE(r.received_at, r.authored_at))::integer AS weekday,
-       -- PLACEHOLDER (scoring room): the predicted conversion score,
-       -- referral_crm.referral_scores.score where purpose = 'conversion'.
-       NULL::double precision AS conversion_score,
+       -- The predicted conversion score (scoring room, score_referrals()).
+       sc.score AS conversion_score,
        zc.latitude AS patient_latitude,
        zc.longitude AS patient_longitude,
        lo.latitude AS location_latitude,
@@ -241,7 +231,8 @@ SELECT r.referral_id,
   LEFT JOIN referral_crm.payer_plans pl ON pl.plan_id = r.plan_id
   LEFT JOIN referral_crm.clinicians rc ON rc.clinician_id = r.referring_clinician_id
   LEFT JOIN referral_crm.locations lo ON lo.location_id = r.target_location_id
-  LEFT JOIN referral_crm.zip_centroids zc ON zc.zip = left(p.zip, 5);
+  LEFT JOIN referral_crm.zip_centroids zc ON zc.zip = left(p.zip, 5)
+  LEFT JOIN referral_crm.referral_scores sc ON sc.referral_id = r.referral_id AND sc.purpose = 'conversion';
 COMMENT ON VIEW referral_crm.routing_input IS
   'one row per referral with every attribute routing conditions can test; hour and weekday of receipt in the session time zone';
 
