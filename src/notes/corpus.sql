@@ -148,9 +148,19 @@ COMMENT ON FUNCTION referral_crm.corpus_stats() IS
 
 CREATE FUNCTION referral_crm.corpus_dfs(terms text[]) RETURNS referral_crm.termvec
 LANGUAGE sql STABLE STRICT PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  -- A few terms: one index probe each (LATERAL keeps the planner from
+  -- hashing the whole table); many terms: one pass over the table.
   SELECT referral_crm.termvec(coalesce(array_agg(term), '{}'), coalesce(array_agg(df), '{}'))
-    FROM (SELECT term, sum(df)::float8 AS df FROM referral_crm.corpus_df
-           WHERE term = ANY (terms) GROUP BY term HAVING sum(df) > 0) s
+    FROM (SELECT q.term, s.df
+            FROM (SELECT DISTINCT u AS term FROM unnest(terms) u) q,
+                 LATERAL (SELECT sum(c.df)::float8 AS df FROM referral_crm.corpus_df c WHERE c.term = q.term) s
+           WHERE cardinality(terms) <= 2000 AND s.df > 0
+          UNION ALL
+          SELECT c.term, sum(c.df)::float8
+            FROM referral_crm.corpus_df c
+            JOIN (SELECT DISTINCT u AS term FROM unnest(terms) u) q ON q.term = c.term
+           WHERE cardinality(terms) > 2000
+           GROUP BY c.term HAVING sum(c.df) > 0) d
 $$;
 COMMENT ON FUNCTION referral_crm.corpus_dfs(text[]) IS
   'document frequency of each term in the live corpus, as a term vector (terms in no note are left out)';

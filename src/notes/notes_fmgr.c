@@ -606,10 +606,19 @@ termvec_overlaps(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(false);
 }
 
-/* GIN key of a term: a 32-bit hash (collisions are rechecked). */
+/*
+ * GIN key of a term: a 32-bit hash (collisions are rechecked).  A term of
+ * several words ("chest pain") is keyed by its first word, which keeps the
+ * index small: a vector holding "chest pain" is found by the key of
+ * "chest" whether or not it also holds "chest", and the operator rechecks.
+ */
 static Datum
 TermKey(const char *t, uint32_t len)
 {
+	const char *sp = memchr(t, ' ', len);
+
+	if (sp != NULL && sp > t)
+		len = (uint32_t) (sp - t);
 	return Int32GetDatum((int32) hash_bytes((const unsigned char *) t, (int) len));
 }
 
@@ -839,30 +848,52 @@ termvec_weight(PG_FUNCTION_ARGS)
 				j = 0,
 				k = 0;
 
-	/* Merge: both are sorted by term. */
-	while (i < tf->n && j < idf->n)
+	if (idf->n > 8 * tf->n)
 	{
-		int			c = NotesTermCmp(NOTESVEC_TERM(tf, i), NOTESVEC_TERMLEN(tf, i),
-									 NOTESVEC_TERM(idf, j), NOTESVEC_TERMLEN(idf, j));
-
-		if (c == 0)
+		/* A large idf vector (the whole corpus): binary search. */
+		for (i = 0; i < tf->n; i++)
 		{
 			double		count = NOTESVEC_WEIGHTS(tf)[i];
+			int64_t		at;
 
-			if (count > 0)
-			{
-				e[k].term = NOTESVEC_TERM(tf, i);
-				e[k].len = NOTESVEC_TERMLEN(tf, i);
-				w[k] = NotesTf(count, sublinear) * NOTESVEC_WEIGHTS(idf)[j];
-				k++;
-			}
-			i++;
-			j++;
+			if (count <= 0)
+				continue;
+			at = NotesVecFind(idf, NOTESVEC_TERM(tf, i), NOTESVEC_TERMLEN(tf, i));
+			if (at < 0)
+				continue;
+			e[k].term = NOTESVEC_TERM(tf, i);
+			e[k].len = NOTESVEC_TERMLEN(tf, i);
+			w[k] = NotesTf(count, sublinear) * NOTESVEC_WEIGHTS(idf)[at];
+			k++;
 		}
-		else if (c < 0)
-			i++;
-		else
-			j++;
+	}
+	else
+	{
+		/* Merge: both are sorted by term. */
+		while (i < tf->n && j < idf->n)
+		{
+			int			c = NotesTermCmp(NOTESVEC_TERM(tf, i), NOTESVEC_TERMLEN(tf, i),
+										 NOTESVEC_TERM(idf, j), NOTESVEC_TERMLEN(idf, j));
+
+			if (c == 0)
+			{
+				double		count = NOTESVEC_WEIGHTS(tf)[i];
+
+				if (count > 0)
+				{
+					e[k].term = NOTESVEC_TERM(tf, i);
+					e[k].len = NOTESVEC_TERMLEN(tf, i);
+					w[k] = NotesTf(count, sublinear) * NOTESVEC_WEIGHTS(idf)[j];
+					k++;
+				}
+				i++;
+				j++;
+			}
+			else if (c < 0)
+				i++;
+			else
+				j++;
+		}
 	}
 	NotesNormalize(w, k, norm);
 	for (i = 0; i < k; i++)
@@ -1169,4 +1200,38 @@ termvec_bm25_query(PG_FUNCTION_ARGS)
 		k++;
 	}
 	PG_RETURN_POINTER(BuildVec(e, k));
+}
+
+/* Do a and b hold the same terms with the same weights? */
+static bool
+VecEqual(const NotesVec *a, const NotesVec *b)
+{
+	int32_t		i;
+
+	if (a->n != b->n || a->strbytes != b->strbytes)
+		return false;
+	if (memcmp(NOTESVEC_ENDS(a), NOTESVEC_ENDS(b), sizeof(uint32_t) * a->n) != 0 ||
+		memcmp(NOTESVEC_STRS(a), NOTESVEC_STRS(b), a->strbytes) != 0)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (NOTESVEC_WEIGHTS(a)[i] != NOTESVEC_WEIGHTS(b)[i])
+			return false;
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(termvec_eq);
+PG_FUNCTION_INFO_V1(termvec_ne);
+
+/* termvec = termvec. */
+Datum
+termvec_eq(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(VecEqual(PG_GETARG_NOTESVEC(0), PG_GETARG_NOTESVEC(1)));
+}
+
+/* termvec <> termvec. */
+Datum
+termvec_ne(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(!VecEqual(PG_GETARG_NOTESVEC(0), PG_GETARG_NOTESVEC(1)));
 }

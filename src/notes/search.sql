@@ -21,6 +21,12 @@ DECLARE
   st record;
   q referral_crm.termvec;
   qw referral_crm.termvec;
+  dfs referral_crm.termvec;
+  rare text[];
+  nt int;
+  rest float8;
+  ids bigint[];
+  scores float8[];
 BEGIN
   PERFORM referral_crm.notes_check_k(k);
   IF query IS NULL THEN
@@ -32,17 +38,41 @@ BEGIN
     RETURN;
   END IF;
   qw := referral_crm.termvec_bm25_query(q, referral_crm.corpus_dfs(referral_crm.termvec_terms(q)), st.ndocs);
-  IF referral_crm.termvec_size(qw) = 0 THEN
+  nt := referral_crm.termvec_size(qw);
+  IF nt = 0 THEN
     RETURN;
   END IF;
+  -- MaxScore: a term adds less than its query weight to any score.  First
+  -- score only the notes holding a term found in under a tenth of the
+  -- notes; if the k-th best of them reaches the summed weights of the
+  -- common terms, no other note can enter the top k.  Otherwise score
+  -- every note holding any query term.
+  dfs := referral_crm.corpus_dfs(referral_crm.termvec_terms(qw));
+  SELECT array_agg(t.term) FILTER (WHERE d.weight < st.ndocs / 10.0),
+         coalesce(sum(t.weight) FILTER (WHERE d.weight >= st.ndocs / 10.0), 0)
+    INTO rare, rest
+    FROM referral_crm.top_terms(qw, nt) t JOIN referral_crm.top_terms(dfs, nt) d ON d.term = t.term;
+  IF rare IS NOT NULL THEN
+    SELECT array_agg(s.note_id ORDER BY s.score DESC, s.note_id), array_agg(s.score ORDER BY s.score DESC, s.note_id)
+      INTO ids, scores
+      FROM (SELECT v.note_id, referral_crm.termvec_bm25(v.tf, v.doclen, qw, st.avgdl) AS score
+              FROM referral_crm.note_vectors v
+             WHERE v.tf OPERATOR(referral_crm.&&) rare
+             ORDER BY 2 DESC, 1 LIMIT k) s;
+  END IF;
+  IF rare IS NULL OR (rest > 0 AND (coalesce(array_length(ids, 1), 0) < k OR scores[k] < rest)) THEN
+    SELECT array_agg(s.note_id ORDER BY s.score DESC, s.note_id), array_agg(s.score ORDER BY s.score DESC, s.note_id)
+      INTO ids, scores
+      FROM (SELECT v.note_id, referral_crm.termvec_bm25(v.tf, v.doclen, qw, st.avgdl) AS score
+              FROM referral_crm.note_vectors v
+             WHERE v.tf OPERATOR(referral_crm.&&) referral_crm.termvec_terms(qw)
+             ORDER BY 2 DESC, 1 LIMIT k) s;
+  END IF;
   RETURN QUERY
-  SELECT s.note_id, n.referral_id, s.score
-    FROM (SELECT v.note_id, referral_crm.termvec_bm25(v.tf, v.doclen, qw, st.avgdl) AS score
-            FROM referral_crm.note_vectors v
-           WHERE v.tf OPERATOR(referral_crm.&&) referral_crm.termvec_terms(qw)
-           ORDER BY 2 DESC, 1 LIMIT k) s
-    JOIN referral_crm.referral_notes n ON n.note_id = s.note_id
-   ORDER BY s.score DESC, s.note_id;
+  SELECT r.id, n.referral_id, r.score
+    FROM unnest(ids, scores) WITH ORDINALITY r(id, score, ord)
+    JOIN referral_crm.referral_notes n ON n.note_id = r.id
+   ORDER BY r.ord;
 END
 $$;
 COMMENT ON FUNCTION referral_crm.search_notes(text, int) IS
@@ -57,6 +87,9 @@ DECLARE
   q referral_crm.termvec;
   qw referral_crm.termvec;
   probe text[];
+  cand_ids bigint[];
+  cand_tfs referral_crm.termvec[];
+  idf referral_crm.termvec;
 BEGIN
   PERFORM referral_crm.notes_check_k(k);
   IF NOT EXISTS (SELECT 1 FROM referral_crm.referrals r WHERE r.referral_id = ref_id) THEN
@@ -73,18 +106,25 @@ BEGIN
           referral_crm.corpus_dfs(referral_crm.termvec_terms(q)), st.ndocs, true), true, 'l2');
   -- Candidates share at least one of the 20 heaviest terms (GIN index).
   probe := ARRAY(SELECT t.term FROM referral_crm.top_terms(qw, 20) t);
+  SELECT array_agg(c.rid), array_agg(c.tf) INTO cand_ids, cand_tfs
+    FROM (SELECT n.referral_id AS rid, referral_crm.termvec_sum(v.tf) AS tf
+            FROM referral_crm.note_vectors v JOIN referral_crm.referral_notes n ON n.note_id = v.note_id
+           WHERE v.tf OPERATOR(referral_crm.&&) probe AND n.referral_id <> ref_id
+           GROUP BY n.referral_id) c;
+  IF cand_ids IS NULL THEN
+    RETURN;
+  END IF;
+  IF array_length(cand_ids, 1) * 10 > st.ndocs THEN
+    -- Many candidates: the idf of the whole vocabulary in one pass.
+    SELECT referral_crm.termvec_idf(referral_crm.termvec(array_agg(c.term), array_agg(c.df::float8)), st.ndocs, true)
+      INTO idf FROM referral_crm.corpus_terms() c WHERE c.df > 0;
+  ELSE
+    idf := referral_crm.termvec_idf(referral_crm.corpus_dfs(
+             ARRAY(SELECT DISTINCT t FROM unnest(cand_tfs) v, unnest(referral_crm.termvec_terms(v)) t)), st.ndocs, true);
+  END IF;
   RETURN QUERY
-  WITH cand AS (
-    SELECT n.referral_id AS rid, referral_crm.termvec_sum(v.tf) AS tf
-      FROM referral_crm.note_vectors v JOIN referral_crm.referral_notes n ON n.note_id = v.note_id
-     WHERE v.tf OPERATOR(referral_crm.&&) probe AND n.referral_id <> ref_id
-     GROUP BY n.referral_id
-  ), idf AS (
-    SELECT referral_crm.termvec_idf(referral_crm.corpus_dfs(
-             ARRAY(SELECT DISTINCT t FROM cand, unnest(referral_crm.termvec_terms(cand.tf)) t)), st.ndocs, true) AS i
-  )
-  SELECT c.rid, referral_crm.cosine(qw, referral_crm.termvec_weight(c.tf, idf.i, true, 'l2')) AS sim
-    FROM cand c, idf
+  SELECT c.rid, referral_crm.cosine(qw, referral_crm.termvec_weight(c.tf, idf, true, 'l2')) AS sim
+    FROM unnest(cand_ids, cand_tfs) c(rid, tf)
    ORDER BY 2 DESC, 1
    LIMIT k;
 END
@@ -108,7 +148,7 @@ BEGIN
     RETURN;
   END IF;
   SELECT referral_crm.termvec(coalesce(array_agg(s.term), '{}'), coalesce(array_agg(s.count::float8), '{}'))
-    INTO tf FROM referral_crm.note_surfaces(note) s;
+    INTO tf FROM referral_crm.note_surfaces(note) s WHERE s.surface ~ '^[[:alpha:]]+$';
   n := referral_crm.termvec_size(tf);
   IF n = 0 THEN
     RETURN;
@@ -117,7 +157,7 @@ BEGIN
   -- Document frequencies as if the note were one more document.
   dfs := referral_crm.corpus_dfs(referral_crm.termvec_terms(tf))
          OPERATOR(referral_crm.+) referral_crm.termvec(referral_crm.termvec_terms(tf), array_fill(1::float8, ARRAY[n]));
-  w := referral_crm.termvec_weight(tf, referral_crm.termvec_idf(dfs, st.ndocs + 1, true), true, 'l2');
+  w := referral_crm.termvec_weight(tf, referral_crm.termvec_idf(dfs, st.ndocs + 1, true), false, 'l2');
   RETURN QUERY
   SELECT s.surface, t.weight
     FROM referral_crm.top_terms(w, k) t JOIN referral_crm.note_surfaces(note) s ON s.term = t.term
@@ -125,7 +165,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION referral_crm.key_terms(text, int) IS
-  'the k words of a note of highest TF-IDF weight against the live corpus, as written (case folded)';
+  'the k words (letters only) of a note of highest TF-IDF weight against the live corpus, as written (case folded)';
 
 CREATE FUNCTION referral_crm.distinctive_terms(tf referral_crm.termvec, k int DEFAULT 5) RETURNS text[]
 LANGUAGE sql STABLE PARALLEL SAFE AS $$

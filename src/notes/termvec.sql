@@ -23,6 +23,19 @@ CREATE TYPE referral_crm.termvec (
 COMMENT ON TYPE referral_crm.termvec IS
   'sparse vector of term weights: ''term'':weight pairs, terms sorted and distinct';
 
+CREATE FUNCTION referral_crm.termvec_eq(referral_crm.termvec, referral_crm.termvec) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'termvec_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION referral_crm.termvec_ne(referral_crm.termvec, referral_crm.termvec) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'termvec_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR referral_crm.= (
+  LEFTARG = referral_crm.termvec, RIGHTARG = referral_crm.termvec, FUNCTION = referral_crm.termvec_eq,
+  COMMUTATOR = OPERATOR(referral_crm.=), NEGATOR = OPERATOR(referral_crm.<>), RESTRICT = eqsel, JOIN = eqjoinsel
+);
+CREATE OPERATOR referral_crm.<> (
+  LEFTARG = referral_crm.termvec, RIGHTARG = referral_crm.termvec, FUNCTION = referral_crm.termvec_ne,
+  COMMUTATOR = OPERATOR(referral_crm.<>), NEGATOR = OPERATOR(referral_crm.=), RESTRICT = neqsel, JOIN = neqjoinsel
+);
+
 CREATE FUNCTION referral_crm.cosine(referral_crm.termvec, referral_crm.termvec) RETURNS float8
   AS 'MODULE_PATHNAME', 'termvec_cosine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION referral_crm.cosine(referral_crm.termvec, referral_crm.termvec) IS
