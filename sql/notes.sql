@@ -102,10 +102,10 @@ SELECT referral_id, body, 'notes_test', 'N' || i FROM nref JOIN (VALUES
 SELECT s.ndocs - s0.ndocs AS new_notes, s.total_len - s0.total_len AS new_words
   FROM referral_crm.corpus_stats() s, s0;
 SELECT * FROM referral_crm.corpus_terms() WHERE term LIKE 'zorblax%' OR term LIKE 'quixot%' ORDER BY term;
-SELECT n.source_id, s.score > 0 AS scored
-  FROM referral_crm.search_notes('zorblax chest pain', 3) s JOIN referral_crm.referral_notes n USING (note_id)
+SELECT n.source_system, n.source_id, s.score > 0 AS scored
+  FROM referral_crm.search_notes('zorblax syncope palpitations', 3) s JOIN referral_crm.referral_notes n USING (note_id)
  ORDER BY n.source_id;
-SELECT n.source_id FROM referral_crm.search_notes('zorblax stress', 1) s JOIN referral_crm.referral_notes n USING (note_id);
+SELECT n.source_system, n.source_id FROM referral_crm.search_notes('zorblax stress', 1) s JOIN referral_crm.referral_notes n USING (note_id);
 SELECT count(*) FROM referral_crm.search_notes('quixotal knee', 1);
 SELECT * FROM referral_crm.search_notes('xyzzy-never-seen');
 SELECT * FROM referral_crm.search_notes('', 5);
@@ -149,8 +149,8 @@ EXPLAIN (COSTS OFF) SELECT note_id FROM referral_crm.note_vectors WHERE tf OPERA
 RESET enable_seqscan;
 
 -- Similar referrals and key terms.
-SELECT r.i, round(s.similarity::numeric, 3) > 0 AS similar
-  FROM referral_crm.similar_referrals((SELECT referral_id FROM nref WHERE i = 1), 1) s JOIN nref r ON r.referral_id = s.referral_id;
+SELECT ARRAY[2, 5] <@ array_agg(r.i) AS zorblax_notes_among_ten_most_similar, bool_and(s.similarity > 0 AND s.similarity <= 1) AS in_range
+  FROM referral_crm.similar_referrals((SELECT referral_id FROM nref WHERE i = 1), 10) s JOIN nref r ON r.referral_id = s.referral_id;
 SELECT count(*) FROM referral_crm.similar_referrals((SELECT referral_id FROM nref WHERE i = 1), 3);
 SELECT * FROM referral_crm.similar_referrals((SELECT referral_id FROM nref WHERE i = 6));
 SELECT * FROM referral_crm.similar_referrals(-1);

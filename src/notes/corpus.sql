@@ -230,3 +230,10 @@ COMMENT ON FUNCTION referral_crm.rebuild_corpus() IS
 
 -- Notes that existed before this room was installed (upgrade from 0.2.0).
 SELECT referral_crm.rebuild_corpus();
+
+-- The derived tables are registered for pg_dump with a condition that
+-- keeps their rows out of the dump: restoring referral_notes fires the
+-- triggers, which rebuild them.
+SELECT pg_catalog.pg_extension_config_dump('referral_crm.note_vectors', 'WHERE false');
+SELECT pg_catalog.pg_extension_config_dump('referral_crm.corpus_df', 'WHERE false');
+SELECT pg_catalog.pg_extension_config_dump('referral_crm.corpus_totals', 'WHERE false');

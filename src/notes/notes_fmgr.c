@@ -1235,3 +1235,26 @@ termvec_ne(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(!VecEqual(PG_GETARG_NOTESVEC(0), PG_GETARG_NOTESVEC(1)));
 }
+
+PG_FUNCTION_INFO_V1(termvec_words);
+
+/* The single-word terms of a termvec (word bigrams left out). */
+Datum
+termvec_words(PG_FUNCTION_ARGS)
+{
+	NotesVec   *v = PG_GETARG_NOTESVEC(0);
+	NotesEntry *e = palloc(sizeof(NotesEntry) * Max(v->n, 1));
+	int32_t		i,
+				k = 0;
+
+	for (i = 0; i < v->n; i++)
+	{
+		if (memchr(NOTESVEC_TERM(v, i), ' ', NOTESVEC_TERMLEN(v, i)) != NULL)
+			continue;
+		e[k].term = NOTESVEC_TERM(v, i);
+		e[k].len = NOTESVEC_TERMLEN(v, i);
+		e[k].w = NOTESVEC_WEIGHTS(v)[i];
+		k++;
+	}
+	PG_RETURN_POINTER(BuildVec(e, k));
+}

@@ -56,6 +56,10 @@ CREATE FUNCTION referral_crm.termvec_terms(referral_crm.termvec) RETURNS text[]
   AS 'MODULE_PATHNAME', 'termvec_terms' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION referral_crm.termvec_size(referral_crm.termvec) RETURNS int
   AS 'MODULE_PATHNAME', 'termvec_size' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION referral_crm.termvec_words(referral_crm.termvec) RETURNS referral_crm.termvec
+  AS 'MODULE_PATHNAME', 'termvec_words' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.termvec_words(referral_crm.termvec) IS
+  'the single-word terms of a term vector (word bigrams left out)';
 CREATE FUNCTION referral_crm.termvec(terms text[], weights float8[]) RETURNS referral_crm.termvec
   AS 'MODULE_PATHNAME', 'termvec_from_arrays' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION referral_crm.termvec(text[], float8[]) IS
