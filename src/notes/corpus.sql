@@ -138,7 +138,7 @@ CREATE TRIGGER referral_notes_corpus_truncate AFTER TRUNCATE ON referral_crm.ref
 
 -- Reading the statistics.
 CREATE FUNCTION referral_crm.corpus_stats(OUT ndocs bigint, OUT total_len bigint, OUT avgdl float8)
-LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT coalesce(sum(ndocs), 0)::bigint, coalesce(sum(total_len), 0)::bigint,
          CASE WHEN coalesce(sum(ndocs), 0) > 0 THEN sum(total_len)::float8 / sum(ndocs) ELSE 0 END
     FROM referral_crm.corpus_totals
@@ -147,7 +147,7 @@ COMMENT ON FUNCTION referral_crm.corpus_stats() IS
   'number of notes, their total length in words and the average length, as of the current snapshot';
 
 CREATE FUNCTION referral_crm.corpus_dfs(terms text[]) RETURNS referral_crm.termvec
-LANGUAGE sql STABLE STRICT PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
   -- A few terms: one index probe each (LATERAL keeps the planner from
   -- hashing the whole table); many terms: one pass over the table.
   SELECT referral_crm.termvec(coalesce(array_agg(term), '{}'), coalesce(array_agg(df), '{}'))
@@ -166,7 +166,7 @@ COMMENT ON FUNCTION referral_crm.corpus_dfs(text[]) IS
   'document frequency of each term in the live corpus, as a term vector (terms in no note are left out)';
 
 CREATE FUNCTION referral_crm.corpus_terms(OUT term text, OUT df bigint) RETURNS SETOF record
-LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT term, sum(df)::bigint FROM referral_crm.corpus_df GROUP BY term HAVING sum(df) <> 0
 $$;
 COMMENT ON FUNCTION referral_crm.corpus_terms() IS
@@ -183,7 +183,7 @@ COMMENT ON FUNCTION referral_crm.tfidf(text) IS
 
 -- Upkeep.
 CREATE FUNCTION referral_crm.compact_corpus() RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   before bigint;
   after bigint;
@@ -206,7 +206,7 @@ COMMENT ON FUNCTION referral_crm.compact_corpus() IS
   'fold the statistics deltas into one row per term (never blocks writers); returns the rows removed';
 
 CREATE FUNCTION referral_crm.rebuild_corpus() RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   n bigint;
 BEGIN
@@ -227,6 +227,11 @@ END
 $$;
 COMMENT ON FUNCTION referral_crm.rebuild_corpus() IS
   'recompute every note''s analysis and the corpus statistics from referral_notes; returns the number of notes';
+
+-- Rebuilding and compacting need write access to the statistics: not for
+-- everybody (a rebuild blocks note writers until it commits).
+REVOKE ALL ON FUNCTION referral_crm.compact_corpus() FROM PUBLIC;
+REVOKE ALL ON FUNCTION referral_crm.rebuild_corpus() FROM PUBLIC;
 
 -- Notes that existed before this room was installed (upgrade from 0.2.0).
 SELECT referral_crm.rebuild_corpus();
