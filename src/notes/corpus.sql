@@ -1,0 +1,244 @@
+\echo Use "CREATE EXTENSION referral_crm" to load this file. \quit
+-- src/notes/corpus.sql
+-- Live corpus statistics over referral_crm.referral_notes.
+--
+-- note_vectors holds each note's clinical analysis (length, term counts).
+-- The statistics are kept as delta rows: every statement that changes
+-- notes inserts, in its own transaction, one corpus_df row per term whose
+-- document frequency it changed (+n or -n) and one corpus_totals row.
+-- Readers add the rows up.  Writers only ever insert, so concurrent
+-- writers never wait for each other or deadlock, and every snapshot sees
+-- exactly the statistics of the notes it sees (MVCC).  compact_corpus()
+-- folds the rows into one per term without changing any sum;
+-- rebuild_corpus() recomputes everything from the notes.
+
+CREATE TABLE referral_crm.note_vectors (
+  note_id bigint PRIMARY KEY,
+  doclen  int NOT NULL CHECK (doclen >= 0),
+  tf      referral_crm.termvec NOT NULL
+);
+COMMENT ON TABLE referral_crm.note_vectors IS
+  'clinical analysis of every note of referral_notes (kept by triggers): length in words, term counts';
+CREATE INDEX note_vectors_tf_idx ON referral_crm.note_vectors USING gin (tf referral_crm.termvec_ops);
+
+CREATE TABLE referral_crm.corpus_df (
+  term text NOT NULL,
+  df   bigint NOT NULL
+);
+COMMENT ON TABLE referral_crm.corpus_df IS
+  'document-frequency deltas per term; the document frequency of a term is the sum of its rows';
+CREATE INDEX corpus_df_term_idx ON referral_crm.corpus_df (term) INCLUDE (df);
+
+CREATE TABLE referral_crm.corpus_totals (
+  ndocs     bigint NOT NULL,
+  total_len bigint NOT NULL
+);
+COMMENT ON TABLE referral_crm.corpus_totals IS
+  'deltas of the number of notes and of their total length; the statistics are the sums';
+
+-- Statement triggers: transition tables give every row changed at once.
+CREATE FUNCTION referral_crm.notes_corpus_insert() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  WITH v AS (
+    INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
+    SELECT n.note_id, a.doclen, a.tf
+      FROM new_notes n, referral_crm.note_analysis(n.body) a
+    RETURNING doclen, tf
+  ), d AS (
+    INSERT INTO referral_crm.corpus_df (term, df)
+    SELECT t, count(*) FROM v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t
+  )
+  INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
+  SELECT count(*), coalesce(sum(doclen), 0) FROM v HAVING count(*) > 0;
+  RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION referral_crm.notes_corpus_delete() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  WITH v AS (
+    DELETE FROM referral_crm.note_vectors v USING old_notes o
+     WHERE v.note_id = o.note_id
+    RETURNING v.doclen, v.tf
+  ), d AS (
+    INSERT INTO referral_crm.corpus_df (term, df)
+    SELECT t, -count(*) FROM v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t
+  )
+  INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
+  SELECT -count(*), -coalesce(sum(doclen), 0) FROM v HAVING count(*) > 0;
+  RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION referral_crm.notes_corpus_update() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  -- Only notes whose body changed.  The old analysis is read as stored in
+  -- note_vectors (the statement's snapshot, before its own changes), so
+  -- the deltas cancel exactly; the row locks the UPDATE holds on the notes
+  -- keep other writers of the same notes out until commit.
+  WITH c AS (
+    SELECT o.note_id AS old_id, n.note_id AS new_id, n.body
+      FROM old_notes o FULL JOIN new_notes n ON o.note_id = n.note_id
+     WHERE o.body IS DISTINCT FROM n.body OR o.note_id IS NULL OR n.note_id IS NULL
+  ), old AS (
+    SELECT v.doclen, v.tf FROM referral_crm.note_vectors v JOIN c ON v.note_id = c.old_id
+  ), del AS (
+    DELETE FROM referral_crm.note_vectors v USING c
+     WHERE v.note_id = c.old_id AND c.new_id IS NULL
+  ), upd AS (
+    UPDATE referral_crm.note_vectors v SET doclen = a.doclen, tf = a.tf
+      FROM c, referral_crm.note_analysis(c.body) a
+     WHERE v.note_id = c.new_id AND c.old_id = c.new_id
+    RETURNING v.doclen, v.tf
+  ), ins AS (
+    INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
+    SELECT c.new_id, a.doclen, a.tf
+      FROM c, referral_crm.note_analysis(c.body) a WHERE c.old_id IS NULL
+    RETURNING doclen, tf
+  ), both_ AS (
+    SELECT -1 AS sign, doclen, tf FROM old
+    UNION ALL SELECT 1, doclen, tf FROM upd
+    UNION ALL SELECT 1, doclen, tf FROM ins
+  ), d AS (
+    INSERT INTO referral_crm.corpus_df (term, df)
+    SELECT t, sum(sign) FROM both_, unnest(referral_crm.termvec_terms(both_.tf)) t
+     GROUP BY t HAVING sum(sign) <> 0
+  )
+  INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
+  SELECT sum(sign), sum(sign * doclen) FROM both_
+  HAVING sum(sign) <> 0 OR sum(sign * doclen) <> 0;
+  RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION referral_crm.notes_corpus_truncate() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  DELETE FROM referral_crm.note_vectors;
+  DELETE FROM referral_crm.corpus_df;
+  DELETE FROM referral_crm.corpus_totals;
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER referral_notes_corpus_insert AFTER INSERT ON referral_crm.referral_notes
+  REFERENCING NEW TABLE AS new_notes
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.notes_corpus_insert();
+CREATE TRIGGER referral_notes_corpus_update AFTER UPDATE ON referral_crm.referral_notes
+  REFERENCING OLD TABLE AS old_notes NEW TABLE AS new_notes
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.notes_corpus_update();
+CREATE TRIGGER referral_notes_corpus_delete AFTER DELETE ON referral_crm.referral_notes
+  REFERENCING OLD TABLE AS old_notes
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.notes_corpus_delete();
+CREATE TRIGGER referral_notes_corpus_truncate AFTER TRUNCATE ON referral_crm.referral_notes
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.notes_corpus_truncate();
+
+-- Reading the statistics.
+CREATE FUNCTION referral_crm.corpus_stats(OUT ndocs bigint, OUT total_len bigint, OUT avgdl float8)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT coalesce(sum(ndocs), 0)::bigint, coalesce(sum(total_len), 0)::bigint,
+         CASE WHEN coalesce(sum(ndocs), 0) > 0 THEN sum(total_len)::float8 / sum(ndocs) ELSE 0 END
+    FROM referral_crm.corpus_totals
+$$;
+COMMENT ON FUNCTION referral_crm.corpus_stats() IS
+  'number of notes, their total length in words and the average length, as of the current snapshot';
+
+CREATE FUNCTION referral_crm.corpus_dfs(terms text[]) RETURNS referral_crm.termvec
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+  -- A few terms: one index probe each (LATERAL keeps the planner from
+  -- hashing the whole table); many terms: one pass over the table.
+  SELECT referral_crm.termvec(coalesce(array_agg(term), '{}'), coalesce(array_agg(df), '{}'))
+    FROM (SELECT q.term, s.df
+            FROM (SELECT DISTINCT u AS term FROM unnest(terms) u) q,
+                 LATERAL (SELECT sum(c.df)::float8 AS df FROM referral_crm.corpus_df c WHERE c.term = q.term) s
+           WHERE cardinality(terms) <= 2000 AND s.df > 0
+          UNION ALL
+          SELECT c.term, sum(c.df)::float8
+            FROM referral_crm.corpus_df c
+            JOIN (SELECT DISTINCT u AS term FROM unnest(terms) u) q ON q.term = c.term
+           WHERE cardinality(terms) > 2000
+           GROUP BY c.term HAVING sum(c.df) > 0) d
+$$;
+COMMENT ON FUNCTION referral_crm.corpus_dfs(text[]) IS
+  'document frequency of each term in the live corpus, as a term vector (terms in no note are left out)';
+
+CREATE FUNCTION referral_crm.corpus_terms(OUT term text, OUT df bigint) RETURNS SETOF record
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT term, sum(df)::bigint FROM referral_crm.corpus_df GROUP BY term HAVING sum(df) <> 0
+$$;
+COMMENT ON FUNCTION referral_crm.corpus_terms() IS
+  'every term of the live corpus with its document frequency';
+
+CREATE FUNCTION referral_crm.tfidf(note text) RETURNS referral_crm.termvec
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+  SELECT referral_crm.termvec_weight(v,
+           referral_crm.termvec_idf(referral_crm.corpus_dfs(referral_crm.termvec_terms(v)), s.ndocs))
+    FROM referral_crm.note_vector(note) v, referral_crm.corpus_stats() s
+$$;
+COMMENT ON FUNCTION referral_crm.tfidf(text) IS
+  'TF-IDF vector of a text against the live corpus (settings referral_crm.tfidf_smooth_idf, _sublinear_tf, _norm)';
+
+-- Upkeep.
+CREATE FUNCTION referral_crm.compact_corpus() RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  before bigint;
+  after bigint;
+BEGIN
+  -- Each statement deletes the rows it sees and inserts their sums: the
+  -- sums never change, and a concurrent compaction skips the rows this
+  -- one deleted (it only ever gets the rows it deleted itself).
+  SELECT count(*) INTO before FROM referral_crm.corpus_df;
+  WITH d AS (DELETE FROM referral_crm.corpus_df RETURNING term, df)
+  INSERT INTO referral_crm.corpus_df (term, df)
+  SELECT term, sum(df) FROM d GROUP BY term HAVING sum(df) <> 0;
+  WITH d AS (DELETE FROM referral_crm.corpus_totals RETURNING ndocs, total_len)
+  INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
+  SELECT sum(ndocs), sum(total_len) FROM d HAVING count(*) > 0;
+  SELECT count(*) INTO after FROM referral_crm.corpus_df;
+  RETURN before - after;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.compact_corpus() IS
+  'fold the statistics deltas into one row per term (never blocks writers); returns the rows removed';
+
+CREATE FUNCTION referral_crm.rebuild_corpus() RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+BEGIN
+  -- Writers wait until the rebuild commits; readers keep their snapshot.
+  LOCK TABLE referral_crm.referral_notes IN SHARE MODE;
+  DELETE FROM referral_crm.note_vectors;
+  DELETE FROM referral_crm.corpus_df;
+  DELETE FROM referral_crm.corpus_totals;
+  INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
+  SELECT n.note_id, a.doclen, a.tf FROM referral_crm.referral_notes n, referral_crm.note_analysis(n.body) a;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  INSERT INTO referral_crm.corpus_df (term, df)
+  SELECT t, count(*) FROM referral_crm.note_vectors v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t;
+  INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
+  SELECT count(*), coalesce(sum(doclen), 0) FROM referral_crm.note_vectors HAVING count(*) > 0;
+  RETURN n;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.rebuild_corpus() IS
+  'recompute every note''s analysis and the corpus statistics from referral_notes; returns the number of notes';
+
+-- Rebuilding and compacting need write access to the statistics: not for
+-- everybody (a rebuild blocks note writers until it commits).
+REVOKE ALL ON FUNCTION referral_crm.compact_corpus() FROM PUBLIC;
+REVOKE ALL ON FUNCTION referral_crm.rebuild_corpus() FROM PUBLIC;
+
+-- Notes that existed before this room was installed (upgrade from 0.2.0).
+SELECT referral_crm.rebuild_corpus();
+
+-- The derived tables are registered for pg_dump with a condition that
+-- keeps their rows out of the dump: restoring referral_notes fires the
+-- triggers, which rebuild them.
+SELECT pg_catalog.pg_extension_config_dump('referral_crm.note_vectors', 'WHERE false');
+SELECT pg_catalog.pg_extension_config_dump('referral_crm.corpus_df', 'WHERE false');
+SELECT pg_catalog.pg_extension_config_dump('referral_crm.corpus_totals', 'WHERE false');

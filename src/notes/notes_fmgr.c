@@ -1,0 +1,1260 @@
+/*-------------------------------------------------------------------------
+ *
+ * notes_fmgr.c
+ *	  SQL-callable glue for referral-note text analytics: the termvec type
+ *	  (in/out/send/recv, cosine, <=>, top_terms, its GIN operator class),
+ *	  the analysers (note_terms, note_vector, note_analysis), TF-IDF and
+ *	  BM25 over explicit document sets (tfidf_weights, bm25_scores), and
+ *	  the weighting helpers that the SQL functions over the live corpus use.
+ *
+ *	  The analyser state (ICU break iterator, stem cache) lives for the
+ *	  backend.  Stems come from PostgreSQL's Snowball English stemmer
+ *	  (pg_catalog.english_stem) through the text-search dictionary API.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/gin.h"
+#include "access/stratnum.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type_d.h"
+#include "commands/defrem.h"
+#include "common/hashfn.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "tsearch/ts_cache.h"
+#include "tsearch/ts_public.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/regproc.h"
+#include "utils/tuplestore.h"
+#include "utils/varlena.h"
+
+#include "notes/notes_text.h"
+#include "notes/notes_vec.h"
+
+PG_FUNCTION_INFO_V1(termvec_in);
+PG_FUNCTION_INFO_V1(termvec_out);
+PG_FUNCTION_INFO_V1(termvec_recv);
+PG_FUNCTION_INFO_V1(termvec_send);
+PG_FUNCTION_INFO_V1(termvec_cosine);
+PG_FUNCTION_INFO_V1(termvec_distance);
+PG_FUNCTION_INFO_V1(termvec_top_terms);
+PG_FUNCTION_INFO_V1(termvec_terms);
+PG_FUNCTION_INFO_V1(termvec_from_arrays);
+PG_FUNCTION_INFO_V1(termvec_add);
+PG_FUNCTION_INFO_V1(termvec_overlaps);
+PG_FUNCTION_INFO_V1(termvec_size);
+PG_FUNCTION_INFO_V1(termvec_gin_extract_value);
+PG_FUNCTION_INFO_V1(termvec_gin_extract_query);
+PG_FUNCTION_INFO_V1(termvec_gin_consistent);
+PG_FUNCTION_INFO_V1(note_terms);
+PG_FUNCTION_INFO_V1(note_vector);
+PG_FUNCTION_INFO_V1(note_analysis);
+PG_FUNCTION_INFO_V1(note_surfaces);
+PG_FUNCTION_INFO_V1(termvec_idf);
+PG_FUNCTION_INFO_V1(termvec_weight);
+PG_FUNCTION_INFO_V1(termvec_bm25);
+PG_FUNCTION_INFO_V1(tfidf_weights);
+PG_FUNCTION_INFO_V1(bm25_scores);
+
+void		RcrmNotesInit(void);
+
+/* Settings. */
+static bool notes_smooth_idf = true;
+static bool notes_sublinear_tf = false;
+static int	notes_norm = NOTES_NORM_L2;
+static double notes_bm25_k1 = 1.2;
+static double notes_bm25_b = 0.75;
+
+static const struct config_enum_entry notes_norm_options[] = {
+	{"l2", NOTES_NORM_L2, false},
+	{"l1", NOTES_NORM_L1, false},
+	{"none", NOTES_NORM_NONE, false},
+	{NULL, 0, false}
+};
+
+/* Per-backend analyser state. */
+static NotesAnalyzer *notes_analyzer = NULL;
+static Oid	notes_stem_dict = InvalidOid;
+
+/* Define the notes settings. */
+void
+RcrmNotesInit(void)
+{
+	DefineCustomBoolVariable("referral_crm.tfidf_smooth_idf",
+							 "TF-IDF: add one to document frequencies (scikit-learn smooth_idf).",
+							 NULL, &notes_smooth_idf, true, PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomBoolVariable("referral_crm.tfidf_sublinear_tf",
+							 "TF-IDF: use 1 + ln(tf) instead of tf (scikit-learn sublinear_tf).",
+							 NULL, &notes_sublinear_tf, false, PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomEnumVariable("referral_crm.tfidf_norm",
+							 "TF-IDF: normalise each vector to unit l2 or l1 length, or not at all (none).",
+							 NULL, &notes_norm, NOTES_NORM_L2, notes_norm_options, PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+	DefineCustomRealVariable("referral_crm.bm25_k1",
+							 "BM25 k1 (term-frequency saturation) used by search_notes.",
+							 NULL, &notes_bm25_k1, 1.2, 0.0, 1000.0, PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomRealVariable("referral_crm.bm25_b",
+							 "BM25 b (length normalisation) used by search_notes.",
+							 NULL, &notes_bm25_b, 0.75, 0.0, 1.0, PGC_USERSET, 0, NULL, NULL, NULL);
+}
+
+/* Allocators for the plain-C code. */
+static void *
+NotesPalloc(void *arg, size_t size)
+{
+	return MemoryContextAllocExtended(arg ? (MemoryContext) arg : CurrentMemoryContext, size,
+									  MCXT_ALLOC_HUGE);
+}
+
+static void *
+NotesRepalloc(void *arg, void *ptr, size_t size)
+{
+	return repalloc_huge(ptr, size);
+}
+
+static void
+NotesPfree(void *arg, void *ptr)
+{
+	pfree(ptr);
+}
+
+static NotesMem notes_mem_local = {NotesPalloc, NotesRepalloc, NotesPfree, NULL};
+
+/* Snowball English stem of word through the text-search dictionary API. */
+static int
+NotesSnowballStem(void *arg, const char *word, int len, char *out, int outcap)
+{
+	TSDictionaryCacheEntry *dict;
+	TSLexeme   *res;
+	DictSubState dstate = {false, false, NULL};
+	int			n;
+
+	if (!OidIsValid(notes_stem_dict))
+		notes_stem_dict = get_ts_dict_oid(stringToQualifiedNameList("pg_catalog.english_stem"), false);
+	dict = lookup_ts_dictionary_cache(notes_stem_dict);
+	res = (TSLexeme *) DatumGetPointer(FunctionCall4(&dict->lexize,
+													 PointerGetDatum(dict->dictData),
+													 PointerGetDatum(word),
+													 Int32GetDatum(len),
+													 PointerGetDatum(&dstate)));
+	if (res == NULL || res[0].lexeme == NULL)
+		return -1;
+	n = strlen(res[0].lexeme);
+	if (n > outcap || n == 0)
+		return -1;
+	memcpy(out, res[0].lexeme, n);
+	return n;
+}
+
+/* The backend's analyser, created on first use. */
+static NotesAnalyzer *
+GetAnalyzer(void)
+{
+	if (notes_analyzer == NULL)
+	{
+		NotesMem	top = {NotesPalloc, NotesRepalloc, NotesPfree, TopMemoryContext};
+
+		notes_analyzer = NotesAnalyzerCreate(&top, NotesSnowballStem, NULL);
+		if (notes_analyzer == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("could not open the ICU word-break iterator")));
+	}
+	return notes_analyzer;
+}
+
+/* Analyser kind by name, or an error naming the known ones. */
+static NotesAnalyzerKind
+AnalyzerKindOrError(text *name)
+{
+	char	   *s = text_to_cstring(name);
+	int			k = NotesAnalyzerByName(s);
+
+	if (k < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown analyzer \"%s\"", s),
+				 errdetail("The analyzers are \"clinical\" and \"sklearn\".")));
+	return (NotesAnalyzerKind) k;
+}
+
+/* Analyse a text datum (converted to UTF-8 if the database is not). */
+static void
+AnalyzeText(text *t, NotesAnalyzerKind kind, NotesTokens *tok)
+{
+	char	   *s = VARDATA_ANY(t);
+	size_t		len = VARSIZE_ANY_EXHDR(t);
+
+	if (GetDatabaseEncoding() != PG_UTF8 && len > 0)
+	{
+		char	   *conv = (char *) pg_do_encoding_conversion((unsigned char *) s, (int) len,
+															  GetDatabaseEncoding(), PG_UTF8);
+
+		if (conv != s)
+		{
+			s = conv;
+			len = strlen(conv);
+		}
+	}
+	memset(tok, 0, sizeof(*tok));
+	if (NotesAnalyze(GetAnalyzer(), kind, s, len, tok, &notes_mem_local) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("could not analyse a note of %zu bytes", len),
+				 errdetail("The note is too large, or ICU failed to process it.")));
+}
+
+/* Build a termvec from sorted distinct entries. */
+static NotesVec *
+BuildVec(const NotesEntry *e, int64_t n)
+{
+	size_t		size = NotesVecSize(e, n);
+	NotesVec   *v;
+
+	if (size == 0 || size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("termvec would be too large (%lld terms)", (long long) n)));
+	v = palloc0(size);
+	NotesVecWrite(v, e, n);
+	SET_VARSIZE(v, size);
+	return v;
+}
+
+#define PG_GETARG_NOTESVEC(n) ((NotesVec *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+/* Text to termvec. */
+Datum
+termvec_in(PG_FUNCTION_ARGS)
+{
+	char	   *s = PG_GETARG_CSTRING(0);
+	NotesEntry *e;
+	char	   *buf;
+	const char *err = NULL;
+	size_t		errpos = 0;
+	int64_t		n,
+				dup;
+
+	n = NotesVecParse(s, strlen(s), &e, &buf, &notes_mem_local, &err, &errpos);
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type termvec: %s", err),
+				 errdetail("The error is at byte %zu of the input.", errpos + 1),
+				 errhint("Write terms as 'term':weight separated by spaces, e.g. 'chest pain':0.5 'dyspnea':1.")));
+	dup = NotesEntriesSort(e, n);
+	if (dup >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type termvec: duplicate term \"%.*s\"",
+						(int) e[dup].len, e[dup].term)));
+	PG_RETURN_POINTER(BuildVec(e, n));
+}
+
+/* Append term quoted for the text form. */
+static void
+AppendQuoted(StringInfo out, const char *t, uint32_t len)
+{
+	uint32_t	i;
+
+	appendStringInfoChar(out, '\'');
+	for (i = 0; i < len; i++)
+	{
+		if (t[i] == '\'')
+			appendStringInfoChar(out, '\'');
+		else if (t[i] == '\\')
+			appendStringInfoChar(out, '\\');
+		appendStringInfoChar(out, t[i]);
+	}
+	appendStringInfoChar(out, '\'');
+}
+
+/* termvec to text: 'term':weight ... in term order. */
+Datum
+termvec_out(PG_FUNCTION_ARGS)
+{
+	NotesVec   *v = PG_GETARG_NOTESVEC(0);
+	StringInfoData out;
+	int32_t		i;
+
+	initStringInfo(&out);
+	for (i = 0; i < v->n; i++)
+	{
+		char	   *num = float8out_internal(NOTESVEC_WEIGHTS(v)[i]);
+
+		if (i > 0)
+			appendStringInfoChar(&out, ' ');
+		AppendQuoted(&out, NOTESVEC_TERM(v, i), NOTESVEC_TERMLEN(v, i));
+		appendStringInfoChar(&out, ':');
+		appendStringInfoString(&out, num);
+		pfree(num);
+	}
+	PG_RETURN_CSTRING(out.data);
+}
+
+/* Binary input: int32 n, then n times (int32 length, bytes, float8). */
+Datum
+termvec_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int32		n = pq_getmsgint(buf, 4);
+	NotesEntry *e;
+	int32		i;
+	int64_t		dup;
+
+	if (n < 0 || n > NOTES_VEC_MAX_TERMS || (int64) n * 12 > buf->len - buf->cursor)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid term count %d in binary termvec", n)));
+	e = palloc(sizeof(NotesEntry) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		int32		len = pq_getmsgint(buf, 4);
+
+		if (len <= 0 || len > NOTES_VEC_MAX_TERM)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid term length %d in binary termvec", len)));
+		e[i].term = pq_getmsgbytes(buf, len);
+		e[i].len = len;
+		if (!NotesUtf8Valid(e[i].term, len))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("binary termvec term is not valid UTF-8")));
+		e[i].w = pq_getmsgfloat8(buf);
+		if (!isfinite(e[i].w))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("binary termvec weight is not finite")));
+	}
+	dup = NotesEntriesSort(e, n);
+	if (dup >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("duplicate term in binary termvec")));
+	PG_RETURN_POINTER(BuildVec(e, n));
+}
+
+/* Binary output. */
+Datum
+termvec_send(PG_FUNCTION_ARGS)
+{
+	NotesVec   *v = PG_GETARG_NOTESVEC(0);
+	StringInfoData buf;
+	int32_t		i;
+
+	pq_begintypsend(&buf);
+	pq_sendint32(&buf, v->n);
+	for (i = 0; i < v->n; i++)
+	{
+		pq_sendint32(&buf, NOTESVEC_TERMLEN(v, i));
+		pq_sendbytes(&buf, NOTESVEC_TERM(v, i), NOTESVEC_TERMLEN(v, i));
+		pq_sendfloat8(&buf, NOTESVEC_WEIGHTS(v)[i]);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Cosine similarity of two termvecs. */
+Datum
+termvec_cosine(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(NotesVecCosine(PG_GETARG_NOTESVEC(0), PG_GETARG_NOTESVEC(1)));
+}
+
+/* Cosine distance (1 - cosine), the <=> operator. */
+Datum
+termvec_distance(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(1.0 - NotesVecCosine(PG_GETARG_NOTESVEC(0), PG_GETARG_NOTESVEC(1)));
+}
+
+/* Number of terms. */
+Datum
+termvec_size(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(PG_GETARG_NOTESVEC(0)->n);
+}
+
+/* Check k > 0. */
+static void
+CheckK(int32 k)
+{
+	if (k <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("k must be positive, not %d", k)));
+}
+
+/* Index order by weight descending, then term. */
+static NotesVec *sort_vec;
+
+static int
+WeightDescCmp(const void *x, const void *y)
+{
+	int32_t		a = *(const int32_t *) x,
+				b = *(const int32_t *) y;
+	double		wa = NOTESVEC_WEIGHTS(sort_vec)[a],
+				wb = NOTESVEC_WEIGHTS(sort_vec)[b];
+
+	if (wa != wb)
+		return wa > wb ? -1 : 1;
+	return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+/* The k terms of largest weight (ties by term), as (term, weight) rows. */
+Datum
+termvec_top_terms(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	NotesVec   *v = PG_GETARG_NOTESVEC(0);
+	int32		k = PG_GETARG_INT32(1);
+	int32_t    *idx;
+	int32_t		i;
+
+	CheckK(k);
+	InitMaterializedSRF(fcinfo, 0);
+	if (v->n == 0)
+		return (Datum) 0;
+	idx = palloc(sizeof(int32_t) * v->n);
+	for (i = 0; i < v->n; i++)
+		idx[i] = i;
+	sort_vec = v;
+	qsort(idx, v->n, sizeof(int32_t), WeightDescCmp);
+	for (i = 0; i < v->n && i < k; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		values[0] = PointerGetDatum(cstring_to_text_with_len(NOTESVEC_TERM(v, idx[i]), NOTESVEC_TERMLEN(v, idx[i])));
+		values[1] = Float8GetDatum(NOTESVEC_WEIGHTS(v)[idx[i]]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* The terms of a termvec, in term order. */
+Datum
+termvec_terms(PG_FUNCTION_ARGS)
+{
+	NotesVec   *v = PG_GETARG_NOTESVEC(0);
+	Datum	   *d = palloc(sizeof(Datum) * Max(v->n, 1));
+	int32_t		i;
+
+	for (i = 0; i < v->n; i++)
+		d[i] = PointerGetDatum(cstring_to_text_with_len(NOTESVEC_TERM(v, i), NOTESVEC_TERMLEN(v, i)));
+	PG_RETURN_ARRAYTYPE_P(construct_array(d, v->n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* Deconstruct a text[] with no NULLs into entries (weights 1). */
+static int
+TextArrayEntries(ArrayType *a, NotesEntry **out, const char *what)
+{
+	Datum	   *d;
+	bool	   *nulls;
+	int			n,
+				i;
+	NotesEntry *e;
+
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", what)));
+	deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &d, &nulls, &n);
+	e = palloc(sizeof(NotesEntry) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		text	   *t;
+
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULL", what)));
+		t = DatumGetTextPP(d[i]);
+		e[i].term = VARDATA_ANY(t);
+		e[i].len = VARSIZE_ANY_EXHDR(t);
+		e[i].w = 1.0;
+		if (e[i].len == 0 || e[i].len > NOTES_VEC_MAX_TERM)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s holds a term of %u bytes", what, e[i].len),
+					 errdetail("Terms are 1 to %d bytes long.", NOTES_VEC_MAX_TERM)));
+	}
+	*out = e;
+	return n;
+}
+
+/* termvec from parallel arrays of terms and weights (duplicates summed). */
+Datum
+termvec_from_arrays(PG_FUNCTION_ARGS)
+{
+	ArrayType  *ta = PG_GETARG_ARRAYTYPE_P(0);
+	ArrayType  *wa = PG_GETARG_ARRAYTYPE_P(1);
+	NotesEntry *e;
+	int			n = TextArrayEntries(ta, &e, "terms"),
+				nw,
+				i;
+	Datum	   *d;
+	bool	   *nulls;
+
+	deconstruct_array(wa, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &d, &nulls, &nw);
+	if (nw != n || ARR_NDIM(wa) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("terms and weights must be one-dimensional arrays of the same length")));
+	for (i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("weights must not contain NULL")));
+		e[i].w = DatumGetFloat8(d[i]);
+		if (!isfinite(e[i].w))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("weights must be finite")));
+		if (!NotesUtf8Valid(e[i].term, e[i].len))
+			ereport(ERROR,
+					(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+					 errmsg("a term is not valid UTF-8")));
+	}
+	n = (int) NotesEntriesMerge(e, n);
+	PG_RETURN_POINTER(BuildVec(e, n));
+}
+
+/* Sum of two termvecs (the termvec_sum aggregate's step and combine). */
+Datum
+termvec_add(PG_FUNCTION_ARGS)
+{
+	NotesVec   *a,
+			   *b;
+	NotesEntry *e;
+	int32_t		i,
+				j,
+				n = 0;
+
+	if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	if (PG_ARGISNULL(0))
+		PG_RETURN_DATUM(PG_GETARG_DATUM(1));
+	if (PG_ARGISNULL(1))
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	a = PG_GETARG_NOTESVEC(0);
+	b = PG_GETARG_NOTESVEC(1);
+	e = palloc(sizeof(NotesEntry) * ((size_t) a->n + b->n + 1));
+	i = j = 0;
+	while (i < a->n || j < b->n)
+	{
+		int			c;
+
+		if (i >= a->n)
+			c = 1;
+		else if (j >= b->n)
+			c = -1;
+		else
+			c = NotesTermCmp(NOTESVEC_TERM(a, i), NOTESVEC_TERMLEN(a, i),
+							 NOTESVEC_TERM(b, j), NOTESVEC_TERMLEN(b, j));
+		if (c <= 0)
+		{
+			e[n].term = NOTESVEC_TERM(a, i);
+			e[n].len = NOTESVEC_TERMLEN(a, i);
+			e[n].w = NOTESVEC_WEIGHTS(a)[i] + (c == 0 ? NOTESVEC_WEIGHTS(b)[j] : 0);
+			i++;
+			if (c == 0)
+				j++;
+		}
+		else
+		{
+			e[n].term = NOTESVEC_TERM(b, j);
+			e[n].len = NOTESVEC_TERMLEN(b, j);
+			e[n].w = NOTESVEC_WEIGHTS(b)[j];
+			j++;
+		}
+		if (!isfinite(e[n].w))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("termvec weight out of range")));
+		n++;
+	}
+	PG_RETURN_POINTER(BuildVec(e, n));
+}
+
+/* termvec && text[]: does the vector hold any of the terms? */
+Datum
+termvec_overlaps(PG_FUNCTION_ARGS)
+{
+	NotesVec   *v = PG_GETARG_NOTESVEC(0);
+	NotesEntry *e;
+	int			n = TextArrayEntries(PG_GETARG_ARRAYTYPE_P(1), &e, "terms"),
+				i;
+
+	for (i = 0; i < n; i++)
+		if (NotesVecFind(v, e[i].term, e[i].len) >= 0)
+			PG_RETURN_BOOL(true);
+	PG_RETURN_BOOL(false);
+}
+
+/*
+ * GIN key of a term: a 32-bit hash (collisions are rechecked).  A term of
+ * several words ("chest pain") is keyed by its first word, which keeps the
+ * index small: a vector holding "chest pain" is found by the key of
+ * "chest" whether or not it also holds "chest", and the operator rechecks.
+ */
+static Datum
+TermKey(const char *t, uint32_t len)
+{
+	const char *sp = memchr(t, ' ', len);
+
+	if (sp != NULL && sp > t)
+		len = (uint32_t) (sp - t);
+	return Int32GetDatum((int32) hash_bytes((const unsigned char *) t, (int) len));
+}
+
+/* GIN extractValue: one hashed key per term. */
+Datum
+termvec_gin_extract_value(PG_FUNCTION_ARGS)
+{
+	NotesVec   *v = PG_GETARG_NOTESVEC(0);
+	int32	   *nkeys = (int32 *) PG_GETARG_POINTER(1);
+	Datum	   *keys = palloc(sizeof(Datum) * Max(v->n, 1));
+	int32_t		i;
+
+	for (i = 0; i < v->n; i++)
+		keys[i] = TermKey(NOTESVEC_TERM(v, i), NOTESVEC_TERMLEN(v, i));
+	*nkeys = v->n;
+	PG_RETURN_POINTER(keys);
+}
+
+/* GIN extractQuery for termvec && text[]. */
+Datum
+termvec_gin_extract_query(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
+	int32	   *nkeys = (int32 *) PG_GETARG_POINTER(1);
+	int32	   *searchMode = (int32 *) PG_GETARG_POINTER(6);
+	NotesEntry *e;
+	int			n = TextArrayEntries(a, &e, "terms"),
+				i;
+	Datum	   *keys = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (i = 0; i < n; i++)
+		keys[i] = TermKey(e[i].term, e[i].len);
+	*nkeys = n;
+	*searchMode = GIN_SEARCH_MODE_DEFAULT;
+	PG_RETURN_POINTER(keys);
+}
+
+/* GIN consistent: any key present (recheck, keys are hashes). */
+Datum
+termvec_gin_consistent(PG_FUNCTION_ARGS)
+{
+	bool	   *check = (bool *) PG_GETARG_POINTER(0);
+	int32		nkeys = PG_GETARG_INT32(3);
+	bool	   *recheck = (bool *) PG_GETARG_POINTER(5);
+	int32		i;
+
+	*recheck = true;
+	for (i = 0; i < nkeys; i++)
+		if (check[i])
+			PG_RETURN_BOOL(true);
+	PG_RETURN_BOOL(false);
+}
+
+/* The terms of a note in reading order (each bigram after its second word). */
+Datum
+note_terms(PG_FUNCTION_ARGS)
+{
+	NotesTokens tok;
+	Datum	   *d;
+	int			i;
+
+	AnalyzeText(PG_GETARG_TEXT_PP(0), AnalyzerKindOrError(PG_GETARG_TEXT_PP(1)), &tok);
+	d = palloc(sizeof(Datum) * Max(tok.n, 1));
+	for (i = 0; i < tok.n; i++)
+		d[i] = PointerGetDatum(cstring_to_text(tok.buf + tok.off[i]));
+	PG_RETURN_ARRAYTYPE_P(construct_array(d, tok.n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* Term counts of a note as a termvec. */
+Datum
+note_vector(PG_FUNCTION_ARGS)
+{
+	NotesTokens tok;
+	NotesEntry *e;
+	int64_t		n;
+
+	AnalyzeText(PG_GETARG_TEXT_PP(0), AnalyzerKindOrError(PG_GETARG_TEXT_PP(1)), &tok);
+	n = NotesCountTerms(&tok, 0, 0, &e, &notes_mem_local);
+	PG_RETURN_POINTER(BuildVec(e, n));
+}
+
+/* Clinical analysis of a note for the corpus: (doclen, term counts). */
+Datum
+note_analysis(PG_FUNCTION_ARGS)
+{
+	NotesTokens tok;
+	NotesEntry *e;
+	int64_t		n;
+	TupleDesc	desc;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "note_analysis must return a composite type");
+	AnalyzeText(PG_GETARG_TEXT_PP(0), NOTES_CLINICAL, &tok);
+	n = NotesCountTerms(&tok, 0, 0, &e, &notes_mem_local);
+	values[0] = Int32GetDatum(tok.nuni);
+	values[1] = PointerGetDatum(BuildVec(e, n));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
+}
+
+/*
+ * Unigrams of a note (clinical) with their most frequent surface form
+ * (case folded, not stemmed) and count: rows (term, surface, count).
+ */
+Datum
+note_surfaces(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	NotesTokens tok;
+	NotesEntry *e;
+	int64_t		n,
+				i,
+				k = 0;
+
+	InitMaterializedSRF(fcinfo, 0);
+	AnalyzeText(PG_GETARG_TEXT_PP(0), NOTES_CLINICAL, &tok);
+	/* Pair each unigram with its surface: entries "term\0surface". */
+	e = palloc(sizeof(NotesEntry) * Max(tok.n, 1));
+	for (i = 0; i < tok.n; i++)
+	{
+		const char *t = tok.buf + tok.off[i],
+				   *s = tok.buf + tok.surf[i];
+		size_t		tl = strlen(t),
+					sl = strlen(s);
+		char	   *pair;
+
+		if (tok.bigram[i])
+			continue;
+		pair = palloc(tl + sl + 2);
+		memcpy(pair, t, tl + 1);
+		memcpy(pair + tl + 1, s, sl + 1);
+		e[k].term = pair;
+		e[k].len = (uint32_t) (tl + sl + 1);
+		e[k].w = 1;
+		k++;
+	}
+	n = NotesEntriesMerge(e, k);
+	/* Runs of the same term: pick the most frequent surface, sum counts. */
+	i = 0;
+	while (i < n)
+	{
+		int64_t		j = i,
+					best = i;
+		double		total = 0;
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+
+		while (j < n && strcmp(e[j].term, e[i].term) == 0)
+		{
+			total += e[j].w;
+			if (e[j].w > e[best].w)
+				best = j;
+			j++;
+		}
+		values[0] = PointerGetDatum(cstring_to_text(e[i].term));
+		values[1] = PointerGetDatum(cstring_to_text(e[best].term + strlen(e[best].term) + 1));
+		values[2] = Int32GetDatum((int32) total);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		i = j;
+	}
+	return (Datum) 0;
+}
+
+/* Norm setting by name. */
+static NotesNorm
+NormOrError(text *t)
+{
+	char	   *s = text_to_cstring(t);
+
+	if (strcmp(s, "l2") == 0)
+		return NOTES_NORM_L2;
+	if (strcmp(s, "l1") == 0)
+		return NOTES_NORM_L1;
+	if (strcmp(s, "none") == 0)
+		return NOTES_NORM_NONE;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown norm \"%s\"", s),
+			 errdetail("The norms are \"l2\", \"l1\" and \"none\".")));
+	return NOTES_NORM_L2;
+}
+
+/*
+ * termvec_idf(dfs, n, smooth): the idf of each term from its document
+ * frequency (terms with df <= 0 are left out).
+ */
+Datum
+termvec_idf(PG_FUNCTION_ARGS)
+{
+	NotesVec   *dfs = PG_GETARG_NOTESVEC(0);
+	double		n = PG_GETARG_FLOAT8(1);
+	bool		smooth = PG_ARGISNULL(2) ? notes_smooth_idf : PG_GETARG_BOOL(2);
+	NotesEntry *e = palloc(sizeof(NotesEntry) * Max(dfs->n, 1));
+	int32_t		i,
+				k = 0;
+
+	for (i = 0; i < dfs->n; i++)
+	{
+		double		df = NOTESVEC_WEIGHTS(dfs)[i];
+
+		if (df <= 0 || df > n)
+			continue;
+		e[k].term = NOTESVEC_TERM(dfs, i);
+		e[k].len = NOTESVEC_TERMLEN(dfs, i);
+		e[k].w = NotesIdf(df, n, smooth);
+		k++;
+	}
+	PG_RETURN_POINTER(BuildVec(e, k));
+}
+
+/*
+ * termvec_weight(tf, idf, sublinear, norm): TF-IDF weights of raw counts
+ * tf; terms missing from idf are left out (scikit-learn's transform).
+ * NULL settings take the referral_crm.tfidf_* settings.
+ */
+Datum
+termvec_weight(PG_FUNCTION_ARGS)
+{
+	NotesVec   *tf = PG_GETARG_NOTESVEC(0);
+	NotesVec   *idf = PG_GETARG_NOTESVEC(1);
+	bool		sublinear = PG_ARGISNULL(2) ? notes_sublinear_tf : PG_GETARG_BOOL(2);
+	NotesNorm	norm = PG_ARGISNULL(3) ? (NotesNorm) notes_norm : NormOrError(PG_GETARG_TEXT_PP(3));
+	NotesEntry *e = palloc(sizeof(NotesEntry) * Max(tf->n, 1));
+	double	   *w = palloc(sizeof(double) * Max(tf->n, 1));
+	int32_t		i = 0,
+				j = 0,
+				k = 0;
+
+	if (idf->n > 8 * tf->n)
+	{
+		/* A large idf vector (the whole corpus): binary search. */
+		for (i = 0; i < tf->n; i++)
+		{
+			double		count = NOTESVEC_WEIGHTS(tf)[i];
+			int64_t		at;
+
+			if (count <= 0)
+				continue;
+			at = NotesVecFind(idf, NOTESVEC_TERM(tf, i), NOTESVEC_TERMLEN(tf, i));
+			if (at < 0)
+				continue;
+			e[k].term = NOTESVEC_TERM(tf, i);
+			e[k].len = NOTESVEC_TERMLEN(tf, i);
+			w[k] = NotesTf(count, sublinear) * NOTESVEC_WEIGHTS(idf)[at];
+			k++;
+		}
+	}
+	else
+	{
+		/* Merge: both are sorted by term. */
+		while (i < tf->n && j < idf->n)
+		{
+			int			c = NotesTermCmp(NOTESVEC_TERM(tf, i), NOTESVEC_TERMLEN(tf, i),
+										 NOTESVEC_TERM(idf, j), NOTESVEC_TERMLEN(idf, j));
+
+			if (c == 0)
+			{
+				double		count = NOTESVEC_WEIGHTS(tf)[i];
+
+				if (count > 0)
+				{
+					e[k].term = NOTESVEC_TERM(tf, i);
+					e[k].len = NOTESVEC_TERMLEN(tf, i);
+					w[k] = NotesTf(count, sublinear) * NOTESVEC_WEIGHTS(idf)[j];
+					k++;
+				}
+				i++;
+				j++;
+			}
+			else if (c < 0)
+				i++;
+			else
+				j++;
+		}
+	}
+	NotesNormalize(w, k, norm);
+	for (i = 0; i < k; i++)
+		e[i].w = w[i];
+	PG_RETURN_POINTER(BuildVec(e, k));
+}
+
+/*
+ * termvec_bm25(tf, doclen, query, avgdl, k1, b): BM25 score of a document
+ * (raw counts tf, length doclen) for query weights (idf times the number
+ * of times the term is in the query).
+ */
+Datum
+termvec_bm25(PG_FUNCTION_ARGS)
+{
+	NotesVec   *tf = PG_GETARG_NOTESVEC(0);
+	double		dl = PG_GETARG_FLOAT8(1);
+	NotesVec   *q = PG_GETARG_NOTESVEC(2);
+	double		avgdl = PG_GETARG_FLOAT8(3);
+	double		k1 = PG_ARGISNULL(4) ? notes_bm25_k1 : PG_GETARG_FLOAT8(4);
+	double		b = PG_ARGISNULL(5) ? notes_bm25_b : PG_GETARG_FLOAT8(5);
+	double		s = 0;
+	int32_t		i;
+
+	if (avgdl <= 0)
+		PG_RETURN_FLOAT8(0);
+	for (i = 0; i < q->n; i++)
+	{
+		int64_t		at = NotesVecFind(tf, NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
+
+		if (at >= 0)
+			s += NotesBm25Term(NOTESVEC_WEIGHTS(q)[i], NOTESVEC_WEIGHTS(tf)[at], dl, avgdl, k1, b);
+	}
+	PG_RETURN_FLOAT8(s);
+}
+
+/* Analyse every element of docs (NULL elements are empty documents). */
+static NotesTokens *
+AnalyzeDocs(ArrayType *docs, NotesAnalyzerKind kind, int *ndocs)
+{
+	Datum	   *d;
+	bool	   *nulls;
+	int			n,
+				i;
+	NotesTokens *toks;
+
+	if (ARR_NDIM(docs) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("docs must be a one-dimensional array")));
+	deconstruct_array(docs, TEXTOID, -1, false, TYPALIGN_INT, &d, &nulls, &n);
+	toks = palloc0(sizeof(NotesTokens) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (!nulls[i])
+			AnalyzeText(DatumGetTextPP(d[i]), kind, &toks[i]);
+	}
+	*ndocs = n;
+	return toks;
+}
+
+/* A term occurrence in the set: which document, how often. */
+typedef struct DocTerm
+{
+	NotesEntry	e;
+	int32		doc;
+} DocTerm;
+
+static int
+DocTermCmp(const void *x, const void *y)
+{
+	const DocTerm *a = x,
+			   *b = y;
+	int			c = NotesTermCmp(a->e.term, a->e.len, b->e.term, b->e.len);
+
+	if (c != 0)
+		return c;
+	return a->doc - b->doc;
+}
+
+static int
+DocTermDocCmp(const void *x, const void *y)
+{
+	const DocTerm *a = x,
+			   *b = y;
+
+	if (a->doc != b->doc)
+		return a->doc - b->doc;
+	return NotesTermCmp(a->e.term, a->e.len, b->e.term, b->e.len);
+}
+
+/*
+ * Per-document term counts of a document set, sorted by (term, doc), and
+ * the document frequency of each entry's term in df (same order).
+ */
+static DocTerm *
+DocSetCounts(NotesTokens *toks, int ndocs, int64 *nall)
+{
+	NotesEntry **per = palloc(sizeof(NotesEntry *) * Max(ndocs, 1));
+	int64	   *cnt = palloc(sizeof(int64) * Max(ndocs, 1));
+	int64		total = 0,
+				k = 0;
+	DocTerm    *all;
+	int			i;
+
+	for (i = 0; i < ndocs; i++)
+	{
+		cnt[i] = NotesCountTerms(&toks[i], 0, 0, &per[i], &notes_mem_local);
+		total += cnt[i];
+	}
+	if ((Size) total * sizeof(DocTerm) >= MaxAllocHugeSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the document set is too large")));
+	all = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(DocTerm) * Max(total, 1));
+	for (i = 0; i < ndocs; i++)
+	{
+		int64		j;
+
+		for (j = 0; j < cnt[i]; j++)
+		{
+			all[k].e = per[i][j];
+			all[k].doc = i;
+			k++;
+		}
+	}
+	qsort(all, total, sizeof(DocTerm), DocTermCmp);
+	*nall = total;
+	return all;
+}
+
+/*
+ * tfidf_weights(docs, analyzer, smooth_idf, sublinear_tf, norm): TF-IDF
+ * weights of every term of every document, fitted on the set itself.
+ */
+Datum
+tfidf_weights(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	NotesAnalyzerKind kind = AnalyzerKindOrError(PG_GETARG_TEXT_PP(1));
+	bool		smooth = PG_GETARG_BOOL(2);
+	bool		sublinear = PG_GETARG_BOOL(3);
+	NotesNorm	norm = NormOrError(PG_GETARG_TEXT_PP(4));
+	int			ndocs,
+				i;
+	NotesTokens *toks = AnalyzeDocs(PG_GETARG_ARRAYTYPE_P(0), kind, &ndocs);
+	int64		n,
+				a,
+				start;
+	DocTerm    *all = DocSetCounts(toks, ndocs, &n);
+	double	   *zs;
+
+	InitMaterializedSRF(fcinfo, 0);
+	/* idf per run of the same term, times tf. */
+	a = 0;
+	while (a < n)
+	{
+		int64		b = a;
+		double		idf;
+
+		while (b < n && NotesTermCmp(all[b].e.term, all[b].e.len, all[a].e.term, all[a].e.len) == 0)
+			b++;
+		idf = NotesIdf((double) (b - a), (double) ndocs, smooth);
+		for (; a < b; a++)
+			all[a].e.w = NotesTf(all[a].e.w, sublinear) * idf;
+	}
+	/* Per document, in term order, as scikit-learn's CSR rows. */
+	qsort(all, n, sizeof(DocTerm), DocTermDocCmp);
+	zs = palloc0(sizeof(double) * Max(ndocs, 1));
+	start = 0;
+	for (i = 0; i < ndocs; i++)
+	{
+		int64		end = start,
+					j;
+		double	   *w;
+
+		while (end < n && all[end].doc == i)
+			end++;
+		w = palloc(sizeof(double) * Max(end - start, 1));
+		for (j = start; j < end; j++)
+			w[j - start] = all[j].e.w;
+		NotesNormalize(w, end - start, norm);
+		for (j = start; j < end; j++)
+		{
+			Datum		values[3];
+			bool		nulls[3] = {false, false, false};
+
+			values[0] = Int32GetDatum(i + 1);
+			values[1] = PointerGetDatum(cstring_to_text_with_len(all[j].e.term, all[j].e.len));
+			values[2] = Float8GetDatum(w[j - start]);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+		pfree(w);
+		start = end;
+	}
+	(void) zs;
+	return (Datum) 0;
+}
+
+/*
+ * bm25_scores(docs, query, k1, b, analyzer): the BM25 score of every
+ * document for the query, in document order.
+ */
+Datum
+bm25_scores(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	double		k1 = PG_GETARG_FLOAT8(2);
+	double		b = PG_GETARG_FLOAT8(3);
+	NotesAnalyzerKind kind = AnalyzerKindOrError(PG_GETARG_TEXT_PP(4));
+	int			ndocs,
+				i,
+				qi;
+	NotesTokens *toks;
+	NotesTokens qtok;
+	NotesEntry **vecs;
+	NotesVec  **dv;
+	double		avgdl = 0,
+			   *qidf;
+	int64_t    *qdf;
+
+	if (!(k1 >= 0) || !(b >= 0 && b <= 1) || isinf(k1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("BM25 needs k1 >= 0 and 0 <= b <= 1")));
+	toks = AnalyzeDocs(PG_GETARG_ARRAYTYPE_P(0), kind, &ndocs);
+	AnalyzeText(PG_GETARG_TEXT_PP(1), kind, &qtok);
+	InitMaterializedSRF(fcinfo, 0);
+	vecs = palloc(sizeof(NotesEntry *) * Max(ndocs, 1));
+	dv = palloc(sizeof(NotesVec *) * Max(ndocs, 1));
+	for (i = 0; i < ndocs; i++)
+	{
+		int64_t		n = NotesCountTerms(&toks[i], 0, 0, &vecs[i], &notes_mem_local);
+
+		dv[i] = BuildVec(vecs[i], n);
+		avgdl += toks[i].nuni;
+	}
+	if (ndocs > 0)
+		avgdl /= ndocs;
+	/* df and idf of every query token, in query order. */
+	qdf = palloc0(sizeof(int64_t) * Max(qtok.n, 1));
+	qidf = palloc0(sizeof(double) * Max(qtok.n, 1));
+	for (qi = 0; qi < qtok.n; qi++)
+	{
+		const char *t = qtok.buf + qtok.off[qi];
+
+		for (i = 0; i < ndocs; i++)
+			if (NotesVecFind(dv[i], t, strlen(t)) >= 0)
+				qdf[qi]++;
+		qidf[qi] = NotesBm25Idf((double) qdf[qi], (double) ndocs);
+	}
+	for (i = 0; i < ndocs; i++)
+	{
+		double		s = 0.0;
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		for (qi = 0; qi < qtok.n; qi++)
+		{
+			const char *t = qtok.buf + qtok.off[qi];
+			int64_t		at;
+
+			if (qdf[qi] == 0)
+				continue;
+			at = NotesVecFind(dv[i], t, strlen(t));
+			if (at < 0)
+				continue;
+			s += NotesBm25Term(qidf[qi], NOTESVEC_WEIGHTS(dv[i])[at], (double) toks[i].nuni, avgdl, k1, b);
+		}
+		values[0] = Int32GetDatum(i + 1);
+		values[1] = Float8GetDatum(s);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * termvec_bm25_query(q, dfs, n): BM25 query weights, the Lucene idf of
+ * each query term times the number of times it is in the query; terms in
+ * no document are left out.
+ */
+PG_FUNCTION_INFO_V1(termvec_bm25_query);
+Datum
+termvec_bm25_query(PG_FUNCTION_ARGS)
+{
+	NotesVec   *q = PG_GETARG_NOTESVEC(0);
+	NotesVec   *dfs = PG_GETARG_NOTESVEC(1);
+	double		n = PG_GETARG_FLOAT8(2);
+	NotesEntry *e = palloc(sizeof(NotesEntry) * Max(q->n, 1));
+	int32_t		i,
+				k = 0;
+
+	for (i = 0; i < q->n; i++)
+	{
+		int64_t		at = NotesVecFind(dfs, NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
+		double		df;
+
+		if (at < 0 || (df = NOTESVEC_WEIGHTS(dfs)[at]) <= 0)
+			continue;
+		e[k].term = NOTESVEC_TERM(q, i);
+		e[k].len = NOTESVEC_TERMLEN(q, i);
+		e[k].w = NotesBm25Idf(df, n) * NOTESVEC_WEIGHTS(q)[i];
+		k++;
+	}
+	PG_RETURN_POINTER(BuildVec(e, k));
+}
+
+/* Do a and b hold the same terms with the same weights? */
+static bool
+VecEqual(const NotesVec *a, const NotesVec *b)
+{
+	int32_t		i;
+
+	if (a->n != b->n || a->strbytes != b->strbytes)
+		return false;
+	if (memcmp(NOTESVEC_ENDS(a), NOTESVEC_ENDS(b), sizeof(uint32_t) * a->n) != 0 ||
+		memcmp(NOTESVEC_STRS(a), NOTESVEC_STRS(b), a->strbytes) != 0)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (NOTESVEC_WEIGHTS(a)[i] != NOTESVEC_WEIGHTS(b)[i])
+			return false;
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(termvec_eq);
+PG_FUNCTION_INFO_V1(termvec_ne);
+
+/* termvec = termvec. */
+Datum
+termvec_eq(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(VecEqual(PG_GETARG_NOTESVEC(0), PG_GETARG_NOTESVEC(1)));
+}
+
+/* termvec <> termvec. */
+Datum
+termvec_ne(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(!VecEqual(PG_GETARG_NOTESVEC(0), PG_GETARG_NOTESVEC(1)));
+}
+
+PG_FUNCTION_INFO_V1(termvec_words);
+
+/* The single-word terms of a termvec (word bigrams left out). */
+Datum
+termvec_words(PG_FUNCTION_ARGS)
+{
+	NotesVec   *v = PG_GETARG_NOTESVEC(0);
+	NotesEntry *e = palloc(sizeof(NotesEntry) * Max(v->n, 1));
+	int32_t		i,
+				k = 0;
+
+	for (i = 0; i < v->n; i++)
+	{
+		if (memchr(NOTESVEC_TERM(v, i), ' ', NOTESVEC_TERMLEN(v, i)) != NULL)
+			continue;
+		e[k].term = NOTESVEC_TERM(v, i);
+		e[k].len = NOTESVEC_TERMLEN(v, i);
+		e[k].w = NOTESVEC_WEIGHTS(v)[i];
+		k++;
+	}
+	PG_RETURN_POINTER(BuildVec(e, k));
+}

@@ -1,0 +1,513 @@
+/*-------------------------------------------------------------------------
+ *
+ * notes_vec.c
+ *	  The termvec sparse vector and the TF-IDF / BM25 mathematics.  Plain
+ *	  C, no server headers.
+ *
+ *	  TF-IDF follows scikit-learn's TfidfVectorizer exactly (features in
+ *	  code-point order, the same operations in the same order), so that
+ *	  weights agree to the last digits:
+ *	    tf = count, or 1 + ln(count) when sublinear
+ *	    idf = ln((1 + n) / (1 + df)) + 1 when smooth, else ln(n / df) + 1
+ *	    w = tf * idf, each document then divided by its L2 or L1 norm.
+ *	  BM25 follows Lucene 8 and later (Elasticsearch's default):
+ *	    idf = ln(1 + (N - df + 0.5) / (df + 0.5))
+ *	    s = idf * tf / (tf + k1 * (1 - b + b * dl / avgdl))
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "notes_vec.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Compare two terms bytewise (shorter first on a common prefix). */
+int
+NotesTermCmp(const char *a, uint32_t alen, const char *b, uint32_t blen)
+{
+	int			c = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (c != 0)
+		return c;
+	return alen < blen ? -1 : (alen > blen ? 1 : 0);
+}
+
+/* qsort comparator of entries by term. */
+static int
+EntryCmp(const void *x, const void *y)
+{
+	const NotesEntry *a = x,
+			   *b = y;
+
+	return NotesTermCmp(a->term, a->len, b->term, b->len);
+}
+
+/* Sort entries by term; returns the index of a duplicate term or -1. */
+int64_t
+NotesEntriesSort(NotesEntry *e, int64_t n)
+{
+	int64_t		i;
+
+	if (n > 1)
+		qsort(e, (size_t) n, sizeof(NotesEntry), EntryCmp);
+	for (i = 1; i < n; i++)
+		if (EntryCmp(&e[i - 1], &e[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Sort by term and merge duplicates, summing weights; returns the new n. */
+int64_t
+NotesEntriesMerge(NotesEntry *e, int64_t n)
+{
+	int64_t		i,
+				k = 0;
+
+	if (n > 1)
+		qsort(e, (size_t) n, sizeof(NotesEntry), EntryCmp);
+	for (i = 0; i < n; i++)
+	{
+		if (k > 0 && EntryCmp(&e[k - 1], &e[i]) == 0)
+			e[k - 1].w += e[i].w;
+		else
+			e[k++] = e[i];
+	}
+	return k;
+}
+
+/* Term counts of tokens (which: 0 all, 1 unigrams, 2 bigrams). */
+int64_t
+NotesCountTerms(const NotesTokens *tok, int which, int surface, NotesEntry **out, NotesMem *mem)
+{
+	NotesEntry *e;
+	int64_t		n = 0;
+	int			i;
+
+	*out = NULL;
+	if (tok->n == 0)
+		return 0;
+	e = mem->alloc(mem->arg, sizeof(NotesEntry) * (size_t) tok->n);
+	if (e == NULL)
+		return -1;
+	for (i = 0; i < tok->n; i++)
+	{
+		const char *t;
+
+		if ((which == 1 && tok->bigram[i]) || (which == 2 && !tok->bigram[i]))
+			continue;
+		t = tok->buf + (surface ? tok->surf[i] : tok->off[i]);
+		e[n].term = t;
+		e[n].len = (uint32_t) strlen(t);
+		e[n].w = 1.0;
+		n++;
+	}
+	n = NotesEntriesMerge(e, n);
+	*out = e;
+	return n;
+}
+
+/* Size in bytes of the termvec of sorted entries (0 if too large). */
+size_t
+NotesVecSize(const NotesEntry *e, int64_t n)
+{
+	size_t		strbytes = 0;
+	int64_t		i;
+
+	if (n < 0 || n > NOTES_VEC_MAX_TERMS)
+		return 0;
+	for (i = 0; i < n; i++)
+		strbytes += e[i].len;
+	if (strbytes > 0x3FFFFFFF)
+		return 0;
+	return NOTESVEC_HDRSZ + (size_t) n * (sizeof(double) + sizeof(uint32_t)) + strbytes;
+}
+
+/* Write the termvec of sorted entries into dst. */
+void
+NotesVecWrite(NotesVec *dst, const NotesEntry *e, int64_t n)
+{
+	double	   *w;
+	uint32_t   *end;
+	char	   *s;
+	uint32_t	at = 0;
+	int64_t		i;
+
+	dst->n = (int32_t) n;
+	dst->flags = 0;
+	w = NOTESVEC_WEIGHTS(dst);
+	end = NOTESVEC_ENDS(dst);
+	s = NOTESVEC_STRS(dst);
+	for (i = 0; i < n; i++)
+	{
+		w[i] = e[i].w;
+		memcpy(s + at, e[i].term, e[i].len);
+		at += e[i].len;
+		end[i] = at;
+	}
+	dst->strbytes = (int32_t) at;
+}
+
+/* Index of term in v (binary search), or -1. */
+int64_t
+NotesVecFind(const NotesVec *v, const char *term, uint32_t len)
+{
+	int64_t		lo = 0,
+				hi = (int64_t) v->n - 1;
+
+	while (lo <= hi)
+	{
+		int64_t		mid = lo + (hi - lo) / 2;
+		int			c = NotesTermCmp(NOTESVEC_TERM(v, mid), NOTESVEC_TERMLEN(v, mid), term, len);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/* Cosine similarity by a merge of the two sorted term lists. */
+double
+NotesVecCosine(const NotesVec *a, const NotesVec *b)
+{
+	const double *wa = NOTESVEC_WEIGHTS(a),
+			   *wb = NOTESVEC_WEIGHTS(b);
+	double		dot = 0,
+				na = 0,
+				nb = 0;
+	int32_t		i = 0,
+				j = 0;
+
+	for (i = 0; i < a->n; i++)
+		na += wa[i] * wa[i];
+	for (j = 0; j < b->n; j++)
+		nb += wb[j] * wb[j];
+	if (na == 0 || nb == 0)
+		return 0;
+	i = j = 0;
+	while (i < a->n && j < b->n)
+	{
+		int			c = NotesTermCmp(NOTESVEC_TERM(a, i), NOTESVEC_TERMLEN(a, i),
+									 NOTESVEC_TERM(b, j), NOTESVEC_TERMLEN(b, j));
+
+		if (c == 0)
+			dot += wa[i++] * wb[j++];
+		else if (c < 0)
+			i++;
+		else
+			j++;
+	}
+	return dot / (sqrt(na) * sqrt(nb));
+}
+
+/* Is s[0..len) valid UTF-8 (no NUL, no surrogates, no overlongs)? */
+int
+NotesUtf8Valid(const char *s, size_t len)
+{
+	size_t		i = 0;
+
+	while (i < len)
+	{
+		unsigned char c = (unsigned char) s[i];
+		int			n;
+		uint32_t	cp;
+		int			k;
+
+		if (c == 0)
+			return 0;
+		if (c < 0x80)
+		{
+			i++;
+			continue;
+		}
+		if ((c & 0xE0) == 0xC0)
+			n = 1, cp = c & 0x1F;
+		else if ((c & 0xF0) == 0xE0)
+			n = 2, cp = c & 0x0F;
+		else if ((c & 0xF8) == 0xF0)
+			n = 3, cp = c & 0x07;
+		else
+			return 0;
+		for (k = 1; k <= n; k++)
+		{
+			if (i + k >= len)
+				return 0;
+			c = (unsigned char) s[i + k];
+			if ((c & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (c & 0x3F);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+			cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+/* Check a termvec read from the wire or disk; returns NULL or an error. */
+const char *
+NotesVecCheck(const NotesVec *v, size_t size)
+{
+	int32_t		i;
+	uint32_t	prev = 0;
+
+	if (size < NOTESVEC_HDRSZ)
+		return "termvec is too short";
+	if (v->n < 0 || v->n > NOTES_VEC_MAX_TERMS || v->strbytes < 0 || v->flags != 0)
+		return "termvec header is not valid";
+	if (size != NOTESVEC_HDRSZ + (size_t) v->n * (sizeof(double) + sizeof(uint32_t)) + (size_t) v->strbytes)
+		return "termvec size does not match its header";
+	for (i = 0; i < v->n; i++)
+	{
+		uint32_t	end = NOTESVEC_ENDS(v)[i];
+
+		if (end <= prev || end > (uint32_t) v->strbytes || end - prev > NOTES_VEC_MAX_TERM)
+			return "termvec term bounds are not valid";
+		if (!isfinite(NOTESVEC_WEIGHTS(v)[i]))
+			return "termvec weight is not finite";
+		if (i > 0 && NotesTermCmp(NOTESVEC_TERM(v, i - 1), NOTESVEC_TERMLEN(v, i - 1),
+								  NOTESVEC_TERM(v, i), NOTESVEC_TERMLEN(v, i)) >= 0)
+			return "termvec terms are not sorted and distinct";
+		prev = end;
+	}
+	if (v->n > 0 && prev != (uint32_t) v->strbytes)
+		return "termvec term bounds are not valid";
+	if (v->n == 0 && v->strbytes != 0)
+		return "termvec header is not valid";
+	if (!NotesUtf8Valid(NOTESVEC_STRS(v), (size_t) v->strbytes))
+		return "termvec terms are not valid UTF-8";
+	return NULL;
+}
+
+/* Parse the text form of a termvec. */
+int64_t
+NotesVecParse(const char *s, size_t len, NotesEntry **entries, char **buf,
+			  NotesMem *mem, const char **err, size_t *errpos)
+{
+	size_t		i = 0,
+				cap = 16,
+				bl = 0;
+	int64_t		n = 0;
+	NotesEntry *e;
+	char	   *b;
+
+	*entries = NULL;
+	*buf = NULL;
+	e = mem->alloc(mem->arg, cap * sizeof(NotesEntry));
+	b = mem->alloc(mem->arg, len + 1);
+	if (e == NULL || b == NULL)
+	{
+		*err = "out of memory";
+		*errpos = 0;
+		if (e)
+			mem->release(mem->arg, e);
+		if (b)
+			mem->release(mem->arg, b);
+		return -1;
+	}
+	for (;;)
+	{
+		size_t		tstart,
+					tlen;
+		double		w = 1.0;
+
+		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == ','))
+			i++;
+		if (i >= len)
+			break;
+		tstart = bl;
+		if (s[i] == '\'')
+		{
+			i++;
+			for (;;)
+			{
+				if (i >= len)
+				{
+					*err = "unterminated quoted term";
+					goto fail;
+				}
+				if (s[i] == '\'')
+				{
+					if (i + 1 < len && s[i + 1] == '\'')
+					{
+						b[bl++] = '\'';
+						i += 2;
+						continue;
+					}
+					i++;
+					break;
+				}
+				if (s[i] == '\\')
+				{
+					if (i + 1 >= len)
+					{
+						*err = "unterminated quoted term";
+						goto fail;
+					}
+					i++;
+				}
+				b[bl++] = s[i++];
+			}
+		}
+		else
+		{
+			while (i < len && s[i] != ':' && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' &&
+				   s[i] != '\r' && s[i] != ',' && s[i] != '\'' && s[i] != '\\')
+				b[bl++] = s[i++];
+			if (i < len && (s[i] == '\'' || s[i] == '\\'))
+			{
+				*err = "unexpected quote or backslash in an unquoted term";
+				goto fail;
+			}
+		}
+		tlen = bl - tstart;
+		if (tlen == 0)
+		{
+			*err = "empty term";
+			goto fail;
+		}
+		if (tlen > NOTES_VEC_MAX_TERM)
+		{
+			*err = "term is too long";
+			goto fail;
+		}
+		if (!NotesUtf8Valid(b + tstart, tlen))
+		{
+			*err = "term is not valid UTF-8";
+			goto fail;
+		}
+		if (i < len && s[i] == ':')
+		{
+			char		num[64];
+			size_t		k = 0;
+			char	   *endp;
+
+			i++;
+			while (i < len && k < sizeof(num) - 1 && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' &&
+				   s[i] != '\r' && s[i] != ',')
+				num[k++] = s[i++];
+			num[k] = '\0';
+			if (k == 0 || k == sizeof(num) - 1)
+			{
+				*err = "weight is missing or too long";
+				goto fail;
+			}
+			/* Decimal numbers only: no hex, nan or infinity spellings. */
+			{
+				size_t		q;
+
+				for (q = 0; q < k; q++)
+					if (!(isdigit((unsigned char) num[q]) || num[q] == '.' || num[q] == '-' ||
+						  num[q] == '+' || num[q] == 'e' || num[q] == 'E'))
+					{
+						*err = "weight is not a number";
+						goto fail;
+					}
+			}
+			w = strtod(num, &endp);
+			if (*endp != '\0' || endp == num)
+			{
+				*err = "weight is not a number";
+				goto fail;
+			}
+			if (!isfinite(w))
+			{
+				*err = "weight is out of range";
+				goto fail;
+			}
+		}
+		if ((size_t) n == cap)
+		{
+			NotesEntry *ne;
+
+			if (n >= NOTES_VEC_MAX_TERMS)
+			{
+				*err = "too many terms";
+				goto fail;
+			}
+			cap *= 2;
+			ne = mem->grow(mem->arg, e, cap * sizeof(NotesEntry));
+			if (ne == NULL)
+			{
+				*err = "out of memory";
+				goto fail;
+			}
+			e = ne;
+		}
+		e[n].term = (const char *) (uintptr_t) tstart;	/* fixed up below */
+		e[n].len = (uint32_t) tlen;
+		e[n].w = w;
+		n++;
+	}
+	{
+		int64_t		k;
+
+		for (k = 0; k < n; k++)
+			e[k].term = b + (uintptr_t) e[k].term;
+	}
+	*entries = e;
+	*buf = b;
+	return n;
+fail:
+	*errpos = i;
+	mem->release(mem->arg, e);
+	mem->release(mem->arg, b);
+	return -1;
+}
+
+/* idf of a term in df of n documents (df > 0). */
+double
+NotesIdf(double df, double n, int smooth)
+{
+	if (smooth)
+		return log((n + 1) / (df + 1)) + 1;
+	return log(n / df) + 1;
+}
+
+/* tf part of a weight. */
+double
+NotesTf(double count, int sublinear)
+{
+	return sublinear ? log(count) + 1 : count;
+}
+
+/* Normalise weights in place (sum in order, as scikit-learn does). */
+void
+NotesNormalize(double *w, int64_t n, NotesNorm norm)
+{
+	double		z = 0;
+	int64_t		i;
+
+	if (norm == NOTES_NORM_NONE)
+		return;
+	for (i = 0; i < n; i++)
+		z += norm == NOTES_NORM_L2 ? w[i] * w[i] : fabs(w[i]);
+	if (norm == NOTES_NORM_L2)
+		z = sqrt(z);
+	if (z == 0)
+		return;
+	for (i = 0; i < n; i++)
+		w[i] /= z;
+}
+
+/* Lucene BM25 idf. */
+double
+NotesBm25Idf(double df, double n)
+{
+	return log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+/* BM25 term score. */
+double
+NotesBm25Term(double idf, double tf, double dl, double avgdl, double k1, double b)
+{
+	if (tf <= 0)
+		return 0;
+	return idf * tf / (tf + k1 * (1 - b + b * dl / avgdl));
+}

@@ -1,0 +1,205 @@
+# Live corpus statistics of referral notes: exact after 10,000 random
+# single-row inserts, updates and deletes (equal to rebuild_corpus()),
+# MVCC-correct (a snapshot sees the statistics of the notes it sees),
+# writers never wait for each other, and concurrent writers plus
+# compaction leave statistics equal to a rebuild.
+use strict;
+use warnings;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('notes_corpus');
+$node->init;
+$node->start;
+$node->safe_psql('postgres', q{
+  CREATE EXTENSION referral_crm;
+  INSERT INTO referral_crm.patients (given_name, family_name, birth_date, zip, source_system, source_id)
+  VALUES ('Tap', 'Notes', '1960-01-01', '04101', 'tap', 'P1');
+  INSERT INTO referral_crm.referrals (patient_id, authored_at, source_system, source_id)
+  SELECT 1, now(), 'tap', 'R' || g FROM generate_series(1, 20) g;
+  CREATE TABLE tap_words (w text);
+  INSERT INTO tap_words SELECT unnest(string_to_array(
+    'chest pain dyspnea exertion angina troponin echocardiogram murmur syncope palpitations '
+    'knee hip fracture swelling osteoarthritis MRI fall orthopedics shoulder tendon '
+    'allergic rhinitis asthma wheezing nasal sprays cough fever chills sepsis '
+    'diabetes insulin HbA1c neuropathy retinopathy CHF COPD CABG f/u s/p r/o 2+ '
+    'headache migraine seizure stroke weakness numbness tremor vertigo dizziness '
+    'abdominal nausea vomiting diarrhea colonoscopy GERD ulcer bleeding anemia '
+    'pregnancy pelvic bleeding ultrasound cyst biopsy mass lesion lymph node '
+    'referred urgent routine evaluation follow-up consult patient history exam plan '
+    'no not denies reports worsening improving chronic acute bilateral left right', ' '));
+});
+
+# The live statistics, search results and TF-IDF of a text, as text.
+my $snapshot_sql = q{
+  SELECT md5(string_agg(term || ':' || df, ',' ORDER BY term)) FROM referral_crm.corpus_terms()
+  UNION ALL SELECT ndocs || ' ' || total_len || ' ' || avgdl FROM referral_crm.corpus_stats()
+  UNION ALL SELECT md5(coalesce(string_agg(note_id || ':' || score, ',' ORDER BY score DESC, note_id), ''))
+              FROM referral_crm.search_notes('chest pain knee fever f/u', 20)
+  UNION ALL SELECT referral_crm.tfidf('Chest pain on exertion, r/o angina; knee swelling, f/u 2+')::text
+  UNION ALL SELECT md5(string_agg(note_id || ':' || doclen || ':' || tf::text, ',' ORDER BY note_id))
+              FROM referral_crm.note_vectors
+};
+
+# 1. 10,000 random single-row operations, committed in batches of 100,
+# with a compaction now and then.
+$node->safe_psql('postgres', q{
+DO $$
+DECLARE
+  i int;
+  op float8;
+  nid bigint;
+BEGIN
+  PERFORM setseed(0.42);
+  FOR i IN 1..10000 LOOP
+    op := random();
+    SELECT note_id INTO nid FROM referral_crm.referral_notes ORDER BY random() LIMIT 1;
+    IF op < 0.45 OR nid IS NULL THEN
+      INSERT INTO referral_crm.referral_notes (referral_id, body)
+      SELECT 1 + floor(random() * 20)::int,
+             (SELECT string_agg(w, CASE WHEN random() < 0.2 THEN '. ' ELSE ' ' END)
+                FROM (SELECT w FROM tap_words ORDER BY random() LIMIT 3 + floor(random() * 12)::int) x);
+    ELSIF op < 0.70 THEN
+      UPDATE referral_crm.referral_notes
+         SET body = body || ' ' || (SELECT w FROM tap_words ORDER BY random() LIMIT 1)
+       WHERE note_id = nid;
+    ELSIF op < 0.80 THEN
+      UPDATE referral_crm.referral_notes
+         SET body = (SELECT string_agg(w, ' ') FROM (SELECT w FROM tap_words ORDER BY random() LIMIT 5) x)
+       WHERE note_id = nid;
+    ELSIF op < 0.85 THEN
+      UPDATE referral_crm.referral_notes SET author = 'dr ' || i WHERE note_id = nid;
+    ELSE
+      DELETE FROM referral_crm.referral_notes WHERE note_id = nid;
+    END IF;
+    IF i % 100 = 0 THEN
+      COMMIT;
+    END IF;
+    IF i % 2500 = 0 THEN
+      PERFORM referral_crm.compact_corpus();
+    END IF;
+  END LOOP;
+END
+$$;
+});
+my $notes = $node->safe_psql('postgres', 'SELECT count(*) FROM referral_crm.referral_notes');
+cmp_ok($notes, '>', 500, "notes left after 10,000 random operations ($notes)");
+is($node->safe_psql('postgres', 'SELECT ndocs FROM referral_crm.corpus_stats()'), $notes,
+   'the live document count equals the number of notes');
+my $live = $node->safe_psql('postgres', $snapshot_sql);
+$node->safe_psql('postgres', 'SELECT referral_crm.rebuild_corpus()');
+my $rebuilt = $node->safe_psql('postgres', $snapshot_sql);
+is($live, $rebuilt, 'after 10,000 random operations live statistics, scores and vectors equal a rebuild exactly');
+isnt((split /\n/, $live)[2], (split /\n/, $live)[0], 'the snapshot is not trivial');
+
+# 2. MVCC: a repeatable-read snapshot keeps its statistics; uncommitted
+# notes are not counted by others; a rolled-back insert leaves no trace.
+my $a = $node->background_psql('postgres');
+my $b = $node->background_psql('postgres');
+my $stats = 'SELECT ndocs || \' \' || total_len FROM referral_crm.corpus_stats()';
+my $before = $node->safe_psql('postgres', $stats);
+$a->query_safe('BEGIN ISOLATION LEVEL REPEATABLE READ');
+is($a->query_safe($stats), $before, 'A takes its snapshot');
+$b->query_safe('BEGIN');
+$b->query_safe(q{INSERT INTO referral_crm.referral_notes (referral_id, body) VALUES (1, 'Zorblax chest pain')});
+is($node->safe_psql('postgres', $stats), $before, 'an uncommitted note is not counted by others');
+is($node->safe_psql('postgres', q{SELECT count(*) FROM referral_crm.corpus_terms() WHERE term = 'zorblax'}), '0',
+   'nor are its terms');
+like($b->query_safe($stats), qr/^\d+ \d+$/, 'B sees its own note');
+isnt($b->query_safe($stats), $before, 'B counts its own note');
+$b->query_safe('COMMIT');
+isnt($node->safe_psql('postgres', $stats), $before, 'the committed note is counted');
+is($a->query_safe($stats), $before, 'the repeatable-read snapshot still sees the old statistics');
+is($a->query_safe(q{SELECT count(*) FROM referral_crm.search_notes('zorblax')}), '0',
+   'and does not find the new note');
+$a->query_safe('COMMIT');
+is($a->query_safe(q{SELECT count(*) FROM referral_crm.search_notes('zorblax')}), '1', 'a new snapshot finds it');
+my $mid = $node->safe_psql('postgres', $stats);
+$b->query_safe('BEGIN');
+$b->query_safe(q{INSERT INTO referral_crm.referral_notes (referral_id, body) VALUES (2, 'Quixotal rollback')});
+$b->query_safe('ROLLBACK');
+is($node->safe_psql('postgres', $stats), $mid, 'a rolled-back insert leaves the statistics unchanged');
+
+# 3. Writers do not wait for each other: A and B insert, update and delete
+# different notes in overlapping transactions without blocking.
+$a->query_safe('BEGIN');
+$b->query_safe('BEGIN');
+$a->query_safe(q{INSERT INTO referral_crm.referral_notes (referral_id, body) VALUES (3, 'chest pain again, f/u')});
+$b->query_safe(q{INSERT INTO referral_crm.referral_notes (referral_id, body) VALUES (4, 'chest pain and knee pain')});
+$b->query_safe(q{UPDATE referral_crm.referral_notes SET body = 'knee MRI' WHERE note_id = (SELECT min(note_id) FROM referral_crm.referral_notes)});
+$a->query_safe(q{DELETE FROM referral_crm.referral_notes WHERE note_id = (SELECT max(note_id) FROM referral_crm.referral_notes WHERE body NOT LIKE '%again%' AND note_id < (SELECT max(note_id) - 5 FROM referral_crm.referral_notes))});
+is($node->safe_psql('postgres', q{SELECT count(*) FROM pg_locks WHERE NOT granted}), '0', 'nobody waits');
+$a->query_safe('COMMIT');
+$b->query_safe('COMMIT');
+
+# 4. Two updates of the same note: the second waits for the first and then
+# applies on top of it; the statistics follow.
+$a->query_safe('BEGIN');
+$a->query_safe(q{UPDATE referral_crm.referral_notes SET body = 'first version syncope' WHERE note_id = (SELECT min(note_id) FROM referral_crm.referral_notes)});
+$b->query_until(qr/started/, "\\echo started\nUPDATE referral_crm.referral_notes SET body = body || ' second murmur' WHERE note_id = (SELECT min(note_id) FROM referral_crm.referral_notes);\n");
+ok($node->poll_query_until('postgres',
+	q{SELECT count(*) > 0 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%second murmur%'}),
+   'the second update of the same note waits');
+$a->query_safe('COMMIT');
+$b->query_safe('SELECT 1');
+is($node->safe_psql('postgres', q{SELECT body FROM referral_crm.referral_notes ORDER BY note_id LIMIT 1}),
+   'first version syncope second murmur', 'the second update applied on top of the first');
+$live = $node->safe_psql('postgres', $snapshot_sql);
+$node->safe_psql('postgres', 'SELECT referral_crm.rebuild_corpus()');
+is($node->safe_psql('postgres', $snapshot_sql), $live, 'after overlapping writers the statistics equal a rebuild');
+$a->quit;
+$b->quit;
+
+# 5. Four clients of random single-row writes and transactions, with
+# compactions running alongside.
+$node->pgbench(
+	'--no-vacuum --client=4 --transactions=150',
+	0,
+	[qr{processed: 600/600}],
+	[qr{^$}],
+	'concurrent writers and compactions',
+	{
+		'110_notes_ops' => q{
+\set op random(1, 20)
+\set r random(1, 20)
+\if :op <= 8
+INSERT INTO referral_crm.referral_notes (referral_id, body) SELECT :r, (SELECT string_agg(w, ' ') FROM (SELECT w FROM tap_words ORDER BY random() LIMIT 6) x);
+\elif :op <= 12
+UPDATE referral_crm.referral_notes SET body = body || ' ' || (SELECT w FROM tap_words ORDER BY random() LIMIT 1) WHERE note_id = (SELECT note_id FROM referral_crm.referral_notes WHERE referral_id = :r ORDER BY random() LIMIT 1);
+\elif :op <= 15
+DELETE FROM referral_crm.referral_notes WHERE note_id = (SELECT note_id FROM referral_crm.referral_notes WHERE referral_id = :r ORDER BY random() LIMIT 1);
+\elif :op <= 19
+BEGIN;
+INSERT INTO referral_crm.referral_notes (referral_id, body) SELECT :r, (SELECT string_agg(w, ' ') FROM (SELECT w FROM tap_words ORDER BY random() LIMIT 4) x);
+UPDATE referral_crm.referral_notes SET body = 'replaced ' || body WHERE note_id = (SELECT max(note_id) FROM referral_crm.referral_notes WHERE referral_id = :r);
+END;
+\else
+SELECT referral_crm.compact_corpus();
+\endif
+}
+	});
+$live = $node->safe_psql('postgres', $snapshot_sql);
+is($node->safe_psql('postgres', 'SELECT ndocs FROM referral_crm.corpus_stats()'),
+   $node->safe_psql('postgres', 'SELECT count(*) FROM referral_crm.referral_notes'), 'document count exact under concurrency');
+$node->safe_psql('postgres', 'SELECT referral_crm.rebuild_corpus()');
+is($node->safe_psql('postgres', $snapshot_sql), $live, 'after concurrent writers the statistics equal a rebuild');
+
+# 6. TRUNCATE empties the statistics; binary COPY of termvec round-trips.
+my $path = $node->basedir . '/tv.bin';
+$node->safe_psql('postgres', qq{
+  CREATE TABLE tv (v referral_crm.termvec);
+  INSERT INTO tv SELECT tf FROM referral_crm.note_vectors;
+  INSERT INTO tv VALUES (''), (\$\$'it''s':-1.5 'b a':1e-300 'Größe':2\$\$);
+  COPY tv TO '$path' (FORMAT binary);
+  CREATE TABLE tv2 (v referral_crm.termvec);
+  COPY tv2 FROM '$path' (FORMAT binary);
+});
+is($node->safe_psql('postgres', q{SELECT count(*) FROM (SELECT v::text FROM tv EXCEPT ALL SELECT v::text FROM tv2) x}),
+   '0', 'termvec send/recv round trip');
+$node->safe_psql('postgres', 'TRUNCATE referral_crm.referral_notes');
+is($node->safe_psql('postgres', q{SELECT ndocs || ' ' || (SELECT count(*) FROM referral_crm.corpus_terms()) || ' ' || (SELECT count(*) FROM referral_crm.note_vectors) FROM referral_crm.corpus_stats()}),
+   '0 0 0', 'TRUNCATE empties the statistics');
+
+$node->stop;
+done_testing();
