@@ -103,6 +103,17 @@ SELECT referral_crm.govern_table(t::regclass, 'reference')
                     'referral_crm.staff_hours']) AS t;
 SELECT referral_crm.govern_table('referral_crm.routing_decisions', 'referral_child');
 
+-- notes: classifiers are reference data; note vectors follow their note;
+-- the corpus statistics (document frequency per term, corpus totals) are
+-- aggregate counts with no note or patient key, kept by SECURITY DEFINER
+-- trigger functions; the TF-IDF and BM25 readers run with the caller's
+-- rights, so intake and liaison can read them, like reference data.
+SELECT referral_crm.govern_table(t::regclass, 'reference')
+  FROM unnest(ARRAY['referral_crm.note_classifiers', 'referral_crm.note_classifier_vectors']) AS t;
+SELECT referral_crm.govern_table('referral_crm.note_vectors', 'note_child', audited => false);
+SELECT referral_crm.govern_table(t::regclass, 'reference', patient_data => false, audited => false)
+  FROM unnest(ARRAY['referral_crm.corpus_df', 'referral_crm.corpus_totals']) AS t;
+
 -- Any other table of the schema (a room that did not classify its tables
 -- here): admin only until classified.
 SELECT count(*) AS enrolled_by_default FROM referral_crm.enrol_remaining();

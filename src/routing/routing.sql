@@ -200,10 +200,18 @@ CREATE TRIGGER routing_decisions_no_truncate
 
 CREATE VIEW referral_crm.routing_input WITH (security_invoker = true) AS
 SELECT r.referral_id,
-       -- PLACEHOLDER (notes room): when the referral names no specialty,
-       -- the specialty inferred from its notes by
-       -- referral_crm.classify_note('specialty', note) replaces NULL here.
-       COALESCE(r.target_specialty, NULL::text) AS specialty,
+       -- When the referral names no specialty: the best label of its first
+       -- note by the note classifier 'specialty' (notes room), once trained
+       -- (referral_crm.train_specialty_classifier()).
+       COALESCE(r.target_specialty,
+                CASE WHEN EXISTS (SELECT 1 FROM referral_crm.note_classifiers nc WHERE nc.name = 'specialty')
+                     THEN (SELECT c.label
+                             FROM (SELECT n.body FROM referral_crm.referral_notes n
+                                    WHERE n.referral_id = r.referral_id AND n.body IS NOT NULL
+                                    ORDER BY n.authored_at, n.note_id LIMIT 1) fn,
+                                  referral_crm.classify_note('specialty', fn.body) c
+                            ORDER BY c.score DESC, c.label LIMIT 1)
+                END) AS specialty,
        r.priority,
        py.payer_code AS payer,
        py.payer_class,
