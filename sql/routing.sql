@@ -372,3 +372,23 @@ SELECT c, referral_crm.routing_condition_satisfiable(c::referral_crm.routing_con
                ('specialty in (''a'', ''b'') and specialty not in (''a'', ''b'')'),
                ('language is null and language = ''en'''), ('false'), ('not false')) AS v(c);
 SELECT referral_crm.routing_condition_values('specialty in (''a'', ''b'') or specialty = ''c'' and payer = ''x''', 'specialty');
+
+-- A referral that names no specialty: routing_input infers it from the
+-- first note with the note classifier 'specialty' (notes room), once one
+-- is trained; without one it stays NULL.
+INSERT INTO referral_crm.referrals (patient_id, authored_at, priority, source_system, source_id)
+SELECT p.patient_id, '2026-09-10 10:00Z', 'routine', 'rt', 'R-NOSPEC'
+  FROM referral_crm.patients p WHERE p.source_system = 'rt' AND p.source_id = 'M1';
+INSERT INTO referral_crm.referral_notes (referral_id, note_type, authored_at, body, source_system, source_id)
+SELECT r.referral_id, 'referral', '2026-09-10 10:00Z', 'Exertional chest pain and palpitations, abnormal ECG; please evaluate.', 'rt', 'N-NOSPEC'
+  FROM referral_crm.referrals r WHERE r.source_system = 'rt' AND r.source_id = 'R-NOSPEC';
+SELECT i.specialty FROM referral_crm.routing_input i JOIN referral_crm.referrals r USING (referral_id)
+ WHERE r.source_system = 'rt' AND r.source_id = 'R-NOSPEC';
+SELECT referral_crm.train_note_classifier('specialty', $q$
+  SELECT s, b FROM (VALUES ('cardiology', 'chest pain on exertion, palpitations, abnormal ECG'),
+                           ('cardiology', 'atrial fibrillation with palpitations'),
+                           ('dermatology', 'itchy rash on both forearms'),
+                           ('dermatology', 'changing pigmented skin lesion')) v (s, b)$q$, 'centroid');
+SELECT i.specialty FROM referral_crm.routing_input i JOIN referral_crm.referrals r USING (referral_id)
+ WHERE r.source_system = 'rt' AND r.source_id = 'R-NOSPEC';
+DELETE FROM referral_crm.note_classifiers WHERE name = 'specialty';
