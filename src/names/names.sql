@@ -137,6 +137,14 @@ CREATE FUNCTION referral_crm.soundex(text) RETURNS text
   AS 'MODULE_PATHNAME', 'names_soundex' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION referral_crm.nysiis(text) RETURNS text
   AS 'MODULE_PATHNAME', 'names_nysiis' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION referral_crm.metaphone(text) RETURNS text
+  AS 'MODULE_PATHNAME', 'names_metaphone' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION referral_crm.match_rating_codex(text) RETURNS text
+  AS 'MODULE_PATHNAME', 'names_match_rating_codex' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION referral_crm.match_rating_comparison(a text, b text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'names_match_rating_comparison' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.match_rating_comparison(text, text) IS
+  'match rating approach: true if similar, NULL when the codex lengths differ by 3 or more';
 CREATE FUNCTION referral_crm.double_metaphone(text) RETURNS text[]
   AS 'MODULE_PATHNAME', 'names_double_metaphone' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION referral_crm.double_metaphone(text) IS
@@ -152,7 +160,6 @@ CREATE TABLE referral_crm.name_variants (
   relationship text NOT NULL DEFAULT 'has_nickname'
                CONSTRAINT name_variants_relationship CHECK (relationship ~ '^[a-z_]+$'),
   builtin      boolean NOT NULL DEFAULT false,
-  created_at   timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (name, variant),
   CONSTRAINT name_variants_distinct CHECK (name <> variant)
 );
@@ -269,7 +276,7 @@ CREATE FUNCTION referral_crm.name_score(query referral_crm.clinician_name, given
   RETURNS double precision
   AS 'MODULE_PATHNAME', 'names_score_fields' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION referral_crm.name_keys(given text, family text) RETURNS text[]
-  AS 'MODULE_PATHNAME', 'names_keys' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 1000;
+  AS 'MODULE_PATHNAME', 'names_keys' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 10000;
 COMMENT ON FUNCTION referral_crm.name_keys(text, text) IS
   'index keys of a directory name: Double Metaphone of the family name with the given initial, of the given name with the family prefix, and letter prefixes';
 CREATE FUNCTION referral_crm.name_query_keys(query text) RETURNS text[]

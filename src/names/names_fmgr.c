@@ -1043,17 +1043,17 @@ NamesExplain(const NamesView *a, const NamesView *b)
 		JsonNum(&buf, "similarity", d.family, false);
 	else
 		appendStringInfoString(&buf, "\"similarity\": null");
-	JsonNum(&buf, "weight", d.w_family / den, true);
+	JsonNum(&buf, "weight", den > 0 ? d.w_family / den : 0, true);
 	JsonNum(&buf, "rarity", d.rarity, true);
-	JsonNum(&buf, "contribution", d.w_family * Max(d.family, 0) / den, true);
+	JsonNum(&buf, "contribution", den > 0 ? d.w_family * Max(d.family, 0) / den : 0, true);
 	appendStringInfoString(&buf, "}, \"given\": {");
 	if (d.given >= 0)
 		JsonNum(&buf, "similarity", d.given, false);
 	else
 		appendStringInfoString(&buf, "\"similarity\": null");
 	appendStringInfo(&buf, ", \"rule\": \"%s\"", NamesRuleName(d.given_rule));
-	JsonNum(&buf, "weight", d.w_given / den, true);
-	JsonNum(&buf, "contribution", d.w_given * (d.given >= 0 ? d.given : 0.6) / den, true);
+	JsonNum(&buf, "weight", den > 0 ? d.w_given / den : 0, true);
+	JsonNum(&buf, "contribution", den > 0 ? d.w_given * (d.given >= 0 ? d.given : 0.6) / den : 0, true);
 	appendStringInfoString(&buf, "}, \"middle\": {");
 	if (d.middle >= 0)
 	{
@@ -1386,4 +1386,57 @@ names_setting(PG_FUNCTION_ARGS)
 			 errmsg("unknown names setting \"%s\"", which),
 			 errhint("Known settings are auto_threshold, review_threshold and auto_margin.")));
 	PG_RETURN_NULL();
+}
+
+PG_FUNCTION_INFO_V1(names_metaphone);
+PG_FUNCTION_INFO_V1(names_match_rating_codex);
+PG_FUNCTION_INFO_V1(names_match_rating_comparison);
+
+/* metaphone(text) */
+Datum
+names_metaphone(PG_FUNCTION_ARGS)
+{
+	int			ulen;
+	char	   *u = NamesArgUtf8(PG_GETARG_TEXT_PP(0), &ulen);
+	size_t		cap = (size_t) ulen * 8 + 16;
+	char	   *out = palloc(cap);
+	int			rc = NamesMetaphone(u, ulen, out, cap);
+
+	NamesReport(rc, "name", ERRCODE_INVALID_PARAMETER_VALUE);
+	PG_RETURN_TEXT_P(NamesResult(out));
+}
+
+/* match_rating_codex(text) */
+Datum
+names_match_rating_codex(PG_FUNCTION_ARGS)
+{
+	int			ulen;
+	char	   *u = NamesArgUtf8(PG_GETARG_TEXT_PP(0), &ulen);
+	uint32_t	c[8];
+	char		out[8 * 4 + 1];
+	int			n = NamesMatchRatingCodex(u, ulen, c, 8);
+	int			o = 0,
+				i;
+
+	NamesReport(n, "name", ERRCODE_INVALID_PARAMETER_VALUE);
+	for (i = 0; i < n; i++)
+		o += NamesUtf8Encode(c[i], out + o);
+	out[o] = '\0';
+	PG_RETURN_TEXT_P(NamesResult(out));
+}
+
+/* match_rating_comparison(a, b): NULL when the codex lengths differ by 3 or more. */
+Datum
+names_match_rating_comparison(PG_FUNCTION_ARGS)
+{
+	int			al,
+				bl;
+	char	   *a = NamesArgUtf8(PG_GETARG_TEXT_PP(0), &al);
+	char	   *b = NamesArgUtf8(PG_GETARG_TEXT_PP(1), &bl);
+	int			r = NamesMatchRatingCompare(a, al, b, bl);
+
+	if (r == -1)
+		PG_RETURN_NULL();
+	NamesReport(r < 0 ? r : 0, "name", ERRCODE_INVALID_PARAMETER_VALUE);
+	PG_RETURN_BOOL(r == 1);
 }

@@ -498,3 +498,318 @@ NamesNysiis(const char *s, size_t len, char *out, size_t outcap)
 	out[o] = '\0';
 	return (int) o;
 }
+
+/* Code points of UTF-8 text, lower-cased then NFKD (jellyfish's metaphone input). */
+static int
+NamesLowerNfkd(const char *s, size_t len, uint32_t *out, int outcap)
+{
+	UChar		buf[NAMES_MAX_CHARS * 4 + 16];
+	UChar		low[NAMES_MAX_CHARS * 2 + 8];
+	UChar		tmp[NAMES_MAX_CHARS * 2 + 8];
+	UErrorCode	status = U_ZERO_ERROR;
+	const UNormalizer2 *nfkd;
+	int32_t		ulen = 0,
+				llen,
+				nlen;
+	int			i = 0,
+				n = 0;
+	int			rc = NamesUtf8Decode(s, len, NULL, 0);
+
+	if (rc < 0)
+		return rc;
+	if (rc > NAMES_MAX_CHARS)
+		return NAMES_ERR_TOO_LONG;
+	u_strFromUTF8(tmp, NAMES_MAX_CHARS * 2 + 8, &ulen, s, (int32_t) len, &status);
+	if (U_FAILURE(status))
+		return NAMES_ERR_ENCODING;
+	llen = u_strToLower(low, NAMES_MAX_CHARS * 2 + 8, tmp, ulen, "", &status);
+	if (U_FAILURE(status))
+		return NAMES_ERR_TOO_LONG;
+	nfkd = unorm2_getNFKDInstance(&status);
+	nlen = unorm2_normalize(nfkd, low, llen, buf, NAMES_MAX_CHARS * 4 + 16, &status);
+	if (U_FAILURE(status))
+		return NAMES_ERR_TOO_LONG;
+	while (i < nlen && n < outcap)
+	{
+		UChar32		c;
+
+		U16_NEXT(buf, i, nlen, c);
+		out[n++] = (uint32_t) c;
+	}
+	return n;
+}
+
+/* true if c is one of the ASCII characters of set. */
+static bool
+NamesIn(uint32_t c, const char *set)
+{
+	return c != 0 && c < 0x80 && strchr(set, (int) c) != NULL;
+}
+
+/* Metaphone, as jellyfish computes it (see names_metrics.h). */
+int
+NamesMetaphone(const char *s, size_t len, char *out, size_t outcap)
+{
+	uint32_t	cp[NAMES_MAX_CHARS * 4];
+	int			n = NamesLowerNfkd(s, len, cp, NAMES_MAX_CHARS * 4);
+	int			i = 0;
+	size_t		o = 0;
+
+#define EMIT(ch) do { if (o + 2 > outcap) return NAMES_ERR_TOO_LONG; out[o++] = (ch); } while (0)
+	if (n < 0)
+		return n;
+	if (n >= 2 && ((cp[0] == 'k' && cp[1] == 'n') || (cp[0] == 'g' && cp[1] == 'n') ||
+				   (cp[0] == 'p' && cp[1] == 'n') || (cp[0] == 'w' && cp[1] == 'r') ||
+				   (cp[0] == 'a' && cp[1] == 'e')))
+	{
+		memmove(cp, cp + 1, sizeof(uint32_t) * (n - 1));
+		n--;
+	}
+	for (; i < n; i++)
+	{
+		uint32_t	c = cp[i];
+		/* 0 stands for jellyfish's "*****" past the end */
+		uint32_t	next = i + 1 < n ? cp[i + 1] : 0;
+		uint32_t	nextnext = i + 2 < n ? cp[i + 2] : 0;
+		bool		first = (i == 0);
+
+		if (next != 0 && c == next && c != 'c')
+			continue;
+		switch (c)
+		{
+			case 'a':
+			case 'e':
+			case 'i':
+			case 'o':
+			case 'u':
+				if (first || cp[i - 1] == ' ')
+					EMIT((char) (c - 32));
+				break;
+			case 'b':
+				EMIT('B');
+				break;
+			case 'c':
+				if ((next == 'i' && nextnext == 'a') || next == 'h')
+				{
+					EMIT('X');
+					i++;
+				}
+				else if (NamesIn(next, "iey"))
+				{
+					EMIT('S');
+					i++;
+				}
+				else
+					EMIT('K');
+				break;
+			case 'd':
+				if (next == 'g' && NamesIn(nextnext, "iey"))
+				{
+					EMIT('J');
+					i += 2;
+				}
+				else
+					EMIT('T');
+				break;
+			case 'f':
+			case 'j':
+			case 'l':
+			case 'm':
+			case 'n':
+			case 'r':
+				EMIT((char) (c - 32));
+				break;
+			case 'g':
+				if (NamesIn(next, "iey"))
+					EMIT('J');
+				else if (next == 'h' && !NamesIn(nextnext, "aeiou"))
+					i++;
+				else
+					EMIT('K');
+				break;
+			case 'h':
+				if (first || NamesIn(next, "aeiou") || !NamesIn(cp[i - 1], "aeiou"))
+					EMIT('H');
+				break;
+			case 'k':
+				if (first || cp[i - 1] != 'c')
+					EMIT('K');
+				break;
+			case 'p':
+				if (next == 'h')
+				{
+					EMIT('F');
+					i++;
+				}
+				else
+					EMIT('P');
+				break;
+			case 'q':
+				EMIT('K');
+				break;
+			case 's':
+				if (next == 'h')
+				{
+					EMIT('X');
+					i++;
+				}
+				else if (next == 'i' && NamesIn(nextnext, "oa"))
+				{
+					EMIT('X');
+					i += 2;
+				}
+				else
+					EMIT('S');
+				break;
+			case 't':
+				if (next == 'i' && NamesIn(nextnext, "oa"))
+					EMIT('X');
+				else if (next == 'h')
+				{
+					EMIT('0');
+					i++;
+				}
+				else if (next != 'c' || nextnext != 'h')
+					EMIT('T');
+				break;
+			case 'v':
+				EMIT('F');
+				break;
+			case 'w':
+				if (first && next == 'h')
+				{
+					i++;
+					EMIT('W');
+				}
+				else if (NamesIn(next, "aeiou"))
+					EMIT('W');
+				break;
+			case 'x':
+				if (first)
+				{
+					if (next == 'h' || (next == 'i' && NamesIn(nextnext, "oa")))
+						EMIT('X');
+					else
+						EMIT('S');
+				}
+				else
+				{
+					EMIT('K');
+					EMIT('S');
+				}
+				break;
+			case 'y':
+				if (NamesIn(next, "aeiou"))
+					EMIT('Y');
+				break;
+			case 'z':
+				EMIT('S');
+				break;
+			case ' ':
+				if (o > 0 && out[o - 1] != ' ')
+					EMIT(' ');
+				break;
+			default:
+				break;
+		}
+	}
+#undef EMIT
+	out[o] = '\0';
+	return (int) o;
+}
+
+/* Match rating codex (jellyfish): upper case, no spaces, vowels after the first dropped. */
+int
+NamesMatchRatingCodex(const char *s, size_t len, uint32_t *codex, int cap)
+{
+	uint32_t	cp[NAMES_MAX_CHARS];
+	int			n = NamesUtf8Decode(s, len, cp, NAMES_MAX_CHARS);
+	int			m = 0;
+	int			i;
+	bool		first = true;
+	uint32_t	prev = 0;
+	uint32_t	tmp[NAMES_MAX_CHARS];
+
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++)
+	{
+		uint32_t	c = (uint32_t) u_toupper((UChar32) cp[i]);
+
+		if (c == ' ')
+			continue;
+		if (first || (!NamesIn(c, "AEIOU") && c != prev))
+			tmp[m++] = c;
+		prev = c;
+		first = false;
+	}
+	if (m > 6)
+	{
+		tmp[3] = tmp[m - 3];
+		tmp[4] = tmp[m - 2];
+		tmp[5] = tmp[m - 1];
+		m = 6;
+	}
+	if (m > cap)
+		return NAMES_ERR_TOO_LONG;
+	memcpy(codex, tmp, sizeof(uint32_t) * m);
+	return m;
+}
+
+/* Match rating comparison: 1 similar, 0 not, -1 no result (lengths too far apart). */
+int
+NamesMatchRatingCompare(const char *a, size_t al, const char *b, size_t bl)
+{
+	uint32_t	c1[8],
+				c2[8],
+				r1[8],
+				r2[8];
+	int			n1 = NamesMatchRatingCodex(a, al, c1, 8);
+	int			n2 = NamesMatchRatingCodex(b, bl, c2, 8);
+	int			sum,
+				min_rating,
+				k1 = 0,
+				k2 = 0,
+				u1 = 0,
+				u2 = 0,
+				i,
+				maxn;
+
+	if (n1 < 0)
+		return n1;
+	if (n2 < 0)
+		return n2;
+	if (abs(n1 - n2) >= 3)
+		return -1;
+	sum = n1 + n2;
+	min_rating = sum <= 4 ? 5 : sum <= 7 ? 4 : sum <= 11 ? 3 : 2;
+	maxn = n1 > n2 ? n1 : n2;
+	for (i = 0; i < maxn; i++)
+	{
+		uint32_t	x = i < n1 ? c1[i] : 0;
+		uint32_t	y = i < n2 ? c2[i] : 0;
+
+		if (x != y)
+		{
+			if (x)
+				r1[k1++] = x;
+			if (y)
+				r2[k2++] = y;
+		}
+	}
+	maxn = k1 > k2 ? k1 : k2;
+	for (i = 0; i < maxn; i++)
+	{
+		uint32_t	x = i < k1 ? r1[k1 - 1 - i] : 0;
+		uint32_t	y = i < k2 ? r2[k2 - 1 - i] : 0;
+
+		if (x != y)
+		{
+			if (x)
+				u1++;
+			if (y)
+				u2++;
+		}
+	}
+	return (6 - (u1 > u2 ? u1 : u2)) >= min_rating ? 1 : 0;
+}

@@ -3,7 +3,7 @@
  * names_metrics.h
  *	  String metrics and phonetic codes on Unicode code points: Jaro,
  *	  Jaro-Winkler, Levenshtein, Damerau-Levenshtein (unrestricted), Soundex,
- *	  NYSIIS and Double Metaphone.  Plain C (ICU for case and
+ *	  NYSIIS, Metaphone, the match rating approach and Double Metaphone.  Plain C (ICU for case and
  *	  decomposition), no server headers.
  *
  *-------------------------------------------------------------------------
@@ -52,5 +52,14 @@ extern int	NamesNysiis(const char *s, size_t len, char *out, size_t outcap);
  */
 extern void NamesDoubleMetaphone(const char *s, size_t len, int maxlen,
 								 char *primary, char *alternate);
+
+/* Metaphone (jellyfish's variant) of UTF-8 text; out needs 2 * chars + 2 bytes. */
+extern int	NamesMetaphone(const char *s, size_t len, char *out, size_t outcap);
+
+/* Match rating codex as code points (at most cap); returns the count or an error. */
+extern int	NamesMatchRatingCodex(const char *s, size_t len, uint32_t *codex, int cap);
+
+/* Match rating comparison: 1 similar, 0 not, -1 undefined (codex lengths 3 or more apart). */
+extern int	NamesMatchRatingCompare(const char *a, size_t al, const char *b, size_t bl);
 
 #endif							/* REFERRAL_CRM_NAMES_METRICS_H */

@@ -674,7 +674,12 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 		{
 			NamesTok   *t = &toks[names[0]];
 
-			if (t->keylen == 1 || NamesLoneIsGiven(t))
+			/* ", Given" and "Family," say which; otherwise the lexicon */
+			if (t->seg > 0)
+				NamesSetField(p, NAMES_GIVEN, s, scratch, toks, names, 0, 1);
+			else if (seg > 0)
+				NamesSetField(p, NAMES_FAMILY, s, scratch, toks, names, 0, 1);
+			else if (t->keylen == 1 || NamesLoneIsGiven(t))
 				NamesSetField(p, NAMES_GIVEN, s, scratch, toks, names, 0, 1);
 			else
 				NamesSetField(p, NAMES_FAMILY, s, scratch, toks, names, 0, 1);

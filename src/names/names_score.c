@@ -6,7 +6,8 @@
  *	  score = (wf * family + wg * given + wm * middle) / (wf + wg + wm)
  *
  *	  family and given are Jaro-Winkler on the normalised forms unless a
- *	  rule applies (exact 1, nickname 0.95, prefix 0.90, initial 0.85);
+ *	  rule applies (exact 1, nickname 0.95, prefix 0.90, initial 0.85,
+ *	  a shared Double Metaphone code at least 0.85);
  *	  a given name missing on one side counts 0.6; middle names count only
  *	  when both sides have one.  wf grows from 0.45 (the most common surname)
  *	  to 0.65 (a rare one), wg is 0.35, wm 0.10.  The same comparison with
@@ -51,8 +52,29 @@ NamesRuleName(int rule)
 			return "jaro-winkler";
 		case NAMES_RULE_MISSING:
 			return "missing";
+		case NAMES_RULE_PHONETIC:
+			return "phonetic";
 	}
 	return "none";
+}
+
+/* true if two short words share a Double Metaphone code (Li, Lee; Jon, John). */
+static bool
+NamesSoundAlike(const char *a, int al, const char *b, int bl)
+{
+	char		pa[8],
+				aa[8],
+				pb[8],
+				ab[8];
+
+	if (al > 12 || bl > 12 || al < 2 || bl < 2)
+		return false;
+	NamesDoubleMetaphone(a, al, 6, pa, aa);
+	NamesDoubleMetaphone(b, bl, 6, pb, ab);
+	if (pa[0] == '\0' || pb[0] == '\0')
+		return false;
+	return strcmp(pa, pb) == 0 || strcmp(pa, ab) == 0 || strcmp(aa, pb) == 0 ||
+		(aa[0] && strcmp(aa, ab) == 0);
 }
 
 /* Copy without spaces; returns the length. */
@@ -98,6 +120,8 @@ NamesFamilySim(const char *a, int al, const char *b, int bl)
 	if (al == bl && memcmp(a, b, al) == 0)
 		return 1.0;
 	s = NamesJaroWinklerAscii(a, al, b, bl);
+	if (s < NAMES_PHONETIC_FLOOR && NamesSoundAlike(a, al, b, bl))
+		s = NAMES_PHONETIC_FLOOR;
 	if (memchr(a, ' ', al) != NULL || memchr(b, ' ', bl) != NULL)
 	{
 		char		sa[NAMES_MAX_CHARS];
@@ -172,6 +196,11 @@ NamesGivenSim(const NamesView *x, const NamesView *y, const NamesScoreEnv *env, 
 	}
 	*rule = NAMES_RULE_FUZZY;
 	s = NamesJaroWinklerAscii(a, al, b, bl);
+	if (s < NAMES_PHONETIC_FLOOR && NamesSoundAlike(a, al, b, bl))
+	{
+		*rule = NAMES_RULE_PHONETIC;
+		s = NAMES_PHONETIC_FLOOR;
+	}
 	return s;
 }
 
@@ -209,10 +238,21 @@ NamesScoreOnce(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
 	d->w_family = 0.45 + 0.20 * rarity;
 	d->w_given = 0.35;
 	d->w_middle = d->middle >= 0 ? 0.10 : 0.0;
-	num += d->w_family * (d->family >= 0 ? d->family : 0.0);
-	den += d->w_family;
-	num += d->w_given * (d->given >= 0 ? d->given : 0.6);
-	den += d->w_given;
+	/* a part missing on both sides does not count; on one side it costs */
+	if (a->l[NAMES_FAMILY] > 0 || b->l[NAMES_FAMILY] > 0)
+	{
+		num += d->w_family * (d->family >= 0 ? d->family : 0.0);
+		den += d->w_family;
+	}
+	else
+		d->w_family = 0;
+	if (a->l[NAMES_GIVEN] > 0 || b->l[NAMES_GIVEN] > 0)
+	{
+		num += d->w_given * (d->given >= 0 ? d->given : 0.6);
+		den += d->w_given;
+	}
+	else
+		d->w_given = 0;
 	if (d->middle >= 0)
 	{
 		num += d->w_middle * d->middle;

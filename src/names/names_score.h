@@ -40,6 +40,10 @@ typedef struct NamesScoreEnv
 #define NAMES_RULE_PREFIX 4
 #define NAMES_RULE_FUZZY 5
 #define NAMES_RULE_MISSING 6
+#define NAMES_RULE_PHONETIC 7
+
+/* Similarity floor of two short words that share a phonetic code. */
+#define NAMES_PHONETIC_FLOOR 0.85
 
 /* Every component of a comparison. */
 typedef struct NamesScoreDetail

@@ -191,6 +191,66 @@ TestPhonetic(void)
 	}
 }
 
+/* Metaphone and match rating vectors (jellyfish). */
+static void
+TestMetaphoneMra(void)
+{
+	static const char *const mp[][2] = {
+		{"DGIB", "JB"}, {"metaphone", "MTFN"}, {"wHErE", "WR"}, {"shell", "XL"},
+		{"this is a difficult string", "0S IS A TFKLT STRNK"}, {"aeromancy", "ERMNS"},
+		{"Antidisestablishmentarianism", "ANTTSSTBLXMNTRNSM"}, {"sunlight labs", "SNLT LBS"},
+		{"sonlite laabz", "SNLT LBS"}, {"\xc3\x87\xc3\xa1\xc5\x95\xe1\xba\x97\xc3\xa9\xc5\x99", "KRTR"},
+		{"kentucky", "KNTK"}, {"KENTUCKY", "KNTK"}, {"NXNXNX", "NKSNKSNKS"}, {"Aapti", "PT"},
+		{"Aarti", "RT"}, {"CIAB", "XB"}, {"NQ", "NK"}, {"sian", "XN"}, {"gek", "JK"}, {"Hb", "HB"},
+		{"Bho", "BH"}, {"Tiavyi", "XFY"}, {"Xhot", "XHT"}, {"Xnot", "SNT"}, {"g", "K"},
+		{"8 queens", "KNS"}, {"Utah", "UT"}, {"WH", "W"}, {"walt", "WLT"}, {"ANDREW", "ANTR"},
+		{"why", "W"}, {"whynot", "WNT"}, {"acceptingness", "AKSPTNKNS"},
+	};
+	static const char *const mr[][2] = {
+		{"Byrne", "BYRN"}, {"Boern", "BRN"}, {"Smith", "SMTH"}, {"Smyth", "SMYTH"},
+		{"Catherine", "CTHRN"}, {"Kathryn", "KTHRYN"}, {"Kathrynoglin", "KTHGLN"}, {"Ad", "AD"},
+		{"Ed", "ED"}, {"William", "WLM"}, {"\xc3\xa4", "\xc3\x84"}, {"Fr\xc3\xa9" "d\xc3\xa9ric", "FR\xc3\x89\xc3\x89RC"},
+	};
+	static const struct
+	{
+		const char *a,
+				   *b;
+		int			r;
+	}			mc[] = {
+		{"Bryne", "Boern", 1}, {"Smith", "Smyth", 1}, {"Catherine", "Kathryn", 1},
+		{"Michael", "Mike", 0}, {"Tim", "Timothy", -1}, {"Ed", "Ad", 1}, {"Marie Helene", "Maria Rio", 1},
+	};
+	size_t		i;
+	char		out[256],
+				what[300];
+
+	for (i = 0; i < sizeof(mp) / sizeof(mp[0]); i++)
+	{
+		int			n = NamesMetaphone(mp[i][0], strlen(mp[i][0]), out, sizeof(out));
+
+		snprintf(what, sizeof(what), "metaphone %s = %s (got %s)", mp[i][0], mp[i][1], n >= 0 ? out : "error");
+		Check(n >= 0 && strcmp(out, mp[i][1]) == 0, what);
+	}
+	for (i = 0; i < sizeof(mr) / sizeof(mr[0]); i++)
+	{
+		uint32_t	c[8];
+		int			n = NamesMatchRatingCodex(mr[i][0], strlen(mr[i][0]), c, 8);
+		int			o = 0,
+					k;
+
+		for (k = 0; k < n; k++)
+			o += NamesUtf8Encode(c[k], out + o);
+		out[o] = '\0';
+		snprintf(what, sizeof(what), "match rating codex %s = %s (got %s)", mr[i][0], mr[i][1], out);
+		Check(n >= 0 && strcmp(out, mr[i][1]) == 0, what);
+	}
+	for (i = 0; i < sizeof(mc) / sizeof(mc[0]); i++)
+	{
+		snprintf(what, sizeof(what), "match rating comparison %s / %s", mc[i].a, mc[i].b);
+		Check(NamesMatchRatingCompare(mc[i].a, strlen(mc[i].a), mc[i].b, strlen(mc[i].b)) == mc[i].r, what);
+	}
+}
+
 /* Normalisation. */
 static void
 TestNormalize(void)
@@ -351,6 +411,7 @@ main(void)
 	TestJaro();
 	TestEdits();
 	TestPhonetic();
+	TestMetaphoneMra();
 	TestNormalize();
 	TestParse();
 	TestSimilarity();
