@@ -336,7 +336,7 @@ $$
              SELECT referral_crm.name_score((SELECT referral_crm.try_clinician_name($1)),
                                             c.given_name, c.middle_name, c.family_name, c.name_suffix) AS base) n
            WHERE referral_crm.name_keys(c.given_name, c.family_name)
-                 OPERATOR(pg_catalog.&&) (SELECT referral_crm.name_query_keys($1))
+                 OPERATOR(pg_catalog.&&) referral_crm.name_query_keys($1)
         ) s
       WINDOW w AS (ORDER BY s.score DESC, s.clinician_id)
     ) r
