@@ -232,7 +232,8 @@ $$
    ORDER BY 1
 $$;
 
--- Count family names in the directory (and add names the census lacks).
+-- Count family names and first given names in the directory (adding names
+-- the census lacks).
 CREATE FUNCTION referral_crm.refresh_name_frequencies() RETURNS bigint
   LANGUAGE plpgsql AS
 $$
@@ -241,17 +242,20 @@ DECLARE
 BEGIN
   UPDATE referral_crm.name_frequencies SET directory_count = 0 WHERE directory_count <> 0;
   INSERT INTO referral_crm.name_frequencies AS f (kind, name, directory_count)
-  SELECT 'family', nm, count(*)
-    FROM (SELECT referral_crm.normalize_name(c.family_name) AS nm FROM referral_crm.clinicians c) s
+  SELECT kind, nm, count(*)
+    FROM (SELECT 'family' AS kind, referral_crm.normalize_name(c.family_name) AS nm FROM referral_crm.clinicians c
+          UNION ALL
+          SELECT 'given', split_part(referral_crm.normalize_name(c.given_name), ' ', 1)
+            FROM referral_crm.clinicians c WHERE c.given_name IS NOT NULL) s
    WHERE nm <> ''
-   GROUP BY nm
+   GROUP BY kind, nm
   ON CONFLICT (kind, name) DO UPDATE SET directory_count = EXCLUDED.directory_count;
   GET DIAGNOSTICS n = ROW_COUNT;
   RETURN n;
 END
 $$;
 COMMENT ON FUNCTION referral_crm.refresh_name_frequencies() IS
-  'recount family names in referral_crm.clinicians into name_frequencies.directory_count; returns the number of names counted';
+  'recount family and first given names of referral_crm.clinicians into name_frequencies.directory_count (rarity weights, broad index keys for rare names); returns the number of names counted';
 
 ------------------------------------------------------------------------
 -- Similarity

@@ -59,21 +59,16 @@ static double names_auto_margin = 0.03;
  */
 #define CN_VERSION 1
 #define CN_HDR 4
-typedef struct ClinicianNameData
-{
-	int32		vl_len_;
-	uint8		version;
-	uint8		ncred;
-	uint16		normlen;
-	char		data[FLEXIBLE_ARRAY_MEMBER];
-} ClinicianNameData;
+typedef struct varlena ClinicianNameData;
 
 static const NamesField cn_order[NAMES_NFIELDS] = {
 	NAMES_FAMILY, NAMES_GIVEN, NAMES_MIDDLE, NAMES_SUFFIX, NAMES_TITLE, NAMES_NICK
 };
 
-#define DatumGetClinicianName(d) ((ClinicianNameData *) PG_DETOAST_DATUM(d))
-#define PG_GETARG_CN(n) DatumGetClinicianName(PG_GETARG_DATUM(n))
+/* Values are read in place, short (1-byte) headers included. */
+#define PG_GETARG_CN(n) ((struct varlena *) PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(n)))
+#define CN_BODY(v) ((const uint8 *) VARDATA_ANY(v))
+#define CN_NORMLEN(v) ((int) CN_BODY(v)[2] | ((int) CN_BODY(v)[3] << 8))
 
 /* An unpacked clinician_name: pointers into the varlena. */
 typedef struct CnView
@@ -86,26 +81,29 @@ typedef struct CnView
 
 /* Unpack a clinician_name. */
 static void
-CnUnpack(const ClinicianNameData *cn, CnView *v)
+CnUnpack(const struct varlena *cn, CnView *v)
 {
-	const char *p = cn->data;
-	const char *end = (const char *) cn + VARSIZE(cn);
+	const uint8 *body = CN_BODY(cn);
+	const char *p = (const char *) body + CN_HDR;
+	const char *end = (const char *) body + VARSIZE_ANY_EXHDR(cn);
 	int			i;
 
-	if (cn->version != CN_VERSION)
+	if (body[0] != CN_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("clinician_name value has unknown format version %d", cn->version)));
+				 errmsg("clinician_name value has unknown format version %d", body[0])));
 	for (i = 0; i < NAMES_NFIELDS; i++)
 	{
-		v->norm[cn_order[i]] = p;
-		p += strnlen(p, end - p) + 1;
+		v->norm[cn_order[i]] = p < end ? p : "";
+		if (p < end)
+			p += strnlen(p, end - p) + 1;
 	}
-	v->ncred = Min(cn->ncred, NAMES_MAX_CREDS);
+	v->ncred = Min(body[1], NAMES_MAX_CREDS);
 	for (i = 0; i < v->ncred; i++)
 	{
-		v->cred[i] = p;
-		p += strnlen(p, end - p) + 1;
+		v->cred[i] = p < end ? p : "";
+		if (p < end)
+			p += strnlen(p, end - p) + 1;
 	}
 	for (i = 0; i < NAMES_NFIELDS; i++)
 	{
@@ -157,9 +155,10 @@ CnFromParsed(const NamesParsed *p)
 	}
 	cn = (ClinicianNameData *) buf.data;
 	SET_VARSIZE(cn, buf.len);
-	cn->version = CN_VERSION;
-	cn->ncred = (uint8) p->ncred;
-	cn->normlen = (uint16) normlen;
+	((uint8 *) VARDATA(cn))[0] = CN_VERSION;
+	((uint8 *) VARDATA(cn))[1] = (uint8) p->ncred;
+	((uint8 *) VARDATA(cn))[2] = (uint8) (normlen & 0xFF);
+	((uint8 *) VARDATA(cn))[3] = (uint8) (normlen >> 8);
 	return cn;
 }
 
@@ -217,23 +216,23 @@ NamesParseText(const char *s, int len, NamesParsed *p)
 	return NamesParse(u, ulen, p);
 }
 
+/* One parse buffer per backend (12 kB; no call nests another parse). */
+static NamesParsed names_parse_buf;
+
 /* Parse or raise. */
 static ClinicianNameData *
 CnParseOrError(const char *s, int len, const char *what, int sqlstate)
 {
-	NamesParsed *p = palloc(sizeof(NamesParsed));
+	NamesParsed *p = &names_parse_buf;
 	int			rc = NamesParseText(s, len, p);
-	ClinicianNameData *cn;
 
 	NamesReport(rc, what, sqlstate);
-	cn = CnFromParsed(p);
-	pfree(p);
-	return cn;
+	return CnFromParsed(p);
 }
 
 /* Canonical text: [Title ]Family, Given[ "Nick"][ Middle][, Suffix][, Cred]... */
 static char *
-CnToText(const ClinicianNameData *cn)
+CnToText(const struct varlena *cn)
 {
 	CnView		v;
 	StringInfoData buf;
@@ -310,7 +309,7 @@ clinician_name_in(PG_FUNCTION_ARGS)
 Datum
 clinician_name_out(PG_FUNCTION_ARGS)
 {
-	ClinicianNameData *cn = PG_GETARG_CN(0);
+	struct varlena *cn = PG_GETARG_CN(0);
 	char	   *s = CnToText(cn);
 
 	/* back to the server encoding */
@@ -340,7 +339,7 @@ clinician_name_recv(PG_FUNCTION_ARGS)
 Datum
 clinician_name_send(PG_FUNCTION_ARGS)
 {
-	ClinicianNameData *cn = PG_GETARG_CN(0);
+	struct varlena *cn = PG_GETARG_CN(0);
 	StringInfoData buf;
 	char	   *s = CnToText(cn);
 
@@ -365,7 +364,7 @@ Datum
 clinician_name_try(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
-	NamesParsed *p = palloc(sizeof(NamesParsed));
+	NamesParsed *p = &names_parse_buf;
 	int			rc = NamesParseText(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), p);
 
 	if (rc != NAMES_OK)
@@ -375,13 +374,15 @@ clinician_name_try(PG_FUNCTION_ARGS)
 
 /* Three-way comparison of the normalised blocks. */
 static int
-CnCmp(const ClinicianNameData *a, const ClinicianNameData *b)
+CnCmp(const struct varlena *a, const struct varlena *b)
 {
-	int			c = memcmp(a->data, b->data, Min(a->normlen, b->normlen));
+	int			la = CN_NORMLEN(a);
+	int			lb = CN_NORMLEN(b);
+	int			c = memcmp(CN_BODY(a) + CN_HDR, CN_BODY(b) + CN_HDR, Min(la, lb));
 
 	if (c != 0)
 		return c;
-	return (int) a->normlen - (int) b->normlen;
+	return la - lb;
 }
 
 #define CN_CMP_FN(name, op) \
@@ -409,16 +410,16 @@ clinician_name_cmp(PG_FUNCTION_ARGS)
 Datum
 clinician_name_hash(PG_FUNCTION_ARGS)
 {
-	ClinicianNameData *cn = PG_GETARG_CN(0);
+	struct varlena *cn = PG_GETARG_CN(0);
 
-	return hash_any((const unsigned char *) cn->data, cn->normlen);
+	return hash_any((const unsigned char *) CN_BODY(cn) + CN_HDR, CN_NORMLEN(cn));
 }
 
 /* A display field as text, NULL when empty. */
 static Datum
 CnField(FunctionCallInfo fcinfo, NamesField f, bool norm)
 {
-	ClinicianNameData *cn = PG_GETARG_CN(0);
+	struct varlena *cn = PG_GETARG_CN(0);
 	CnView		v;
 	const char *s;
 
@@ -471,7 +472,7 @@ clinician_name_nickname(PG_FUNCTION_ARGS)
 Datum
 clinician_name_key(PG_FUNCTION_ARGS)
 {
-	ClinicianNameData *cn = PG_GETARG_CN(0);
+	struct varlena *cn = PG_GETARG_CN(0);
 	CnView		v;
 
 	CnUnpack(cn, &v);
@@ -483,7 +484,7 @@ clinician_name_key(PG_FUNCTION_ARGS)
 Datum
 clinician_name_credentials(PG_FUNCTION_ARGS)
 {
-	ClinicianNameData *cn = PG_GETARG_CN(0);
+	struct varlena *cn = PG_GETARG_CN(0);
 	CnView		v;
 	Datum	   *elems;
 	int			i;
@@ -678,9 +679,13 @@ typedef struct VariantEntry
 
 typedef struct FreqEntry
 {
-	char		name[64];		/* hash key */
+	char		name[64];		/* hash key: "f|name" or "g|name" */
 	double		rarity;
+	int64		directory_count;
 } FreqEntry;
+
+/* Most directory rows a broad (one-part) key may bring to a query. */
+#define NAMES_BROAD_MAX 200
 
 /* Members of one group (a formal name and its variants). */
 typedef struct VariantGroup
@@ -838,22 +843,29 @@ NamesLoadCaches(void)
 		}
 		VariantJoin(nick, nvariant_groups);
 	}
-	/* Frequencies: rarity from the larger share of census and directory. */
-	if (SPI_execute("SELECT name, rarity FROM referral_crm.name_rarity WHERE kind = 'family'",
+	/* Frequencies: rarity (family names) and directory counts. */
+	if (SPI_execute("SELECT r.kind, r.name, r.rarity, f.directory_count"
+					"  FROM referral_crm.name_rarity r JOIN referral_crm.name_frequencies f USING (kind, name)",
 					true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "cannot read referral_crm.name_rarity");
 	for (i = 0; i < SPI_processed; i++)
 	{
-		bool		isnull;
-		char	   *name = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-		Datum		r = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull);
+		bool		isnull,
+					cnull;
+		char	   *kind = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		char	   *name = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+		Datum		r = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull);
+		Datum		c = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 4, &cnull);
 		char		key[64];
 		FreqEntry  *e;
 
-		if (name == NULL || isnull || !NamesKey(name, strlen(name), key))
+		if (kind == NULL || name == NULL || isnull || strlen(name) > 60)
 			continue;
+		memset(key, 0, sizeof(key));
+		snprintf(key, sizeof(key), "%c|%s", kind[0], name);
 		e = hash_search(fc, key, HASH_ENTER, NULL);
 		e->rarity = DatumGetFloat8(r);
+		e->directory_count = cnull ? 0 : DatumGetInt64(c);
 	}
 	SPI_finish();
 	variants_cache = vc;
@@ -893,17 +905,37 @@ NamesRelated(void *arg, const char *a, int al, const char *b, int bl)
 	return false;
 }
 
+/* Frequency entry of a name of a kind ('f' or 'g'), or NULL. */
+static FreqEntry *
+NamesFreq(char kind, const char *f, int len)
+{
+	char		key[64];
+
+	if (freq_cache == NULL || len <= 0 || len > 60)
+		return NULL;
+	memset(key, 0, sizeof(key));
+	key[0] = kind;
+	key[1] = '|';
+	memcpy(key + 2, f, len);
+	return hash_search(freq_cache, key, HASH_FIND, NULL);
+}
+
 /* Rarity of a family name for the scorer (1 when unknown). */
 static double
 NamesRarity(void *arg, const char *f, int len)
 {
-	char		key[64];
-	FreqEntry  *e;
+	FreqEntry  *e = NamesFreq('f', f, len);
 
-	if (freq_cache == NULL || !NamesKey(f, len, key))
-		return 1.0;
-	e = hash_search(freq_cache, key, HASH_FIND, NULL);
 	return e ? e->rarity : 1.0;
+}
+
+/* true if a name of this kind is in the directory, but rarely. */
+static bool
+NamesRareInDirectory(char kind, const char *f, int len)
+{
+	FreqEntry  *e = NamesFreq(kind, f, len);
+
+	return e != NULL && e->directory_count > 0 && e->directory_count <= NAMES_BROAD_MAX;
 }
 
 /* The scorer's environment, caches loaded. */
@@ -1220,13 +1252,48 @@ NamesWords(const char *s, int len, char words[5][64])
 }
 
 /*
+ * Deletion-neighbourhood keys of a word's first four letters, tagged and
+ * paired with one letter of the other name part: two words whose prefixes
+ * are within one edit (substitution, insertion, deletion) share a key.
+ */
+static void
+NamesDelKeys(KeySet *ks, char tag, const char *w, int wl, char other)
+{
+	char		pre[5];
+	int			pl = Min(wl, 4);
+	int			i;
+
+	memcpy(pre, w, pl);
+	pre[pl] = '\0';
+	if (pl < 4)
+	{
+		KeyAdd(ks, "%c:%s:%c", tag, pre, other);
+		return;
+	}
+	for (i = 0; i < pl; i++)
+	{
+		char		del[4];
+		int			j,
+					k = 0;
+
+		for (j = 0; j < pl; j++)
+			if (j != i)
+				del[k++] = pre[j];
+		del[k] = '\0';
+		KeyAdd(ks, "%c:%s:%c", tag, del, other);
+	}
+}
+
+/*
  * Keys of a (given, family) pair:
- *   f:<dm(family word)>:<given initial>  family sound and given initial
- *   g:<dm(given)>:<first two letters of family>
- *   p:<first three letters of family>:<first two of given>
- *   F:<dm(family word)>, G:<dm(given)>    for names lacking the other part
- * Rows store every key; queries look up f, g and p (F or G alone when a
- * part is missing), for each nickname variant of the given name.
+ *   f:<dm(family word)>:<given initial>   family sound and given initial
+ *   d:<family prefix, one letter deleted>:<given initial>
+ *   e:<given prefix, one letter deleted>:<family initial>
+ *   F:<dm(family word)>, G:<dm(given)>     for names lacking the other part
+ * Rows store every key; queries look up f, d and e (F or G alone when a
+ * part is missing), for each nickname variant of the given name and for the
+ * swapped reading.  One typo anywhere in one part, or a phonetic spelling
+ * variant of the family name, still shares a key with the right row.
  */
 static void
 NamesPairKeys(KeySet *ks, const char *given, int gl, const char *family, int fl, bool store)
@@ -1243,8 +1310,9 @@ NamesPairKeys(KeySet *ks, const char *given, int gl, const char *family, int fl,
 	{
 		char		p[8],
 					a[8];
+		int			wl = strlen(fw[i]);
 
-		NamesDoubleMetaphone(fw[i], strlen(fw[i]), 4, p, a);
+		NamesDoubleMetaphone(fw[i], wl, 4, p, a);
 		if (p[0] == '\0')
 			strlcpy(p, fw[i], sizeof(p));
 		if (gl > 0)
@@ -1252,17 +1320,15 @@ NamesPairKeys(KeySet *ks, const char *given, int gl, const char *family, int fl,
 			KeyAdd(ks, "f:%s:%c", p, given[0]);
 			if (strcmp(a, p) != 0 && a[0])
 				KeyAdd(ks, "f:%s:%c", a, given[0]);
+			NamesDelKeys(ks, 'd', fw[i], wl, given[0]);
+			if (gl > 1)
+				NamesDelKeys(ks, 'e', given, gl, fw[i][0]);
 		}
 		if (store || gl == 0)
 		{
 			KeyAdd(ks, "F:%s", p);
 			if (strcmp(a, p) != 0 && a[0])
 				KeyAdd(ks, "F:%s", a);
-		}
-		if (gl > 1)
-		{
-			KeyAdd(ks, "g:%s:%.2s", gp[0] ? gp : given, fw[i]);
-			KeyAdd(ks, "p:%.3s:%.2s", fw[i], given);
 		}
 	}
 	if (gl > 1 && (store || fl == 0))
@@ -1300,7 +1366,7 @@ Datum
 names_query_keys(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
-	NamesParsed *p = palloc(sizeof(NamesParsed));
+	NamesParsed *p = &names_parse_buf;
 	int			rc = NamesParseText(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), p);
 	KeySet	   *ks = palloc(sizeof(KeySet));
 	const char *g,
@@ -1327,6 +1393,14 @@ names_query_keys(PG_FUNCTION_ARGS)
 	if (p->norm[NAMES_NICK].len > 0)
 		NamesPairKeys(ks, NamesPtr(p, p->norm[NAMES_NICK]), p->norm[NAMES_NICK].len, f, fl, false);
 	NamesLoadCaches();
+	/*
+	 * Broad keys (one part only) when that part is rare in the directory:
+	 * they find the right row when the other part was written differently.
+	 */
+	if (fl > 1 && gl > 0 && NamesRareInDirectory('f', f, fl))
+		NamesPairKeys(ks, "", 0, f, fl, false);
+	if (gl > 1 && fl > 0 && NamesRareInDirectory('g', g, gl))
+		NamesPairKeys(ks, g, gl, "", 0, false);
 	if (gl > 1 && NamesKey(g, gl, first) &&
 		(e = hash_search(variants_cache, first, HASH_FIND, NULL)) != NULL)
 	{

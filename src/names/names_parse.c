@@ -31,6 +31,9 @@
 
 typedef struct NamesTok
 {
+	const char *cred;			/* canonical credential, or NULL */
+	bool		is_suffix;
+	bool		is_title;
 	int			ds;				/* display start in the input */
 	int			dl;				/* display length */
 	int			seg;			/* comma segment */
@@ -543,6 +546,9 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 					t->key[t->keylen++] = tmp[j];
 			t->key[t->keylen] = '\0';
 			t->cls = TK_NAME;
+			t->cred = t->keylen <= 8 ? NamesCanonLookup(names_creds, t->key) : NULL;
+			t->is_suffix = t->keylen <= 6 && NamesCanonLookup(names_suffixes, t->key) != NULL;
+			t->is_title = t->keylen <= 9 && NamesCanonLookup(names_titles, t->key) != NULL;
 			ntok++;
 		}
 	}
@@ -560,19 +566,16 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 			nicks[nnicks++] = k;
 			continue;
 		}
-		if (!seen_name && NamesCanonLookup(names_titles, t->key) != NULL &&
-			!(k + 1 >= ntok))
+		if (!seen_name && t->is_title && !(k + 1 >= ntok))
 		{
 			t->cls = TK_TITLE;
 			titles[ntitles++] = k;
 			continue;
 		}
-		for (m = k + 1; m < ntok; m++)
-			if (!toks[m].nick &&
-				NamesCanonLookup(names_creds, toks[m].key) == NULL &&
-				NamesCanonLookup(names_suffixes, toks[m].key) == NULL)
+		for (m = k + 1; m < ntok && rest_creds; m++)
+			if (!toks[m].nick && toks[m].cred == NULL && !toks[m].is_suffix)
 				rest_creds = false;
-		cred = NamesCanonLookup(names_creds, t->key);
+		cred = t->cred;
 		if (cred != NULL && (seen_name || rest_creds))
 		{
 			bool		ok = true;
@@ -588,9 +591,7 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 					if (s[t->ds + j] >= 'a' && s[t->ds + j] <= 'z')
 						caps = false;
 				for (j = 0; j < ntok; j++)
-					if (j != k && !toks[j].nick &&
-						NamesCanonLookup(names_creds, toks[j].key) == NULL &&
-						NamesCanonLookup(names_suffixes, toks[j].key) == NULL &&
+					if (j != k && !toks[j].nick && toks[j].cred == NULL && !toks[j].is_suffix &&
 						toks[j].cls != TK_TITLE)
 						other_names++;
 				ok = dotted || (caps && t->dl >= 2) || t->seg > 0 || other_names >= 2;
@@ -603,7 +604,7 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 				continue;
 			}
 		}
-		if (seen_name && NamesCanonLookup(names_suffixes, t->key) != NULL)
+		if (seen_name && t->is_suffix)
 		{
 			t->cls = TK_SUFFIX;
 			suffixes[nsuffixes++] = k;

@@ -69,6 +69,11 @@ NamesSoundAlike(const char *a, int al, const char *b, int bl)
 
 	if (al > 12 || bl > 12 || al < 2 || bl < 2)
 		return false;
+	/* only words that begin alike can sound alike here (cheap test first) */
+	if (a[0] != b[0] && !(strchr("ckq", a[0]) && strchr("ckq", b[0])) &&
+		!(strchr("sz", a[0]) && strchr("sz", b[0])) &&
+		!(strchr("aeiouy", a[0]) && strchr("aeiouy", b[0])))
+		return false;
 	NamesDoubleMetaphone(a, al, 6, pa, aa);
 	NamesDoubleMetaphone(b, bl, 6, pb, ab);
 	if (pa[0] == '\0' || pb[0] == '\0')
@@ -120,7 +125,7 @@ NamesFamilySim(const char *a, int al, const char *b, int bl)
 	if (al == bl && memcmp(a, b, al) == 0)
 		return 1.0;
 	s = NamesJaroWinklerAscii(a, al, b, bl);
-	if (s < NAMES_PHONETIC_FLOOR && NamesSoundAlike(a, al, b, bl))
+	if (s < NAMES_PHONETIC_FLOOR && s >= 0.6 && NamesSoundAlike(a, al, b, bl))
 		s = NAMES_PHONETIC_FLOOR;
 	if (memchr(a, ' ', al) != NULL || memchr(b, ' ', bl) != NULL)
 	{
@@ -196,7 +201,7 @@ NamesGivenSim(const NamesView *x, const NamesView *y, const NamesScoreEnv *env, 
 	}
 	*rule = NAMES_RULE_FUZZY;
 	s = NamesJaroWinklerAscii(a, al, b, bl);
-	if (s < NAMES_PHONETIC_FLOOR && NamesSoundAlike(a, al, b, bl))
+	if (s < NAMES_PHONETIC_FLOOR && s >= 0.6 && NamesSoundAlike(a, al, b, bl))
 	{
 		*rule = NAMES_RULE_PHONETIC;
 		s = NAMES_PHONETIC_FLOOR;
@@ -278,7 +283,8 @@ NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env
 	s1 = NamesScoreOnce(a, b, env, &d1);
 	d1.direct = s1;
 	d1.used_swap = false;
-	if (s1 < 1.0 && (a->l[NAMES_GIVEN] > 1 || a->l[NAMES_FAMILY] > 1))
+	/* the swapped reading can only win below 1 - penalty */
+	if (s1 < 1.0 - NAMES_SWAP_PENALTY && (a->l[NAMES_GIVEN] > 1 || a->l[NAMES_FAMILY] > 1))
 	{
 		sw.f[NAMES_GIVEN] = a->f[NAMES_FAMILY];
 		sw.l[NAMES_GIVEN] = a->l[NAMES_FAMILY];
