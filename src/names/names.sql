@@ -284,7 +284,7 @@ CREATE FUNCTION referral_crm.name_keys(given text, family text) RETURNS text[]
 COMMENT ON FUNCTION referral_crm.name_keys(text, text) IS
   'index keys of a directory name: Double Metaphone of the family name with the given initial, of the given name with the family prefix, and letter prefixes';
 CREATE FUNCTION referral_crm.name_query_keys(query text) RETURNS text[]
-  AS 'MODULE_PATHNAME', 'names_query_keys' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+  AS 'MODULE_PATHNAME', 'names_query_keys' LANGUAGE C STABLE STRICT PARALLEL SAFE COST 1000;
 COMMENT ON FUNCTION referral_crm.name_query_keys(text) IS
   'the name_keys a query looks up: its own, the swapped reading, and those of every nickname variant of its given name';
 CREATE FUNCTION referral_crm.name_setting(which text) RETURNS double precision

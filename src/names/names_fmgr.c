@@ -74,14 +74,24 @@ static const NamesField cn_order[NAMES_NFIELDS] = {
 typedef struct CnView
 {
 	const char *norm[NAMES_NFIELDS];
+	int			normlen[NAMES_NFIELDS];
 	const char *disp[NAMES_NFIELDS];
 	int			ncred;
 	const char *cred[NAMES_MAX_CREDS];
 } CnView;
 
+static void CnUnpackExt(const struct varlena *cn, CnView *v, bool display);
+
 /* Unpack a clinician_name. */
 static void
 CnUnpack(const struct varlena *cn, CnView *v)
+{
+	CnUnpackExt(cn, v, true);
+}
+
+/* Unpack the normalised fields, and the display fields if asked. */
+static void
+CnUnpackExt(const struct varlena *cn, CnView *v, bool display)
 {
 	const uint8 *body = CN_BODY(cn);
 	const char *p = (const char *) body + CN_HDR;
@@ -94,10 +104,15 @@ CnUnpack(const struct varlena *cn, CnView *v)
 				 errmsg("clinician_name value has unknown format version %d", body[0])));
 	for (i = 0; i < NAMES_NFIELDS; i++)
 	{
+		int			l = p < end ? (int) strnlen(p, end - p) : 0;
+
 		v->norm[cn_order[i]] = p < end ? p : "";
+		v->normlen[cn_order[i]] = l;
 		if (p < end)
-			p += strnlen(p, end - p) + 1;
+			p += l + 1;
 	}
+	if (!display)
+		return;
 	v->ncred = Min(body[1], NAMES_MAX_CREDS);
 	for (i = 0; i < v->ncred; i++)
 	{
@@ -122,7 +137,7 @@ CnScoreView(const CnView *c, NamesView *v)
 	for (i = 0; i < NAMES_NFIELDS; i++)
 	{
 		v->f[i] = c->norm[i];
-		v->l[i] = strlen(c->norm[i]);
+		v->l[i] = c->normlen[i];
 	}
 }
 
@@ -1018,8 +1033,8 @@ names_similarity_cn(PG_FUNCTION_ARGS)
 	NamesView	va,
 				vb;
 
-	CnUnpack(PG_GETARG_CN(0), &a);
-	CnUnpack(PG_GETARG_CN(1), &b);
+	CnUnpackExt(PG_GETARG_CN(0), &a, false);
+	CnUnpackExt(PG_GETARG_CN(1), &b, false);
 	CnScoreView(&a, &va);
 	CnScoreView(&b, &vb);
 	PG_RETURN_FLOAT8(NamesSimilarity(&va, &vb, NamesEnv(), NULL));
@@ -1170,7 +1185,7 @@ names_score_fields(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	CnUnpack(PG_GETARG_CN(0), &q);
+	CnUnpackExt(PG_GETARG_CN(0), &q, false);
 	CnScoreView(&q, &vq);
 	for (i = 0; i < NAMES_NFIELDS; i++)
 	{

@@ -93,21 +93,90 @@ NamesJaro(const uint32_t *a, int na, const uint32_t *b, int nb,
 	return w;
 }
 
-/* Jaro-Winkler on bytes. */
+/*
+ * Jaro-Winkler on bytes (normalised ASCII names): the same computation as
+ * NamesJaro with match flags in two 64-bit masks, for operands up to 64
+ * bytes; longer ones take the general path.
+ */
 double
 NamesJaroWinklerAscii(const char *a, int na, const char *b, int nb)
 {
-	uint32_t	ua[NAMES_MAX_CHARS];
-	uint32_t	ub[NAMES_MAX_CHARS];
-	int			i;
+	uint64_t	af = 0,
+				bf = 0;
+	int			range,
+				common = 0,
+				trans = 0,
+				i,
+				j,
+				k,
+				minlen;
+	double		w;
 
-	if (na > NAMES_MAX_CHARS || nb > NAMES_MAX_CHARS)
+	if (na <= 0 || nb <= 0)
 		return 0.0;
+	if (na > 64 || nb > 64)
+	{
+		uint32_t	ua[NAMES_MAX_CHARS];
+		uint32_t	ub[NAMES_MAX_CHARS];
+
+		if (na > NAMES_MAX_CHARS || nb > NAMES_MAX_CHARS)
+			return 0.0;
+		for (i = 0; i < na; i++)
+			ua[i] = (unsigned char) a[i];
+		for (i = 0; i < nb; i++)
+			ub[i] = (unsigned char) b[i];
+		return NamesJaro(ua, na, ub, nb, true, false);
+	}
+	minlen = na < nb ? na : nb;
+	range = (na > nb ? na : nb) / 2 - 1;
+	if (range < 0)
+		range = 0;
 	for (i = 0; i < na; i++)
-		ua[i] = (unsigned char) a[i];
-	for (i = 0; i < nb; i++)
-		ub[i] = (unsigned char) b[i];
-	return NamesJaro(ua, na, ub, nb, true, false);
+	{
+		int			lo = i - range > 0 ? i - range : 0;
+		int			hi = i + range < nb - 1 ? i + range : nb - 1;
+
+		for (j = lo; j <= hi; j++)
+		{
+			if (!(bf & ((uint64_t) 1 << j)) && b[j] == a[i])
+			{
+				af |= (uint64_t) 1 << i;
+				bf |= (uint64_t) 1 << j;
+				common++;
+				break;
+			}
+		}
+	}
+	if (common == 0)
+		return 0.0;
+	k = 0;
+	for (i = 0; i < na; i++)
+	{
+		if (!(af & ((uint64_t) 1 << i)))
+			continue;
+		for (j = k; j < nb; j++)
+			if (bf & ((uint64_t) 1 << j))
+			{
+				k = j + 1;
+				break;
+			}
+		if (a[i] != b[j])
+			trans++;
+	}
+	trans /= 2;
+	w = ((double) common / na + (double) common / nb +
+		 (double) (common - trans) / common) / 3.0;
+	if (w > 0.7)
+	{
+		int			lim = minlen < 4 ? minlen : 4;
+
+		i = 0;
+		while (i < lim && a[i] == b[i])
+			i++;
+		if (i > 0)
+			w += i * 0.1 * (1.0 - w);
+	}
+	return w;
 }
 
 /* Levenshtein distance with two rows. */

@@ -4,7 +4,8 @@
  *	  libFuzzer harness for the string metrics on code points: the input is
  *	  split at its first 0xFF byte (or in the middle) into two operands for
  *	  Jaro, Jaro-Winkler, Levenshtein and Damerau-Levenshtein; the results
- *	  must stay in range and be symmetric.
+ *	  must stay in range and be symmetric, and the byte Jaro-Winkler must
+ *	  equal the code point one on ASCII.
  *
  *-------------------------------------------------------------------------
  */
@@ -40,6 +41,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	j1 = NamesJaro(a, na, b, nb, true, true);
 	j2 = NamesJaro(b, nb, a, na, true, false);
 	if (j1 < 0 || j1 > 1.0000001 || j2 < 0 || j2 > 1.0000001)
+		abort();
+	if (NamesIsAscii((const char *) data, la) && NamesIsAscii((const char *) data + lb_off, size - lb_off) &&
+		NamesJaroWinklerAscii((const char *) data, (int) la, (const char *) data + lb_off, (int) (size - lb_off)) !=
+		NamesJaro(a, na, b, nb, true, false))
 		abort();
 	l1 = NamesLevenshtein(a, na, b, nb);
 	l2 = NamesLevenshtein(b, nb, a, na);

@@ -90,6 +90,9 @@ TestJaro(void)
 			Check(fabs(NamesJaro(a, na, b, nb, false, false) - v[i].jaro) < 0.001, what);
 		if (v[i].jw >= 0)
 			Check(fabs(NamesJaro(a, na, b, nb, true, false) - v[i].jw) < 0.001, what);
+		if (NamesIsAscii(v[i].a, strlen(v[i].a)) && NamesIsAscii(v[i].b, strlen(v[i].b)))
+			Check(NamesJaroWinklerAscii(v[i].a, na, v[i].b, nb) == NamesJaro(a, na, b, nb, true, false),
+				  "byte Jaro-Winkler equals the code point one");
 		if (v[i].jwl >= 0)
 			Check(fabs(NamesJaro(a, na, b, nb, true, true) - v[i].jwl) < 0.001, what);
 	}
