@@ -188,6 +188,17 @@ UNION ALL SELECT * FROM f4_report('pg_trgm KNN (<->)', 'f4_trgm', (SELECT count(
 UNION ALL SELECT * FROM f4_report('exact given + surname', 'f4_exact', (SELECT count(*) FROM f4b))
 UNION ALL SELECT * FROM f4_report('fuzzystrmatch dmetaphone + levenshtein', 'f4_fuzzy', (SELECT count(*) FROM f4b))
 UNION ALL SELECT * FROM f4_report('pg_similarity jarowinkler field avg (500)', 'f4_sim', 500);
+-- What names alone can tell: the share of queries whose true record has
+-- both a different given name and a different surname (Jaro-Winkler < 0.75),
+-- and whose exact name belongs to another record of dataset4a.
+SELECT count(*) AS queries,
+       round(count(*) FILTER (WHERE coalesce(referral_crm.jaro_winkler(coalesce(b.given_name, ''), coalesce(a.given_name, '')), 0) < 0.75
+                                AND coalesce(referral_crm.jaro_winkler(coalesce(b.surname, ''), coalesce(a.surname, '')), 0) < 0.75)::numeric
+             / count(*), 3) AS both_parts_differ,
+       round(count(*) FILTER (WHERE EXISTS (SELECT 1 FROM f4a o WHERE o.rec <> b.rec AND o.given_name = b.given_name
+                                                                AND o.surname = b.surname))::numeric / count(*), 3)
+         AS exact_name_of_another_record
+  FROM f4b b JOIN f4a a USING (rec);
 SELECT count(*) FILTER (WHERE band = 'auto') AS auto,
        round(avg((hit = rec)::int) FILTER (WHERE band = 'auto'), 4) AS auto_precision,
        round(count(*) FILTER (WHERE band = 'auto')::numeric / (SELECT count(*) FROM f4b), 3) AS auto_coverage,
@@ -279,6 +290,9 @@ psql_run <<SQL
 -- Queries: directory rows written the way offices write them, with the
 -- true clinician's specialty and ZIP as evidence; 5% name nobody in the
 -- directory (a given name with a surname the directory lacks).
+CREATE TABLE absent AS
+SELECT s.name, row_number() OVER (ORDER BY md5(s.name)) AS k
+  FROM surnames s WHERE s.cnt < 300 AND NOT EXISTS (SELECT 1 FROM dir x WHERE x.family = s.name);
 SELECT setseed(0.7);
 CREATE TABLE gq AS
 WITH pick AS (
@@ -296,9 +310,8 @@ SELECT n, i AS true_i, variant, specialty, zip,
          WHEN 'title-credentials' THEN 'Dr. ' || initcap(given) || ' ' || initcap(family) || ', MD'
          WHEN 'last-first' THEN upper(family) || ', ' || upper(given)
          WHEN 'all-caps' THEN upper(given) || ' ' || upper(family)
-         ELSE initcap(given) || ' ' || initcap((SELECT s.name FROM surnames s WHERE s.cnt < 300
-                                                  AND NOT EXISTS (SELECT 1 FROM dir x WHERE x.family = s.name)
-                                                ORDER BY md5(s.name || n) LIMIT 1))
+         ELSE initcap(given) || ' ' || initcap((SELECT a.name FROM absent a
+                                                 WHERE a.k = 1 + (n * 7919) % (SELECT count(*) FROM absent)))
        END AS q
   FROM v;
 UPDATE gq SET true_i = NULL WHERE variant = 'unknown';
