@@ -64,7 +64,7 @@ static const NamesCanon names_titles[] = {
 static const NamesCanon names_suffixes[] = {
 	{"jr", "Jr."}, {"junior", "Jr."}, {"sr", "Sr."}, {"senior", "Sr."},
 	{"ii", "II"}, {"iii", "III"}, {"iv", "IV"}, {"2nd", "II"}, {"3rd", "III"},
-	{"4th", "IV"}, {NULL, NULL}
+	{"4th", "IV"}, {"vi", "VI"}, {NULL, NULL}
 };
 
 /* Credentials; those that are also common words or names are ambiguous. */
@@ -92,20 +92,23 @@ static const NamesCanon names_creds[] = {
 	{"esq", "Esq."}, {"cpa", "CPA"}, {"jd", "JD"}, {"aia", "AIA"}, {"mdsc", "MDSc"},
 	{"ret", "Ret."}, {"rph", "RPh"}, {"ccrn", "CCRN"}, {"cnp", "CNP"}, {"dnsc", "DNSc"},
 	{"dsw", "DSW"}, {"dmsc", "DMSc"}, {"mpa", "MPA"}, {"mpt", "MPT"}, {"mspt", "MSPT"},
+	{"lncc", "LNCC"}, {"csi", "CSI"}, {"gri", "GRI"}, {"attorney", "Attorney"}, {"atty", "Atty."},
+	{"trustee", "Trustee"}, {"ttees", "Trustees"}, {"realtor", "Realtor"}, {"architect", "Architect"},
+	{"aiacsi", "AIA-CSI"}, {"sc", "S.C."},
 	{NULL, NULL}
 };
 
 /* Credentials that are also names or words: need stronger evidence. */
 static const char *const names_ambiguous_creds[] = {
 	"do", "ma", "ms", "pa", "od", "dc", "rd", "ot", "pt", "ld", "np", "lac", "aud", "ret",
-	"jd", NULL
+	"jd", "sc", "gri", "csi", NULL
 };
 
 /* Words that begin a multi-word family name. */
 static const char *const names_particles[] = {
 	"van", "von", "der", "den", "de", "del", "della", "dela", "la", "le", "da", "di",
 	"dos", "das", "du", "st", "ste", "saint", "san", "santa", "mac", "mc", "al", "el",
-	"bin", "ben", "ter", "ten", "vander", "vanden", "y", "d", "lo", "degli", "ibn",
+	"bin", "ben", "ter", "ten", "vander", "vanden", "y", "lo", "degli", "ibn",
 	NULL
 };
 
@@ -406,6 +409,26 @@ NamesSetField(NamesParsed *p, NamesField f, const char *s, const char *scratch,
 	p->norm[f] = NamesArenaAdd(p, norm, nn);
 }
 
+/* true if the word ends like many given names and few surnames. */
+static bool
+NamesGivenEnding(const char *k, int n)
+{
+	static const char *const ends[] = {
+		"a", "ie", "ine", "elle", "ette", "yn", "lyn", "anne", "ice", "issa", "ita", "ene",
+		"een", "ine", "lee", "ly", "ey", "ia", "ina", "yl", "o", NULL
+	};
+	int			i;
+
+	for (i = 0; ends[i] != NULL; i++)
+	{
+		int			l = (int) strlen(ends[i]);
+
+		if (n > l + 1 && memcmp(k + n - l, ends[i], l) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Decide the field of a lone name word by the lexicon: true for given. */
 static bool
 NamesLoneIsGiven(const NamesTok *t)
@@ -416,7 +439,7 @@ NamesLoneIsGiven(const NamesTok *t)
 	if (given && count == 0)
 		return true;
 	if (!given)
-		return false;
+		return count == 0 && NamesGivenEnding(t->key, t->keylen);
 	/* both: a very common surname stays a surname */
 	return count < 20000;
 }
@@ -552,6 +575,15 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 			ntok++;
 		}
 	}
+
+	/* "Attorney at Law": the two words after attorney/atty belong to it. */
+	for (k = 0; k + 2 < ntok; k++)
+		if ((strcmp(toks[k].key, "attorney") == 0 || strcmp(toks[k].key, "atty") == 0) &&
+			strcmp(toks[k + 1].key, "at") == 0 && strcmp(toks[k + 2].key, "law") == 0)
+		{
+			toks[k + 1].cred = "at";
+			toks[k + 2].cred = "Law";
+		}
 
 	/* 2. Classes: titles before the first name, then credentials, suffixes. */
 	for (k = 0; k < ntok; k++)
@@ -707,6 +739,13 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 						  NamesSurnameCount(t0->key, t0->keylen) == 0);
 				}
 			}
+			/* FAMILY GIVEN: a known surname, then a known given name */
+			if (!reversed && nnames == 2 && t0->keylen > 1 && tl->keylen > 1 &&
+				!NamesIsGivenName(t0->key, t0->keylen) &&
+				NamesIsGivenName(tl->key, tl->keylen) &&
+				NamesSurnameCount(tl->key, tl->keylen) < 3000 &&
+				NamesSurnameCount(t0->key, t0->keylen) > 0)
+				reversed = true;
 			if (reversed)
 			{
 				NamesSetField(p, NAMES_FAMILY, s, scratch, toks, names, 0, 1);

@@ -311,6 +311,10 @@ TestParse(void)
 		{"SMITH ROBERT J", "", "Robert", "J.", "Smith", "", ""},
 		{"William (Bill) Jones III", "", "William", "", "Jones", "III", ""},
 		{"  dr.  jane   q.  public,,  np ", "Dr.", "Jane", "Q.", "Public", "", "NP"},
+		{"Harold D McLendon", "", "Harold", "D.", "McLendon", "", ""},
+		{"GARCIA MARIA", "", "Maria", "", "Garcia", "", ""},
+		{"William A. DuPre VI", "", "William", "A.", "DuPre", "VI", ""},
+		{"carlton r marcyan, attorney at law", "", "Carlton", "R.", "Marcyan", "", "Attorney at Law"},
 	};
 	size_t		i;
 	static NamesParsed p;
