@@ -1401,9 +1401,29 @@ names_query_keys(PG_FUNCTION_ARGS)
 	if (gl > 0 && memchr(g, ' ', gl) != NULL)
 		gl = (const char *) memchr(g, ' ', gl) - g;
 	NamesPairKeys(ks, g, gl, f, fl, false);
-	/* swapped reading */
+	/* swapped reading; a lone part may be either */
 	if (gl > 1 && fl > 1)
 		NamesPairKeys(ks, f, fl, g, gl, false);
+	else if (gl == 0 && fl > 1)
+		NamesPairKeys(ks, f, fl, "", 0, false);
+	else if (fl == 0 && gl > 1)
+		NamesPairKeys(ks, "", 0, g, gl, false);
+	/* middle and family read as one family name broken by a space */
+	if (p->norm[NAMES_MIDDLE].len > 0 && fl > 0)
+	{
+		char		joined[128];
+		int			n = 0,
+					i;
+		const char *m = NamesPtr(p, p->norm[NAMES_MIDDLE]);
+
+		for (i = 0; i < p->norm[NAMES_MIDDLE].len && n < 63; i++)
+			if (m[i] != ' ')
+				joined[n++] = m[i];
+		for (i = 0; i < fl && n < 127; i++)
+			if (f[i] != ' ')
+				joined[n++] = f[i];
+		NamesPairKeys(ks, g, gl, joined, n, false);
+	}
 	/* nickname: the nickname itself, and every name sharing a formal name */
 	if (p->norm[NAMES_NICK].len > 0)
 		NamesPairKeys(ks, NamesPtr(p, p->norm[NAMES_NICK]), p->norm[NAMES_NICK].len, f, fl, false);

@@ -296,6 +296,41 @@ NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env
 	}
 	else
 		s2 = 0;
+	/*
+	 * A family name broken in two by a stray space ("McMul len") reads as a
+	 * middle name and a family name: try them joined.
+	 */
+	if (s1 < 1.0 && a->l[NAMES_MIDDLE] > 0 && a->l[NAMES_FAMILY] > 0 &&
+		a->l[NAMES_MIDDLE] + a->l[NAMES_FAMILY] < NAMES_MAX_CHARS)
+	{
+		char		joined[NAMES_MAX_CHARS];
+		NamesView	jv = *a;
+		NamesScoreDetail d3;
+		double		s3;
+		int			n = 0,
+					i;
+
+		for (i = 0; i < a->l[NAMES_MIDDLE]; i++)
+			if (a->f[NAMES_MIDDLE][i] != ' ')
+				joined[n++] = a->f[NAMES_MIDDLE][i];
+		for (i = 0; i < a->l[NAMES_FAMILY]; i++)
+			if (a->f[NAMES_FAMILY][i] != ' ')
+				joined[n++] = a->f[NAMES_FAMILY][i];
+		jv.f[NAMES_FAMILY] = joined;
+		jv.l[NAMES_FAMILY] = n;
+		jv.l[NAMES_MIDDLE] = 0;
+		s3 = NamesScoreOnce(&jv, b, env, &d3) - NAMES_JOIN_PENALTY;
+		if (s3 > s1 && s3 > s2)
+		{
+			d3.direct = s1;
+			d3.swapped = s2;
+			d3.used_swap = false;
+			d3.score = s3;
+			if (detail)
+				*detail = d3;
+			return s3;
+		}
+	}
 	if (s2 > s1)
 	{
 		d2.direct = s1;

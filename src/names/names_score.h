@@ -65,6 +65,9 @@ typedef struct NamesScoreDetail
 /* Penalty applied to the swapped reading. */
 #define NAMES_SWAP_PENALTY 0.05
 
+/* Penalty applied when middle and family are read as one broken family name. */
+#define NAMES_JOIN_PENALTY 0.03
+
 /* Build a view of a parsed name. */
 extern void NamesViewOf(const NamesParsed *p, NamesView *v);
 

@@ -134,6 +134,7 @@ DELETE FROM f4b WHERE q = '';
 INSERT INTO referral_crm.clinicians (npi, given_name, family_name, source_system, source_id)
 SELECT '18' || lpad(rec::text, 7, '0') || referral_crm.npi_check_digit('18' || lpad(rec::text, 7, '0')),
        nullif(given_name, ''), coalesce(nullif(surname, ''), '?'), 'febrl', rec::text FROM f4a;
+SELECT referral_crm.refresh_name_frequencies() AS names_counted;
 CREATE INDEX f4a_trgm ON f4a USING gist (full_name gist_trgm_ops);
 CREATE INDEX f4a_dm ON f4a (dmetaphone(surname));
 ANALYZE;
