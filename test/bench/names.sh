@@ -256,10 +256,11 @@ INSERT INTO surnames SELECT name, cnt::bigint FROM s0 WHERE name ~ '^[A-Z]' AND 
 CREATE TABLE givens (name text, sex text, weight int);
 \copy givens FROM '$work/given_names.csv' (FORMAT csv, HEADER)
 -- cumulative distributions for sampling by frequency
-CREATE TABLE sdist AS SELECT name, sum(cnt) OVER (ORDER BY cnt DESC, name) / sum(cnt) OVER () AS cum FROM surnames;
+CREATE TABLE sdist AS SELECT name, (sum(cnt) OVER (ORDER BY cnt DESC, name) / sum(cnt) OVER ())::float8 AS cum FROM surnames;
 CREATE INDEX ON sdist (cum);
 CREATE TABLE gdist AS SELECT name, sum(weight) OVER (ORDER BY weight DESC, name)::float8 / sum(weight) OVER () AS cum FROM givens;
 CREATE INDEX ON gdist (cum);
+ANALYZE sdist, gdist;
 CREATE TABLE specs AS SELECT specialty, row_number() OVER (ORDER BY specialty) AS k FROM referral_crm.specialties
  WHERE specialty IN ('cardiology','dermatology','family-medicine','internal-medicine','gastroenterology','neurology',
                      'orthopedic-surgery','endocrinology','pulmonary-disease','nephrology','urology','psychiatry',
