@@ -48,7 +48,7 @@ CONF
 rcrm_as_runner "$("$PG_CONFIG" --bindir)/pg_ctl" -D "$PGDATA" -w restart -l "$RCRM_WORK/cluster/server.log" >/dev/null
 export PGDATABASE=names_bench
 rcrm_as_runner psql -X -q -d postgres -c "DROP DATABASE IF EXISTS names_bench" -c "CREATE DATABASE names_bench"
-psql_run() { rcrm_as_runner psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+psql_run() { PGOPTIONS="-c client_min_messages=warning" rcrm_as_runner psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 psql_run -c "CREATE EXTENSION referral_crm" -c "CREATE EXTENSION pg_trgm" \
          -c "CREATE EXTENSION fuzzystrmatch" -c "CREATE EXTENSION pg_similarity"
 
