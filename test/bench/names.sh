@@ -271,7 +271,7 @@ CREATE TABLE dir AS
 SELECT i, (SELECT name FROM gdist WHERE cum >= r1 ORDER BY cum LIMIT 1) AS given,
        (SELECT name FROM sdist WHERE cum >= r2 ORDER BY cum LIMIT 1) AS family,
        (SELECT specialty FROM specs WHERE k = 1 + (i * 7) % (SELECT count(*) FROM specs)) AS specialty,
-       '04' || lpad(((i * 7919) % 1000)::text, 3, '0') AS zip
+       '04' || lpad(((i::bigint * 7919) % 1000)::text, 3, '0') AS zip
   FROM (SELECT i, random() AS r1, random() AS r2 FROM generate_series(1, $SCALE) i) s;
 DROP INDEX referral_crm.clinicians_name_keys_idx;
 INSERT INTO referral_crm.clinicians (npi, given_name, family_name, specialty, credentials, source_system, source_id)
