@@ -16,6 +16,9 @@ source "$(dirname "$0")/../../bin/lib.sh"
 rcrm_need_root "$@"
 SCALE=${1:-1000000}
 QUERIES=${RCRM_NAME_QUERIES:-2000}
+# RCRM_NAME_SECTIONS: which sections to run (default all: 123456; 5 and 6 need 4)
+SECTIONS=${RCRM_NAME_SECTIONS:-123456}
+want() { case "$SECTIONS" in *"$1"*) return 0 ;; esac; return 1; }
 SHARED=$(cd "$RCRM_TOP" && git rev-parse --show-toplevel 2>/dev/null || echo "$RCRM_TOP")/../shared/data
 [ -d "$SHARED/names" ] || SHARED=/work/shared/data
 [ -d "$SHARED/names" ] || rcrm_die "cannot find the shared data sets (../shared/data)"
@@ -67,6 +70,7 @@ BEGIN EXECUTE q; RETURN extract(epoch FROM clock_timestamp() - t0); END \$\$;
 SQL
 
 echo
+if want 1; then
 echo "== 1. jellyfish conformance vectors (string_metric_vectors/*.csv)"
 psql_run <<SQL
 CREATE TABLE vec (file text, a text, b text, expected text);
@@ -117,7 +121,9 @@ SELECT file, count(*) AS vectors,
          ELSE '' END AS peer
   FROM vec GROUP BY file ORDER BY file;
 SQL
+fi
 
+if want 2; then
 echo "== 2. Febrl4 (names only): queries dataset4b given + surname, directory dataset4a"
 psql_run <<SQL
 CREATE TABLE f4a (rec_id text, given_name text, surname text, street_number text, address_1 text, address_2 text,
@@ -220,7 +226,9 @@ SELECT method, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 3
   FROM f4_lat GROUP BY method ORDER BY method;
 DELETE FROM referral_crm.clinicians WHERE source_system = 'febrl';
 SQL
+fi
 
+if want 3; then
 echo "== 3. parsing: component F1 on person_labeled.xml (2,898 hand-labelled names)"
 psql_run <<SQL
 CREATE TABLE lab (id int, text text, given text, surname text, credentials text);
@@ -246,7 +254,9 @@ SELECT component, gold AS gold_tokens, pred AS predicted, tp AS correct,
   FROM s ORDER BY component DESC;
 SELECT count(*) FILTER (WHERE NOT parsed) AS unparsed_names FROM lab_pred;
 SQL
+fi
 
+if want 4; then
 echo "== 4. generated clinician variants against a $SCALE-row directory"
 psql_run <<SQL
 CREATE TABLE surnames (name text, cnt bigint);
@@ -279,10 +289,15 @@ SELECT '1' || lpad(i::text, 8, '0') || referral_crm.npi_check_digit('1' || lpad(
        given, family, specialty, '{MD}', 'bench', i::text FROM dir;
 INSERT INTO referral_crm.locations (name, zip, source_system, source_id)
 SELECT 'ZIP ' || zip, zip, 'bench', zip FROM (SELECT DISTINCT zip FROM dir) z;
+ANALYZE dir, referral_crm.clinicians, referral_crm.locations;
+CREATE TEMP TABLE dir_ids AS
+SELECT c.clinician_id, c.source_id::int AS i FROM referral_crm.clinicians c WHERE c.source_system = 'bench';
+CREATE TEMP TABLE zip_ids AS
+SELECT l.location_id, l.zip FROM referral_crm.locations l WHERE l.source_system = 'bench';
+ANALYZE dir_ids, zip_ids;
 INSERT INTO referral_crm.clinician_locations (clinician_id, location_id, is_primary)
-SELECT c.clinician_id, l.location_id, true
-  FROM dir d JOIN referral_crm.clinicians c ON c.source_system = 'bench' AND c.source_id = d.i::text
-  JOIN referral_crm.locations l ON l.source_system = 'bench' AND l.source_id = d.zip;
+SELECT x.clinician_id, z.location_id, true
+  FROM dir d JOIN dir_ids x USING (i) JOIN zip_ids z USING (zip);
 SQL
 t0=$(date +%s.%N)
 psql_run -c "CREATE INDEX clinicians_name_keys_idx ON referral_crm.clinicians USING gin (referral_crm.name_keys(given_name, family_name))" \
@@ -348,7 +363,9 @@ SELECT 'referral_crm.match_clinician ($SCALE rows)' AS method,
        round(percentile_cont(0.95) WITHIN GROUP (ORDER BY ms)::numeric, 3) AS p95_ms
   FROM (SELECT DISTINCT n, ms FROM gq_res) s;
 SQL
+fi
 
+if want 5; then
 echo "== 5. speed: pairs per second on one core, names parsed per second"
 psql_run <<SQL
 SET max_parallel_workers_per_gather = 0;
@@ -380,7 +397,9 @@ SELECT what, method, n AS items, round(secs::numeric, 3) AS seconds, round(n / s
        round((n / secs / (SELECT s.n / s.secs FROM speed s WHERE s.method = 'referral_crm.name_similarity(clinician_name)'))::numeric, 3) AS vs_name_similarity
   FROM speed ORDER BY what DESC, per_second DESC;
 SQL
+fi
 
+if want 6; then
 echo "== 6. pg_trgm KNN on the same $SCALE-row directory (200 of the queries)"
 psql_run <<SQL
 SET maintenance_work_mem = '1GB';
@@ -413,3 +432,4 @@ SELECT 'referral_crm.match_clinician ($SCALE rows), same 200' AS method,
        round(avg((EXISTS (SELECT 1 FROM gq_res t WHERE t.n = q.n AND t.i = q.true_i))::int) FILTER (WHERE q.true_i IS NOT NULL), 3) AS recall_at_10
   FROM (SELECT * FROM gq ORDER BY n LIMIT 200) q;
 SQL
+fi
