@@ -1268,11 +1268,12 @@ NamesWords(const char *s, int len, char words[5][64])
 
 /*
  * Deletion-neighbourhood keys of a word's first four letters, tagged and
- * paired with one letter of the other name part: two words whose prefixes
- * are within one edit (substitution, insertion, deletion) share a key.
+ * paired with the first letters of the other name part: two words whose
+ * prefixes are within one edit (substitution, insertion, deletion) share a
+ * key.
  */
 static void
-NamesDelKeys(KeySet *ks, char tag, const char *w, int wl, char other)
+NamesDelKeys(KeySet *ks, char tag, const char *w, int wl, const char *other)
 {
 	char		pre[5];
 	int			pl = Min(wl, 4);
@@ -1282,7 +1283,7 @@ NamesDelKeys(KeySet *ks, char tag, const char *w, int wl, char other)
 	pre[pl] = '\0';
 	if (pl < 4)
 	{
-		KeyAdd(ks, "%c:%s:%c", tag, pre, other);
+		KeyAdd(ks, "%c:%s:%s", tag, pre, other);
 		return;
 	}
 	for (i = 0; i < pl; i++)
@@ -1295,49 +1296,72 @@ NamesDelKeys(KeySet *ks, char tag, const char *w, int wl, char other)
 			if (j != i)
 				del[k++] = pre[j];
 		del[k] = '\0';
-		KeyAdd(ks, "%c:%s:%c", tag, del, other);
+		KeyAdd(ks, "%c:%s:%s", tag, del, other);
 	}
 }
 
 /*
  * Keys of a (given, family) pair:
- *   f:<dm(family word)>:<given initial>   family sound and given initial
- *   d:<family prefix, one letter deleted>:<given initial>
- *   e:<given prefix, one letter deleted>:<family initial>
- *   F:<dm(family word)>, G:<dm(given)>     for names lacking the other part
- * Rows store every key; queries look up f, d and e (F or G alone when a
- * part is missing), for each nickname variant of the given name and for the
- * swapped reading.  One typo anywhere in one part, or a phonetic spelling
- * variant of the family name, still shares a key with the right row.
+ *   f:<dm(family word)>:<given initial>       for queries with an initial
+ *   h:<dm(family word)>:<given, two letters>  family sound, given start
+ *   d:<family prefix, one letter deleted>:<given, two letters>
+ *   e:<given prefix, one letter deleted>:<family word, two letters>
+ *   F:<dm(family word)>, G:<dm(given)>        for names lacking the other part
+ * Rows store every key.  A query with a given name looks up h, d and e (an
+ * initial: f), the swapped reading, and h for each nickname variant of its
+ * given name; F or G alone when a part is missing or rare.  One typo in one
+ * part, or a phonetic spelling variant of the family name, still shares a
+ * key with the right row; two-letter partners keep buckets small in a large
+ * directory.  variants_only: h keys only (nickname variants).
  */
 static void
-NamesPairKeys(KeySet *ks, const char *given, int gl, const char *family, int fl, bool store)
+NamesPairKeysExt(KeySet *ks, const char *given, int gl, const char *family, int fl, bool store,
+				 bool variants_only)
 {
 	char		fw[5][64];
 	int			nfw = NamesWords(family, fl, fw);
 	char		gp[8],
-				ga[8];
+				ga[8],
+				g1[2],
+				g2[3];
 	int			i;
 
 	if (gl > 0)
 		NamesDoubleMetaphone(given, gl, 4, gp, ga);
+	g1[0] = gl > 0 ? given[0] : '\0';
+	g1[1] = '\0';
+	g2[0] = gl > 0 ? given[0] : '\0';
+	g2[1] = gl > 1 ? given[1] : '\0';
+	g2[2] = '\0';
 	for (i = 0; i < nfw; i++)
 	{
 		char		p[8],
-					a[8];
+					a[8],
+					f2[3];
 		int			wl = strlen(fw[i]);
 
 		NamesDoubleMetaphone(fw[i], wl, 4, p, a);
 		if (p[0] == '\0')
 			strlcpy(p, fw[i], sizeof(p));
-		if (gl > 0)
+		f2[0] = fw[i][0];
+		f2[1] = wl > 1 ? fw[i][1] : '\0';
+		f2[2] = '\0';
+		if (gl == 1 || (store && gl > 0))
 		{
-			KeyAdd(ks, "f:%s:%c", p, given[0]);
+			KeyAdd(ks, "f:%s:%s", p, g1);
 			if (strcmp(a, p) != 0 && a[0])
-				KeyAdd(ks, "f:%s:%c", a, given[0]);
-			NamesDelKeys(ks, 'd', fw[i], wl, given[0]);
-			if (gl > 1)
-				NamesDelKeys(ks, 'e', given, gl, fw[i][0]);
+				KeyAdd(ks, "f:%s:%s", a, g1);
+		}
+		if (gl > 1)
+		{
+			KeyAdd(ks, "h:%s:%s", p, g2);
+			if (strcmp(a, p) != 0 && a[0])
+				KeyAdd(ks, "h:%s:%s", a, g2);
+			if (!variants_only)
+			{
+				NamesDelKeys(ks, 'd', fw[i], wl, g2);
+				NamesDelKeys(ks, 'e', given, gl, f2);
+			}
 		}
 		if (store || gl == 0)
 		{
@@ -1348,6 +1372,13 @@ NamesPairKeys(KeySet *ks, const char *given, int gl, const char *family, int fl,
 	}
 	if (gl > 1 && (store || fl == 0))
 		KeyAdd(ks, "G:%s", gp[0] ? gp : given);
+}
+
+/* All keys of a pair (see NamesPairKeysExt). */
+static void
+NamesPairKeys(KeySet *ks, const char *given, int gl, const char *family, int fl, bool store)
+{
+	NamesPairKeysExt(ks, given, gl, family, fl, store, false);
 }
 
 /* Build a text[] from a key set. */
@@ -1448,7 +1479,8 @@ names_query_keys(PG_FUNCTION_ARGS)
 
 			for (j = 0; j < grp->nmembers && ks->n < 200; j++)
 				if (grp->members[j] != e)
-					NamesPairKeys(ks, grp->members[j]->name, strlen(grp->members[j]->name), f, fl, false);
+					NamesPairKeysExt(ks, grp->members[j]->name, strlen(grp->members[j]->name), f, fl,
+									 false, true);
 		}
 	}
 	PG_RETURN_DATUM(KeyArray(ks));
