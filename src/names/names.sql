@@ -290,8 +290,11 @@ COMMENT ON FUNCTION referral_crm.name_query_keys(text) IS
 CREATE FUNCTION referral_crm.name_setting(which text) RETURNS double precision
   AS 'MODULE_PATHNAME', 'names_setting' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
+-- fastupdate off: a directory is read far more often than written, and a
+-- pending list left by a bulk load would be scanned by every search until
+-- the next vacuum.
 CREATE INDEX clinicians_name_keys_idx ON referral_crm.clinicians
-  USING gin (referral_crm.name_keys(given_name, family_name));
+  USING gin (referral_crm.name_keys(given_name, family_name)) WITH (fastupdate = off);
 
 ------------------------------------------------------------------------
 -- Directory search

@@ -300,7 +300,7 @@ SELECT x.clinician_id, z.location_id, true
   FROM dir d JOIN dir_ids x USING (i) JOIN zip_ids z USING (zip);
 SQL
 t0=$(date +%s.%N)
-psql_run -c "CREATE INDEX clinicians_name_keys_idx ON referral_crm.clinicians USING gin (referral_crm.name_keys(given_name, family_name))" \
+psql_run -c "CREATE INDEX clinicians_name_keys_idx ON referral_crm.clinicians USING gin (referral_crm.name_keys(given_name, family_name)) WITH (fastupdate = off)" \
          -c "SELECT referral_crm.refresh_name_frequencies() AS family_names_counted" -c "ANALYZE"
 rcrm_say "name-key index built in $(echo "$(date +%s.%N) - $t0" | bc) s"
 psql_run <<SQL
