@@ -1,0 +1,1583 @@
+/*-------------------------------------------------------------------------
+ *
+ * names_fmgr.c
+ *	  SQL-callable glue of the names room: the clinician_name type, the
+ *	  string metrics, name_similarity and name_match_explain, the index keys
+ *	  behind match_clinician, and the per-backend caches of the nickname
+ *	  table (referral_crm.name_variants) and of the name frequencies
+ *	  (referral_crm.name_frequencies).
+ *
+ *	  The caches are loaded on first use with SPI and dropped when either
+ *	  table changes: a statement trigger on each table sends a relcache
+ *	  invalidation, which every backend receives at its next command.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/hash.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type_d.h"
+#include "commands/trigger.h"
+#include "common/hashfn.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "names/names_metrics.h"
+#include "names/names_parse.h"
+#include "names/names_score.h"
+#include "names/names_text.h"
+
+void		RcrmNamesInit(void);
+
+/* Settings. */
+static double names_auto_threshold = 0.92;
+static double names_review_threshold = 0.75;
+static double names_auto_margin = 0.03;
+
+/*
+ * On-disk form of clinician_name: a varlena holding
+ *   uint8 version, uint8 ncred, uint16 normlen,
+ *   normalised block (normlen bytes): family, given, middle, suffix, title,
+ *     nickname, then each credential, every one NUL-terminated;
+ *   display block: the same six fields as written, NUL-terminated.
+ * Equality, ordering and hashing use the normalised block only.
+ */
+#define CN_VERSION 1
+#define CN_HDR 4
+typedef struct varlena ClinicianNameData;
+
+static const NamesField cn_order[NAMES_NFIELDS] = {
+	NAMES_FAMILY, NAMES_GIVEN, NAMES_MIDDLE, NAMES_SUFFIX, NAMES_TITLE, NAMES_NICK
+};
+
+/* Values are read in place, short (1-byte) headers included. */
+#define PG_GETARG_CN(n) ((struct varlena *) PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(n)))
+#define CN_BODY(v) ((const uint8 *) VARDATA_ANY(v))
+#define CN_NORMLEN(v) ((int) CN_BODY(v)[2] | ((int) CN_BODY(v)[3] << 8))
+
+/* An unpacked clinician_name: pointers into the varlena. */
+typedef struct CnView
+{
+	const char *norm[NAMES_NFIELDS];
+	int			normlen[NAMES_NFIELDS];
+	const char *disp[NAMES_NFIELDS];
+	int			ncred;
+	const char *cred[NAMES_MAX_CREDS];
+} CnView;
+
+static void CnUnpackExt(const struct varlena *cn, CnView *v, bool display);
+
+/* Unpack a clinician_name. */
+static void
+CnUnpack(const struct varlena *cn, CnView *v)
+{
+	CnUnpackExt(cn, v, true);
+}
+
+/* Unpack the normalised fields, and the display fields if asked. */
+static void
+CnUnpackExt(const struct varlena *cn, CnView *v, bool display)
+{
+	const uint8 *body = CN_BODY(cn);
+	const char *p = (const char *) body + CN_HDR;
+	const char *end = (const char *) body + VARSIZE_ANY_EXHDR(cn);
+	int			i;
+
+	if (body[0] != CN_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("clinician_name value has unknown format version %d", body[0])));
+	for (i = 0; i < NAMES_NFIELDS; i++)
+	{
+		int			l = p < end ? (int) strnlen(p, end - p) : 0;
+
+		v->norm[cn_order[i]] = p < end ? p : "";
+		v->normlen[cn_order[i]] = l;
+		if (p < end)
+			p += l + 1;
+	}
+	if (!display)
+		return;
+	v->ncred = Min(body[1], NAMES_MAX_CREDS);
+	for (i = 0; i < v->ncred; i++)
+	{
+		v->cred[i] = p < end ? p : "";
+		if (p < end)
+			p += strnlen(p, end - p) + 1;
+	}
+	for (i = 0; i < NAMES_NFIELDS; i++)
+	{
+		v->disp[cn_order[i]] = p < end ? p : "";
+		if (p < end)
+			p += strnlen(p, end - p) + 1;
+	}
+}
+
+/* View for the scorer. */
+static void
+CnScoreView(const CnView *c, NamesView *v)
+{
+	int			i;
+
+	for (i = 0; i < NAMES_NFIELDS; i++)
+	{
+		v->f[i] = c->norm[i];
+		v->l[i] = c->normlen[i];
+	}
+}
+
+/* Build the varlena from a parse. */
+static ClinicianNameData *
+CnFromParsed(const NamesParsed *p)
+{
+	StringInfoData buf;
+	ClinicianNameData *cn;
+	int			i;
+	int			normlen;
+
+	initStringInfo(&buf);
+	appendBinaryStringInfo(&buf, "\0\0\0\0\0\0\0\0", CN_HDR + VARHDRSZ);
+	for (i = 0; i < NAMES_NFIELDS; i++)
+	{
+		appendBinaryStringInfo(&buf, NamesPtr(p, p->norm[cn_order[i]]), p->norm[cn_order[i]].len);
+		appendStringInfoChar(&buf, '\0');
+	}
+	for (i = 0; i < p->ncred; i++)
+	{
+		appendBinaryStringInfo(&buf, NamesPtr(p, p->cred[i]), p->cred[i].len);
+		appendStringInfoChar(&buf, '\0');
+	}
+	normlen = buf.len - (CN_HDR + VARHDRSZ);
+	for (i = 0; i < NAMES_NFIELDS; i++)
+	{
+		appendBinaryStringInfo(&buf, NamesPtr(p, p->disp[cn_order[i]]), p->disp[cn_order[i]].len);
+		appendStringInfoChar(&buf, '\0');
+	}
+	cn = (ClinicianNameData *) buf.data;
+	SET_VARSIZE(cn, buf.len);
+	((uint8 *) VARDATA(cn))[0] = CN_VERSION;
+	((uint8 *) VARDATA(cn))[1] = (uint8) p->ncred;
+	((uint8 *) VARDATA(cn))[2] = (uint8) (normlen & 0xFF);
+	((uint8 *) VARDATA(cn))[3] = (uint8) (normlen >> 8);
+	return cn;
+}
+
+/* Convert text in the server encoding to UTF-8 (palloc'd when converted). */
+static char *
+NamesToUtf8(const char *s, int len, int *outlen)
+{
+	char	   *u = (char *) pg_do_encoding_conversion((unsigned char *) unconstify(char *, s), len,
+													   GetDatabaseEncoding(), PG_UTF8);
+
+	*outlen = (u == s) ? len : (int) strlen(u);
+	return u;
+}
+
+/* Report a plain-C status as an error. */
+static void
+NamesReport(int rc, const char *what, int sqlstate)
+{
+	if (rc == NAMES_ERR_TOO_LONG)
+		ereport(ERROR,
+				(errcode(sqlstate),
+				 errmsg("%s is too long", what),
+				 errdetail("Names are limited to %d bytes and string metric operands to %d characters.",
+						   NAMES_MAX_BYTES, NAMES_MAX_CHARS)));
+	if (rc == NAMES_ERR_ENCODING)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("%s is not valid UTF-8", what)));
+	if (rc == NAMES_ERR_EMPTY)
+		ereport(ERROR,
+				(errcode(sqlstate),
+				 errmsg("%s has no given or family name", what),
+				 errdetail("The text is empty, blank, punctuation, or titles and credentials only."),
+				 errhint("Write at least a family name, for example \"Smith, Robert\".")));
+	if (rc == NAMES_ERR_MEMORY)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory while processing %s", what)));
+	if (rc < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+				 errmsg("%s: %s", what, NamesStatusMessage(rc))));
+}
+
+/* Parse text into p; returns the status (errors are the caller's choice). */
+static int
+NamesParseText(const char *s, int len, NamesParsed *p)
+{
+	int			ulen;
+	char	   *u;
+
+	if (len > NAMES_MAX_BYTES * 4)
+		return NAMES_ERR_TOO_LONG;
+	u = NamesToUtf8(s, len, &ulen);
+	return NamesParse(u, ulen, p);
+}
+
+/* One parse buffer per backend (12 kB; no call nests another parse). */
+static NamesParsed names_parse_buf;
+
+/* Parse or raise. */
+static ClinicianNameData *
+CnParseOrError(const char *s, int len, const char *what, int sqlstate)
+{
+	NamesParsed *p = &names_parse_buf;
+	int			rc = NamesParseText(s, len, p);
+
+	NamesReport(rc, what, sqlstate);
+	return CnFromParsed(p);
+}
+
+/* Canonical text: [Title ]Family, Given[ "Nick"][ Middle][, Suffix][, Cred]... */
+static char *
+CnToText(const struct varlena *cn)
+{
+	CnView		v;
+	StringInfoData buf;
+	int			i;
+
+	CnUnpack(cn, &v);
+	initStringInfo(&buf);
+	if (v.disp[NAMES_TITLE][0])
+		appendStringInfo(&buf, "%s ", v.disp[NAMES_TITLE]);
+	appendStringInfoString(&buf, v.disp[NAMES_FAMILY]);
+	appendStringInfoChar(&buf, ',');
+	if (v.disp[NAMES_GIVEN][0])
+		appendStringInfo(&buf, " %s", v.disp[NAMES_GIVEN]);
+	if (v.disp[NAMES_NICK][0])
+		appendStringInfo(&buf, " \"%s\"", v.disp[NAMES_NICK]);
+	if (v.disp[NAMES_MIDDLE][0])
+		appendStringInfo(&buf, " %s", v.disp[NAMES_MIDDLE]);
+	if (v.disp[NAMES_SUFFIX][0])
+		appendStringInfo(&buf, ", %s", v.disp[NAMES_SUFFIX]);
+	for (i = 0; i < v.ncred; i++)
+		appendStringInfo(&buf, ", %s", v.cred[i]);
+	/* "Smith," alone: keep the comma so that the family reading is kept */
+	if (!v.disp[NAMES_GIVEN][0] && v.ncred == 0 && !v.disp[NAMES_SUFFIX][0] && v.disp[NAMES_FAMILY][0])
+		return buf.data;
+	if (!v.disp[NAMES_GIVEN][0] && v.disp[NAMES_FAMILY][0])
+	{
+		/* "Smith,, MD": the empty given segment */
+		StringInfoData b2;
+		char	   *comma = strchr(buf.data + (v.disp[NAMES_TITLE][0] ? strlen(v.disp[NAMES_TITLE]) + 1 : 0), ',');
+
+		initStringInfo(&b2);
+		appendBinaryStringInfo(&b2, buf.data, comma - buf.data + 1);
+		appendStringInfoChar(&b2, ',');
+		appendStringInfoString(&b2, comma + 1);
+		return b2.data;
+	}
+	return buf.data;
+}
+
+PG_FUNCTION_INFO_V1(clinician_name_in);
+PG_FUNCTION_INFO_V1(clinician_name_out);
+PG_FUNCTION_INFO_V1(clinician_name_recv);
+PG_FUNCTION_INFO_V1(clinician_name_send);
+PG_FUNCTION_INFO_V1(clinician_name_from_text);
+PG_FUNCTION_INFO_V1(clinician_name_try);
+PG_FUNCTION_INFO_V1(clinician_name_eq);
+PG_FUNCTION_INFO_V1(clinician_name_ne);
+PG_FUNCTION_INFO_V1(clinician_name_lt);
+PG_FUNCTION_INFO_V1(clinician_name_le);
+PG_FUNCTION_INFO_V1(clinician_name_gt);
+PG_FUNCTION_INFO_V1(clinician_name_ge);
+PG_FUNCTION_INFO_V1(clinician_name_cmp);
+PG_FUNCTION_INFO_V1(clinician_name_hash);
+PG_FUNCTION_INFO_V1(clinician_name_given);
+PG_FUNCTION_INFO_V1(clinician_name_family);
+PG_FUNCTION_INFO_V1(clinician_name_middle);
+PG_FUNCTION_INFO_V1(clinician_name_suffix);
+PG_FUNCTION_INFO_V1(clinician_name_title);
+PG_FUNCTION_INFO_V1(clinician_name_nickname);
+PG_FUNCTION_INFO_V1(clinician_name_credentials);
+PG_FUNCTION_INFO_V1(clinician_name_key);
+
+/* Type input. */
+Datum
+clinician_name_in(PG_FUNCTION_ARGS)
+{
+	char	   *s = PG_GETARG_CSTRING(0);
+
+	PG_RETURN_POINTER(CnParseOrError(s, strlen(s), "clinician name",
+									 ERRCODE_INVALID_TEXT_REPRESENTATION));
+}
+
+/* Type output: the canonical text form. */
+Datum
+clinician_name_out(PG_FUNCTION_ARGS)
+{
+	struct varlena *cn = PG_GETARG_CN(0);
+	char	   *s = CnToText(cn);
+
+	/* back to the server encoding */
+	PG_RETURN_CSTRING((char *) pg_do_encoding_conversion((unsigned char *) s, strlen(s),
+														  PG_UTF8, GetDatabaseEncoding()));
+}
+
+/* Binary input: a version byte, then the text form. */
+Datum
+clinician_name_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			version = pq_getmsgbyte(buf);
+	int			nbytes;
+	char	   *s;
+
+	if (version != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported clinician_name binary format version %d", version)));
+	s = pq_getmsgtext(buf, buf->len - buf->cursor, &nbytes);
+	PG_RETURN_POINTER(CnParseOrError(s, nbytes, "clinician name",
+									 ERRCODE_INVALID_BINARY_REPRESENTATION));
+}
+
+/* Binary output. */
+Datum
+clinician_name_send(PG_FUNCTION_ARGS)
+{
+	struct varlena *cn = PG_GETARG_CN(0);
+	StringInfoData buf;
+	char	   *s = CnToText(cn);
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, 1);
+	pq_sendtext(&buf, s, strlen(s));
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Cast from text. */
+Datum
+clinician_name_from_text(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+
+	PG_RETURN_POINTER(CnParseOrError(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), "clinician name",
+									 ERRCODE_INVALID_TEXT_REPRESENTATION));
+}
+
+/* Parse or NULL: for bulk work where an unusable name is a result, not an error. */
+Datum
+clinician_name_try(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	NamesParsed *p = &names_parse_buf;
+	int			rc = NamesParseText(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), p);
+
+	if (rc != NAMES_OK)
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(CnFromParsed(p));
+}
+
+/* Three-way comparison of the normalised blocks. */
+static int
+CnCmp(const struct varlena *a, const struct varlena *b)
+{
+	int			la = CN_NORMLEN(a);
+	int			lb = CN_NORMLEN(b);
+	int			c = memcmp(CN_BODY(a) + CN_HDR, CN_BODY(b) + CN_HDR, Min(la, lb));
+
+	if (c != 0)
+		return c;
+	return la - lb;
+}
+
+#define CN_CMP_FN(name, op) \
+Datum \
+name(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_BOOL(CnCmp(PG_GETARG_CN(0), PG_GETARG_CN(1)) op 0); \
+}
+
+CN_CMP_FN(clinician_name_eq, ==)
+CN_CMP_FN(clinician_name_ne, !=)
+CN_CMP_FN(clinician_name_lt, <)
+CN_CMP_FN(clinician_name_le, <=)
+CN_CMP_FN(clinician_name_gt, >)
+CN_CMP_FN(clinician_name_ge, >=)
+
+/* btree support. */
+Datum
+clinician_name_cmp(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(CnCmp(PG_GETARG_CN(0), PG_GETARG_CN(1)));
+}
+
+/* hash support: the normalised block. */
+Datum
+clinician_name_hash(PG_FUNCTION_ARGS)
+{
+	struct varlena *cn = PG_GETARG_CN(0);
+
+	return hash_any((const unsigned char *) CN_BODY(cn) + CN_HDR, CN_NORMLEN(cn));
+}
+
+/* A display field as text, NULL when empty. */
+static Datum
+CnField(FunctionCallInfo fcinfo, NamesField f, bool norm)
+{
+	struct varlena *cn = PG_GETARG_CN(0);
+	CnView		v;
+	const char *s;
+
+	CnUnpack(cn, &v);
+	s = norm ? v.norm[f] : v.disp[f];
+	if (s[0] == '\0')
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text((char *) pg_do_encoding_conversion((unsigned char *) unconstify(char *, s),
+																	   strlen(s), PG_UTF8,
+																	   GetDatabaseEncoding())));
+}
+
+Datum
+clinician_name_given(PG_FUNCTION_ARGS)
+{
+	return CnField(fcinfo, NAMES_GIVEN, false);
+}
+
+Datum
+clinician_name_family(PG_FUNCTION_ARGS)
+{
+	return CnField(fcinfo, NAMES_FAMILY, false);
+}
+
+Datum
+clinician_name_middle(PG_FUNCTION_ARGS)
+{
+	return CnField(fcinfo, NAMES_MIDDLE, false);
+}
+
+Datum
+clinician_name_suffix(PG_FUNCTION_ARGS)
+{
+	return CnField(fcinfo, NAMES_SUFFIX, false);
+}
+
+Datum
+clinician_name_title(PG_FUNCTION_ARGS)
+{
+	return CnField(fcinfo, NAMES_TITLE, false);
+}
+
+Datum
+clinician_name_nickname(PG_FUNCTION_ARGS)
+{
+	return CnField(fcinfo, NAMES_NICK, false);
+}
+
+/* The normalised form "family|given|middle|suffix" used for grouping. */
+Datum
+clinician_name_key(PG_FUNCTION_ARGS)
+{
+	struct varlena *cn = PG_GETARG_CN(0);
+	CnView		v;
+
+	CnUnpack(cn, &v);
+	PG_RETURN_TEXT_P(cstring_to_text(psprintf("%s|%s|%s|%s", v.norm[NAMES_FAMILY], v.norm[NAMES_GIVEN],
+											  v.norm[NAMES_MIDDLE], v.norm[NAMES_SUFFIX])));
+}
+
+/* Credentials as text[] (empty array when none). */
+Datum
+clinician_name_credentials(PG_FUNCTION_ARGS)
+{
+	struct varlena *cn = PG_GETARG_CN(0);
+	CnView		v;
+	Datum	   *elems;
+	int			i;
+
+	CnUnpack(cn, &v);
+	elems = palloc(sizeof(Datum) * (v.ncred + 1));
+	for (i = 0; i < v.ncred; i++)
+		elems[i] = CStringGetTextDatum(v.cred[i]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, v.ncred, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* ------------------------------------------------------------------------
+ * String metrics
+ * ------------------------------------------------------------------------
+ */
+PG_FUNCTION_INFO_V1(names_normalize);
+PG_FUNCTION_INFO_V1(names_jaro_winkler);
+PG_FUNCTION_INFO_V1(names_jaro);
+PG_FUNCTION_INFO_V1(names_levenshtein);
+PG_FUNCTION_INFO_V1(names_damerau_levenshtein);
+PG_FUNCTION_INFO_V1(names_soundex);
+PG_FUNCTION_INFO_V1(names_nysiis);
+PG_FUNCTION_INFO_V1(names_double_metaphone);
+
+/* Decode a text argument into code points (palloc'd). */
+static uint32_t *
+NamesArgCps(text *t, int *n, const char *what)
+{
+	int			ulen;
+	char	   *u = NamesToUtf8(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &ulen);
+	uint32_t   *cps;
+	int			rc;
+
+	if (ulen > NAMES_MAX_CHARS * 4)
+		NamesReport(NAMES_ERR_TOO_LONG, what, ERRCODE_INVALID_PARAMETER_VALUE);
+	cps = palloc(sizeof(uint32_t) * (NAMES_MAX_CHARS + 1));
+	rc = NamesUtf8Decode(u, ulen, cps, NAMES_MAX_CHARS);
+	NamesReport(rc, what, ERRCODE_INVALID_PARAMETER_VALUE);
+	*n = rc;
+	return cps;
+}
+
+/* normalize_name(text) */
+Datum
+names_normalize(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	int			ulen;
+	char	   *u = NamesToUtf8(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &ulen);
+	size_t		cap;
+	char	   *out;
+	int			rc;
+
+	if (ulen > NAMES_MAX_BYTES)
+		NamesReport(NAMES_ERR_TOO_LONG, "name", ERRCODE_INVALID_PARAMETER_VALUE);
+	cap = NamesNormalizeCap(ulen);
+	out = palloc(cap);
+	rc = NamesNormalize(u, ulen, out, cap);
+	NamesReport(rc, "name", ERRCODE_INVALID_PARAMETER_VALUE);
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(out, rc));
+}
+
+/* jaro_winkler(a, b, long_tolerance) */
+Datum
+names_jaro_winkler(PG_FUNCTION_ARGS)
+{
+	int			na,
+				nb;
+	uint32_t   *a = NamesArgCps(PG_GETARG_TEXT_PP(0), &na, "first argument");
+	uint32_t   *b = NamesArgCps(PG_GETARG_TEXT_PP(1), &nb, "second argument");
+	bool		lt = PG_NARGS() > 2 ? PG_GETARG_BOOL(2) : false;
+
+	PG_RETURN_FLOAT8(NamesJaro(a, na, b, nb, true, lt));
+}
+
+/* jaro_similarity(a, b) */
+Datum
+names_jaro(PG_FUNCTION_ARGS)
+{
+	int			na,
+				nb;
+	uint32_t   *a = NamesArgCps(PG_GETARG_TEXT_PP(0), &na, "first argument");
+	uint32_t   *b = NamesArgCps(PG_GETARG_TEXT_PP(1), &nb, "second argument");
+
+	PG_RETURN_FLOAT8(NamesJaro(a, na, b, nb, false, false));
+}
+
+/* levenshtein(a, b) */
+Datum
+names_levenshtein(PG_FUNCTION_ARGS)
+{
+	int			na,
+				nb;
+	uint32_t   *a = NamesArgCps(PG_GETARG_TEXT_PP(0), &na, "first argument");
+	uint32_t   *b = NamesArgCps(PG_GETARG_TEXT_PP(1), &nb, "second argument");
+
+	PG_RETURN_INT32(NamesLevenshtein(a, na, b, nb));
+}
+
+/* damerau_levenshtein(a, b) */
+Datum
+names_damerau_levenshtein(PG_FUNCTION_ARGS)
+{
+	int			na,
+				nb;
+	uint32_t   *a = NamesArgCps(PG_GETARG_TEXT_PP(0), &na, "first argument");
+	uint32_t   *b = NamesArgCps(PG_GETARG_TEXT_PP(1), &nb, "second argument");
+	int			d = NamesDamerauLevenshtein(a, na, b, nb);
+
+	NamesReport(d < 0 ? d : 0, "damerau_levenshtein", ERRCODE_INVALID_PARAMETER_VALUE);
+	PG_RETURN_INT32(d);
+}
+
+/* Text argument as UTF-8 with a length check. */
+static char *
+NamesArgUtf8(text *t, int *ulen)
+{
+	char	   *u = NamesToUtf8(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), ulen);
+
+	if (*ulen > NAMES_MAX_BYTES)
+		NamesReport(NAMES_ERR_TOO_LONG, "name", ERRCODE_INVALID_PARAMETER_VALUE);
+	return u;
+}
+
+/* Result text back in the server encoding. */
+static text *
+NamesResult(const char *s)
+{
+	return cstring_to_text((char *) pg_do_encoding_conversion((unsigned char *) unconstify(char *, s),
+															  strlen(s), PG_UTF8, GetDatabaseEncoding()));
+}
+
+/* soundex(text) */
+Datum
+names_soundex(PG_FUNCTION_ARGS)
+{
+	int			ulen;
+	char	   *u = NamesArgUtf8(PG_GETARG_TEXT_PP(0), &ulen);
+	char		out[16];
+	int			rc = NamesSoundex(u, ulen, out);
+
+	NamesReport(rc, "name", ERRCODE_INVALID_PARAMETER_VALUE);
+	PG_RETURN_TEXT_P(NamesResult(out));
+}
+
+/* nysiis(text) */
+Datum
+names_nysiis(PG_FUNCTION_ARGS)
+{
+	int			ulen;
+	char	   *u = NamesArgUtf8(PG_GETARG_TEXT_PP(0), &ulen);
+	size_t		cap = (size_t) ulen * 8 + 16;
+	char	   *out = palloc(cap);
+	int			rc = NamesNysiis(u, ulen, out, cap);
+
+	NamesReport(rc, "name", ERRCODE_INVALID_PARAMETER_VALUE);
+	PG_RETURN_TEXT_P(NamesResult(out));
+}
+
+/* double_metaphone(text) returns text[]: {primary, alternate}. */
+Datum
+names_double_metaphone(PG_FUNCTION_ARGS)
+{
+	int			ulen;
+	char	   *u = NamesArgUtf8(PG_GETARG_TEXT_PP(0), &ulen);
+	size_t		cap = NamesNormalizeCap(ulen);
+	char	   *ascii = palloc(cap);
+	int			n = NamesToAscii(u, ulen, ascii, cap);
+	char		p[8],
+				a[8];
+	Datum		elems[2];
+
+	NamesReport(n, "name", ERRCODE_INVALID_PARAMETER_VALUE);
+	NamesDoubleMetaphone(ascii, n, 4, p, a);
+	elems[0] = CStringGetTextDatum(p);
+	elems[1] = CStringGetTextDatum(a);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, 2, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* ------------------------------------------------------------------------
+ * Caches of name_variants and name_frequencies
+ * ------------------------------------------------------------------------
+ */
+typedef struct VariantEntry
+{
+	char		name[64];		/* hash key */
+	int			ngroups;
+	int			maxgroups;
+	int		   *groups;			/* ids of the formal names it belongs to */
+	uint32		initials;		/* bit i: a formal name of it starts with 'a' + i */
+} VariantEntry;
+
+typedef struct FreqEntry
+{
+	char		name[64];		/* hash key: "f|name" or "g|name" */
+	double		rarity;
+	int64		directory_count;
+} FreqEntry;
+
+/* Most directory rows a broad (one-part) key may bring to a query. */
+#define NAMES_BROAD_MAX 200
+
+/* Members of one group (a formal name and its variants). */
+typedef struct VariantGroup
+{
+	char		initial;
+	int			nmembers;
+	int			maxmembers;
+	VariantEntry **members;
+} VariantGroup;
+
+static HTAB *variants_cache = NULL;
+static HTAB *freq_cache = NULL;
+static VariantGroup *variant_groups = NULL;
+static int	nvariant_groups = 0;
+static MemoryContext names_cache_cxt = NULL;
+static Oid	variants_relid = InvalidOid;
+static Oid	freq_relid = InvalidOid;
+
+/* Drop the caches when name_variants or name_frequencies change. */
+static void
+NamesRelcacheCallback(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == variants_relid || relid == freq_relid)
+	{
+		if (names_cache_cxt != NULL)
+			MemoryContextReset(names_cache_cxt);
+		variants_cache = NULL;
+		freq_cache = NULL;
+		variant_groups = NULL;
+		nvariant_groups = 0;
+	}
+}
+
+/* Copy a normalised name into a hash key; false if too long. */
+static bool
+NamesKey(const char *s, int len, char *key)
+{
+	if (len <= 0 || len >= 64)
+		return false;
+	memset(key, 0, 64);
+	memcpy(key, s, len);
+	return true;
+}
+
+/* Find or add a name. */
+static VariantEntry *
+VariantEnter(HTAB *h, const char *name)
+{
+	char		key[64];
+	bool		found;
+	VariantEntry *e;
+
+	if (!NamesKey(name, strlen(name), key))
+		return NULL;
+	e = hash_search(h, key, HASH_ENTER, &found);
+	if (!found)
+	{
+		e->ngroups = 0;
+		e->maxgroups = 0;
+		e->groups = NULL;
+		e->initials = 0;
+	}
+	return e;
+}
+
+/* Put a name into a group (once). */
+static void
+VariantJoin(VariantEntry *e, int gid)
+{
+	VariantGroup *g = &variant_groups[gid];
+	int			i;
+
+	for (i = 0; i < e->ngroups; i++)
+		if (e->groups[i] == gid)
+			return;
+	if (e->ngroups == e->maxgroups)
+	{
+		e->maxgroups = e->maxgroups ? e->maxgroups * 2 : 4;
+		e->groups = e->groups ? repalloc(e->groups, sizeof(int) * e->maxgroups) :
+			MemoryContextAlloc(names_cache_cxt, sizeof(int) * e->maxgroups);
+	}
+	e->groups[e->ngroups++] = gid;
+	if (g->initial >= 'a' && g->initial <= 'z')
+		e->initials |= (uint32) 1 << (g->initial - 'a');
+	if (g->nmembers == g->maxmembers)
+	{
+		g->maxmembers = g->maxmembers ? g->maxmembers * 2 : 8;
+		g->members = g->members ? repalloc(g->members, sizeof(VariantEntry *) * g->maxmembers) :
+			MemoryContextAlloc(names_cache_cxt, sizeof(VariantEntry *) * g->maxmembers);
+	}
+	g->members[g->nmembers++] = e;
+}
+
+/* Load both caches with SPI. */
+static void
+NamesLoadCaches(void)
+{
+	HASHCTL		ctl;
+	uint64		i;
+	Oid			nsp;
+	HTAB	   *vc;
+	HTAB	   *fc;
+	char	   *prev = NULL;
+	MemoryContext old;
+
+	if (variants_cache != NULL && freq_cache != NULL)
+		return;
+	if (names_cache_cxt == NULL)
+		names_cache_cxt = AllocSetContextCreate(TopMemoryContext, "referral_crm names cache",
+												ALLOCSET_DEFAULT_SIZES);
+	MemoryContextReset(names_cache_cxt);
+	variants_cache = freq_cache = NULL;
+	variant_groups = NULL;
+	nvariant_groups = 0;
+	nsp = get_namespace_oid("referral_crm", false);
+	variants_relid = get_relname_relid("name_variants", nsp);
+	freq_relid = get_relname_relid("name_frequencies", nsp);
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = 64;
+	ctl.entrysize = sizeof(VariantEntry);
+	ctl.hcxt = names_cache_cxt;
+	vc = hash_create("referral_crm name variants", 4096, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	ctl.entrysize = sizeof(FreqEntry);
+	fc = hash_create("referral_crm name frequencies", 8192, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	/* Variants: a group per formal name, holding it and its variants. */
+	if (SPI_execute("SELECT name, variant FROM referral_crm.name_variants ORDER BY name, variant",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "cannot read referral_crm.name_variants");
+	old = MemoryContextSwitchTo(names_cache_cxt);
+	variant_groups = palloc0(sizeof(VariantGroup) * (SPI_processed + 1));
+	MemoryContextSwitchTo(old);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		char	   *name = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		char	   *variant = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+		VariantEntry *formal,
+				   *nick;
+
+		if (name == NULL || variant == NULL)
+			continue;
+		formal = VariantEnter(vc, name);
+		nick = VariantEnter(vc, variant);
+		if (formal == NULL || nick == NULL)
+			continue;
+		if (prev == NULL || strcmp(prev, name) != 0)
+		{
+			nvariant_groups++;
+			variant_groups[nvariant_groups].initial = name[0];
+			VariantJoin(formal, nvariant_groups);
+			prev = name;
+		}
+		VariantJoin(nick, nvariant_groups);
+	}
+	/* Frequencies: rarity (family names) and directory counts. */
+	if (SPI_execute("SELECT r.kind, r.name, r.rarity, f.directory_count"
+					"  FROM referral_crm.name_rarity r JOIN referral_crm.name_frequencies f USING (kind, name)",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "cannot read referral_crm.name_rarity");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull,
+					cnull;
+		char	   *kind = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		char	   *name = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+		Datum		r = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull);
+		Datum		c = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 4, &cnull);
+		char		key[64];
+		FreqEntry  *e;
+
+		if (kind == NULL || name == NULL || isnull || strlen(name) > 60)
+			continue;
+		memset(key, 0, sizeof(key));
+		snprintf(key, sizeof(key), "%c|%s", kind[0], name);
+		e = hash_search(fc, key, HASH_ENTER, NULL);
+		e->rarity = DatumGetFloat8(r);
+		e->directory_count = cnull ? 0 : DatumGetInt64(c);
+	}
+	SPI_finish();
+	variants_cache = vc;
+	freq_cache = fc;
+}
+
+/* Nickname relation for the scorer: the two names share a formal name. */
+static bool
+NamesRelated(void *arg, const char *a, int al, const char *b, int bl)
+{
+	char		ka[64],
+				kb[64];
+	VariantEntry *ea,
+			   *eb;
+	int			i,
+				j;
+
+	if (variants_cache == NULL || !NamesKey(a, al, ka) || !NamesKey(b, bl, kb))
+		return false;
+	/* an initial against a name: does a formal name of the name start with it? */
+	if (al == 1 || bl == 1)
+	{
+		char		init = al == 1 ? a[0] : b[0];
+		VariantEntry *e = hash_search(variants_cache, al == 1 ? kb : ka, HASH_FIND, NULL);
+
+		return e != NULL && init >= 'a' && init <= 'z' &&
+			(e->initials & ((uint32) 1 << (init - 'a'))) != 0;
+	}
+	ea = hash_search(variants_cache, ka, HASH_FIND, NULL);
+	eb = hash_search(variants_cache, kb, HASH_FIND, NULL);
+	if (ea == NULL || eb == NULL)
+		return false;
+	for (i = 0; i < ea->ngroups; i++)
+		for (j = 0; j < eb->ngroups; j++)
+			if (ea->groups[i] == eb->groups[j])
+				return true;
+	return false;
+}
+
+/* Frequency entry of a name of a kind ('f' or 'g'), or NULL. */
+static FreqEntry *
+NamesFreq(char kind, const char *f, int len)
+{
+	char		key[64];
+
+	if (freq_cache == NULL || len <= 0 || len > 60)
+		return NULL;
+	memset(key, 0, sizeof(key));
+	key[0] = kind;
+	key[1] = '|';
+	memcpy(key + 2, f, len);
+	return hash_search(freq_cache, key, HASH_FIND, NULL);
+}
+
+/* Rarity of a family name for the scorer (1 when unknown). */
+static double
+NamesRarity(void *arg, const char *f, int len)
+{
+	FreqEntry  *e = NamesFreq('f', f, len);
+
+	return e ? e->rarity : 1.0;
+}
+
+/* true if a name of this kind is in the directory, but rarely. */
+static bool
+NamesRareInDirectory(char kind, const char *f, int len)
+{
+	FreqEntry  *e = NamesFreq(kind, f, len);
+
+	return e != NULL && e->directory_count > 0 && e->directory_count <= NAMES_BROAD_MAX;
+}
+
+/* The scorer's environment, caches loaded. */
+static const NamesScoreEnv *
+NamesEnv(void)
+{
+	static NamesScoreEnv env = {NamesRelated, NamesRarity, NULL};
+
+	NamesLoadCaches();
+	return &env;
+}
+
+/* Statement trigger on the cached tables: tell every backend. */
+PG_FUNCTION_INFO_V1(names_tables_changed);
+Datum
+names_tables_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("names_tables_changed() must be called as a trigger")));
+	CacheInvalidateRelcacheByRelid(RelationGetRelid(td->tg_relation));
+	return PointerGetDatum(NULL);
+}
+
+/* ------------------------------------------------------------------------
+ * Similarity, explanation, index keys
+ * ------------------------------------------------------------------------
+ */
+PG_FUNCTION_INFO_V1(names_similarity_cn);
+PG_FUNCTION_INFO_V1(names_similarity_text);
+PG_FUNCTION_INFO_V1(names_explain_cn);
+PG_FUNCTION_INFO_V1(names_explain_text);
+PG_FUNCTION_INFO_V1(names_score_fields);
+PG_FUNCTION_INFO_V1(names_keys);
+PG_FUNCTION_INFO_V1(names_query_keys);
+
+/* Per-call-site cache of the parsed first argument (fn_extra). */
+typedef struct SimCache
+{
+	text	   *last;			/* copy of the text last parsed */
+	NamesParsed parsed;
+	int			rc;
+} SimCache;
+
+/* Parse a text argument, reusing the previous parse for the same text. */
+static int
+NamesParseCached(FunctionCallInfo fcinfo, int slot, text *t, NamesParsed **out)
+{
+	SimCache   *c = (SimCache *) fcinfo->flinfo->fn_extra;
+
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(SimCache) * 2);
+		fcinfo->flinfo->fn_extra = c;
+	}
+	c += slot;
+	if (c->last == NULL || VARSIZE_ANY_EXHDR(c->last) != VARSIZE_ANY_EXHDR(t) ||
+		memcmp(VARDATA_ANY(c->last), VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)) != 0)
+	{
+		if (c->last)
+			pfree(c->last);
+		c->last = NULL;
+		c->rc = NamesParseText(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &c->parsed);
+		c->last = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, VARSIZE_ANY(t));
+		memcpy(c->last, t, VARSIZE_ANY(t));
+	}
+	*out = &c->parsed;
+	return c->rc;
+}
+
+/* name_similarity(clinician_name, clinician_name) */
+Datum
+names_similarity_cn(PG_FUNCTION_ARGS)
+{
+	CnView		a,
+				b;
+	NamesView	va,
+				vb;
+
+	CnUnpackExt(PG_GETARG_CN(0), &a, false);
+	CnUnpackExt(PG_GETARG_CN(1), &b, false);
+	CnScoreView(&a, &va);
+	CnScoreView(&b, &vb);
+	PG_RETURN_FLOAT8(NamesSimilarity(&va, &vb, NamesEnv(), NULL));
+}
+
+/* name_similarity(text, text): 0 when either has no name part. */
+Datum
+names_similarity_text(PG_FUNCTION_ARGS)
+{
+	NamesParsed *pa,
+			   *pb;
+	int			ra = NamesParseCached(fcinfo, 0, PG_GETARG_TEXT_PP(0), &pa);
+	int			rb = NamesParseCached(fcinfo, 1, PG_GETARG_TEXT_PP(1), &pb);
+	NamesView	va,
+				vb;
+
+	if (ra != NAMES_OK && ra != NAMES_ERR_EMPTY)
+		NamesReport(ra, "first name", ERRCODE_INVALID_PARAMETER_VALUE);
+	if (rb != NAMES_OK && rb != NAMES_ERR_EMPTY)
+		NamesReport(rb, "second name", ERRCODE_INVALID_PARAMETER_VALUE);
+	if (ra != NAMES_OK || rb != NAMES_OK)
+		PG_RETURN_FLOAT8(0.0);
+	NamesViewOf(pa, &va);
+	NamesViewOf(pb, &vb);
+	PG_RETURN_FLOAT8(NamesSimilarity(&va, &vb, NamesEnv(), NULL));
+}
+
+/* JSON number with fixed precision. */
+static void
+JsonNum(StringInfo b, const char *key, double v, bool comma)
+{
+	appendStringInfo(b, "%s\"%s\": %.4f", comma ? ", " : "", key, v);
+}
+
+/* The explanation document. */
+static Datum
+NamesExplain(const NamesView *a, const NamesView *b)
+{
+	NamesScoreDetail d;
+	StringInfoData buf;
+	double		den;
+
+	NamesSimilarity(a, b, NamesEnv(), &d);
+	den = d.w_family + d.w_given + d.w_middle;
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{");
+	JsonNum(&buf, "score", d.score, false);
+	appendStringInfo(&buf, ", \"reading\": \"%s\"", d.used_swap ? "swapped" : "direct");
+	JsonNum(&buf, "direct", d.direct, true);
+	JsonNum(&buf, "swapped", d.swapped, true);
+	appendStringInfoString(&buf, ", \"family\": {");
+	if (d.family >= 0)
+		JsonNum(&buf, "similarity", d.family, false);
+	else
+		appendStringInfoString(&buf, "\"similarity\": null");
+	JsonNum(&buf, "weight", den > 0 ? d.w_family / den : 0, true);
+	JsonNum(&buf, "rarity", d.rarity, true);
+	JsonNum(&buf, "contribution", den > 0 ? d.w_family * Max(d.family, 0) / den : 0, true);
+	appendStringInfoString(&buf, "}, \"given\": {");
+	if (d.given >= 0)
+		JsonNum(&buf, "similarity", d.given, false);
+	else
+		appendStringInfoString(&buf, "\"similarity\": null");
+	appendStringInfo(&buf, ", \"rule\": \"%s\"", NamesRuleName(d.given_rule));
+	JsonNum(&buf, "weight", den > 0 ? d.w_given / den : 0, true);
+	JsonNum(&buf, "contribution", den > 0 ? d.w_given * (d.given >= 0 ? d.given : 0.6) / den : 0, true);
+	appendStringInfoString(&buf, "}, \"middle\": {");
+	if (d.middle >= 0)
+	{
+		JsonNum(&buf, "similarity", d.middle, false);
+		JsonNum(&buf, "weight", d.w_middle / den, true);
+		JsonNum(&buf, "contribution", d.w_middle * d.middle / den, true);
+	}
+	else
+		appendStringInfoString(&buf, "\"similarity\": null, \"weight\": 0, \"contribution\": 0");
+	appendStringInfoString(&buf, "}}");
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+}
+
+/* name_match_explain(clinician_name, clinician_name) */
+Datum
+names_explain_cn(PG_FUNCTION_ARGS)
+{
+	CnView		a,
+				b;
+	NamesView	va,
+				vb;
+
+	CnUnpack(PG_GETARG_CN(0), &a);
+	CnUnpack(PG_GETARG_CN(1), &b);
+	CnScoreView(&a, &va);
+	CnScoreView(&b, &vb);
+	PG_RETURN_DATUM(NamesExplain(&va, &vb));
+}
+
+/* name_match_explain(text, text) */
+Datum
+names_explain_text(PG_FUNCTION_ARGS)
+{
+	NamesParsed *pa,
+			   *pb;
+	int			ra = NamesParseCached(fcinfo, 0, PG_GETARG_TEXT_PP(0), &pa);
+	int			rb = NamesParseCached(fcinfo, 1, PG_GETARG_TEXT_PP(1), &pb);
+	NamesView	va,
+				vb;
+
+	NamesReport(ra, "first name", ERRCODE_INVALID_PARAMETER_VALUE);
+	NamesReport(rb, "second name", ERRCODE_INVALID_PARAMETER_VALUE);
+	NamesViewOf(pa, &va);
+	NamesViewOf(pb, &vb);
+	PG_RETURN_DATUM(NamesExplain(&va, &vb));
+}
+
+/* Normalise a nullable text argument into buf; returns the length (0 if NULL). */
+static int
+NamesNormArg(FunctionCallInfo fcinfo, int argno, char *buf, size_t cap)
+{
+	text	   *t;
+	int			ulen;
+	char	   *u;
+	int			n;
+
+	if (PG_ARGISNULL(argno))
+		return 0;
+	t = PG_GETARG_TEXT_PP(argno);
+	u = NamesToUtf8(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &ulen);
+	if ((size_t) ulen * 8 + 16 > cap)
+		return 0;
+	n = NamesNormalize(u, ulen, buf, cap);
+	return n < 0 ? 0 : n;
+}
+
+/*
+ * name_score(query clinician_name, given, middle, family, suffix): the
+ * similarity of a parsed query to a directory row's name columns.
+ */
+Datum
+names_score_fields(PG_FUNCTION_ARGS)
+{
+	CnView		q;
+	NamesView	vq,
+				vr;
+	char		g[NAMES_MAX_BYTES * 8 + 16],
+				m[NAMES_MAX_BYTES * 8 + 16],
+				f[NAMES_MAX_BYTES * 8 + 16],
+				s[64];
+	int			i;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	CnUnpackExt(PG_GETARG_CN(0), &q, false);
+	CnScoreView(&q, &vq);
+	for (i = 0; i < NAMES_NFIELDS; i++)
+	{
+		vr.f[i] = "";
+		vr.l[i] = 0;
+	}
+	vr.f[NAMES_GIVEN] = g;
+	vr.l[NAMES_GIVEN] = NamesNormArg(fcinfo, 1, g, sizeof(g));
+	vr.f[NAMES_MIDDLE] = m;
+	vr.l[NAMES_MIDDLE] = NamesNormArg(fcinfo, 2, m, sizeof(m));
+	vr.f[NAMES_FAMILY] = f;
+	vr.l[NAMES_FAMILY] = NamesNormArg(fcinfo, 3, f, sizeof(f));
+	vr.f[NAMES_SUFFIX] = s;
+	vr.l[NAMES_SUFFIX] = PG_NARGS() > 4 ? NamesNormArg(fcinfo, 4, s, sizeof(s)) : 0;
+	PG_RETURN_FLOAT8(NamesSimilarity(&vq, &vr, NamesEnv(), NULL));
+}
+
+/* Index key builder. */
+typedef struct KeySet
+{
+	Datum		keys[256];
+	int			n;
+} KeySet;
+
+/* Add a key unless present. */
+static void
+KeyAdd(KeySet *ks, const char *fmt,...) pg_attribute_printf(2, 3);
+
+static void
+KeyAdd(KeySet *ks, const char *fmt,...)
+{
+	va_list		ap;
+	char		buf[128];
+	int			i;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	for (i = 0; i < ks->n; i++)
+		if (strcmp(TextDatumGetCString(ks->keys[i]), buf) == 0)
+			return;
+	if (ks->n < (int) lengthof(ks->keys))
+		ks->keys[ks->n++] = CStringGetTextDatum(buf);
+}
+
+/* Up to four words of a normalised field, and the squashed whole. */
+static int
+NamesWords(const char *s, int len, char words[5][64])
+{
+	int			n = 0,
+				i = 0,
+				sq = 0;
+	char		squash[64];
+
+	while (i < len && n < 4)
+	{
+		int			j = i;
+
+		while (j < len && s[j] != ' ')
+			j++;
+		if (j - i > 0 && j - i < 64)
+		{
+			memcpy(words[n], s + i, j - i);
+			words[n][j - i] = '\0';
+			n++;
+		}
+		i = j + 1;
+	}
+	for (i = 0; i < len && sq < 63; i++)
+		if (s[i] != ' ')
+			squash[sq++] = s[i];
+	squash[sq] = '\0';
+	if (n > 1 && sq > 0)
+	{
+		strcpy(words[n], squash);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Deletion-neighbourhood keys of a word's first four letters, tagged and
+ * paired with the first letters of the other name part: two words whose
+ * prefixes are within one edit (substitution, insertion, deletion) share a
+ * key.
+ */
+static void
+NamesDelKeys(KeySet *ks, char tag, const char *w, int wl, const char *other)
+{
+	char		pre[5];
+	int			pl = Min(wl, 4);
+	int			i;
+
+	memcpy(pre, w, pl);
+	pre[pl] = '\0';
+	if (pl < 4)
+	{
+		KeyAdd(ks, "%c:%s:%s", tag, pre, other);
+		return;
+	}
+	for (i = 0; i < pl; i++)
+	{
+		char		del[4];
+		int			j,
+					k = 0;
+
+		for (j = 0; j < pl; j++)
+			if (j != i)
+				del[k++] = pre[j];
+		del[k] = '\0';
+		KeyAdd(ks, "%c:%s:%s", tag, del, other);
+	}
+}
+
+/*
+ * Keys of a (given, family) pair:
+ *   f:<dm(family word)>:<given initial>       for queries with an initial
+ *   h:<dm(family word)>:<given, two letters>  family sound, given start
+ *   d:<family prefix, one letter deleted>:<given, two letters>
+ *   e:<given prefix, one letter deleted>:<family word, two letters>
+ *   F:<dm(family word)>, G:<dm(given)>        for names lacking the other part
+ * Rows store every key.  A query with a given name looks up h, d and e (an
+ * initial: f), the swapped reading, and h for each nickname variant of its
+ * given name; F or G alone when a part is missing or rare.  One typo in one
+ * part, or a phonetic spelling variant of the family name, still shares a
+ * key with the right row; two-letter partners keep buckets small in a large
+ * directory.  variants_only: h keys only (nickname variants).
+ */
+static void
+NamesPairKeysExt(KeySet *ks, const char *given, int gl, const char *family, int fl, bool store,
+				 bool variants_only)
+{
+	char		fw[5][64];
+	int			nfw = NamesWords(family, fl, fw);
+	char		gp[8],
+				ga[8],
+				g1[2],
+				g2[3];
+	int			i;
+
+	if (gl > 0)
+		NamesDoubleMetaphone(given, gl, 4, gp, ga);
+	g1[0] = gl > 0 ? given[0] : '\0';
+	g1[1] = '\0';
+	g2[0] = gl > 0 ? given[0] : '\0';
+	g2[1] = gl > 1 ? given[1] : '\0';
+	g2[2] = '\0';
+	for (i = 0; i < nfw; i++)
+	{
+		char		p[8],
+					a[8],
+					f2[3];
+		int			wl = strlen(fw[i]);
+
+		NamesDoubleMetaphone(fw[i], wl, 4, p, a);
+		if (p[0] == '\0')
+			strlcpy(p, fw[i], sizeof(p));
+		f2[0] = fw[i][0];
+		f2[1] = wl > 1 ? fw[i][1] : '\0';
+		f2[2] = '\0';
+		if (gl == 1 || (store && gl > 0))
+		{
+			KeyAdd(ks, "f:%s:%s", p, g1);
+			if (strcmp(a, p) != 0 && a[0])
+				KeyAdd(ks, "f:%s:%s", a, g1);
+		}
+		if (gl > 1)
+		{
+			KeyAdd(ks, "h:%s:%s", p, g2);
+			if (strcmp(a, p) != 0 && a[0])
+				KeyAdd(ks, "h:%s:%s", a, g2);
+			if (!variants_only)
+			{
+				NamesDelKeys(ks, 'd', fw[i], wl, g2);
+				NamesDelKeys(ks, 'e', given, gl, f2);
+			}
+		}
+		if (store || gl == 0)
+		{
+			KeyAdd(ks, "F:%s", p);
+			if (strcmp(a, p) != 0 && a[0])
+				KeyAdd(ks, "F:%s", a);
+		}
+	}
+	if (gl > 1 && (store || fl == 0))
+		KeyAdd(ks, "G:%s", gp[0] ? gp : given);
+}
+
+/* All keys of a pair (see NamesPairKeysExt). */
+static void
+NamesPairKeys(KeySet *ks, const char *given, int gl, const char *family, int fl, bool store)
+{
+	NamesPairKeysExt(ks, given, gl, family, fl, store, false);
+}
+
+/* Build a text[] from a key set. */
+static Datum
+KeyArray(KeySet *ks)
+{
+	return PointerGetDatum(construct_array(ks->keys, ks->n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* name_keys(given text, family text) returns text[]: the stored keys. */
+Datum
+names_keys(PG_FUNCTION_ARGS)
+{
+	char		g[NAMES_MAX_BYTES * 8 + 16],
+				f[NAMES_MAX_BYTES * 8 + 16];
+	int			gl = NamesNormArg(fcinfo, 0, g, sizeof(g));
+	int			fl = NamesNormArg(fcinfo, 1, f, sizeof(f));
+	KeySet	   *ks = palloc(sizeof(KeySet));
+	char	   *sp;
+
+	ks->n = 0;
+	/* the first word of a given name ("mary ann" -> "mary") */
+	if ((sp = memchr(g, ' ', gl)) != NULL)
+		gl = sp - g;
+	NamesPairKeys(ks, g, gl, f, fl, true);
+	PG_RETURN_DATUM(KeyArray(ks));
+}
+
+/* name_query_keys(query text) returns text[]: keys to look up for a query. */
+Datum
+names_query_keys(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	NamesParsed *p = &names_parse_buf;
+	int			rc = NamesParseText(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), p);
+	KeySet	   *ks = palloc(sizeof(KeySet));
+	const char *g,
+			   *f;
+	int			gl,
+				fl;
+	char		first[64];
+	VariantEntry *e;
+
+	ks->n = 0;
+	if (rc != NAMES_OK)
+		PG_RETURN_DATUM(KeyArray(ks));
+	g = NamesPtr(p, p->norm[NAMES_GIVEN]);
+	gl = p->norm[NAMES_GIVEN].len;
+	f = NamesPtr(p, p->norm[NAMES_FAMILY]);
+	fl = p->norm[NAMES_FAMILY].len;
+	if (gl > 0 && memchr(g, ' ', gl) != NULL)
+		gl = (const char *) memchr(g, ' ', gl) - g;
+	NamesPairKeys(ks, g, gl, f, fl, false);
+	/* swapped reading; a lone part may be either */
+	if (gl > 1 && fl > 1)
+		NamesPairKeys(ks, f, fl, g, gl, false);
+	else if (gl == 0 && fl > 1)
+		NamesPairKeys(ks, f, fl, "", 0, false);
+	else if (fl == 0 && gl > 1)
+		NamesPairKeys(ks, "", 0, g, gl, false);
+	/* middle and family read as one family name broken by a space */
+	if (p->norm[NAMES_MIDDLE].len > 0 && fl > 0)
+	{
+		char		joined[128];
+		int			n = 0,
+					i;
+		const char *m = NamesPtr(p, p->norm[NAMES_MIDDLE]);
+
+		for (i = 0; i < p->norm[NAMES_MIDDLE].len && n < 63; i++)
+			if (m[i] != ' ')
+				joined[n++] = m[i];
+		for (i = 0; i < fl && n < 127; i++)
+			if (f[i] != ' ')
+				joined[n++] = f[i];
+		NamesPairKeys(ks, g, gl, joined, n, false);
+	}
+	/* nickname: the nickname itself, and every name sharing a formal name */
+	if (p->norm[NAMES_NICK].len > 0)
+		NamesPairKeys(ks, NamesPtr(p, p->norm[NAMES_NICK]), p->norm[NAMES_NICK].len, f, fl, false);
+	NamesLoadCaches();
+	/*
+	 * Broad keys (one part only) when that part is rare in the directory:
+	 * they find the right row when the other part was written differently.
+	 */
+	if (fl > 1 && gl > 0 && NamesRareInDirectory('f', f, fl))
+		NamesPairKeys(ks, "", 0, f, fl, false);
+	if (gl > 1 && fl > 0 && NamesRareInDirectory('g', g, gl))
+		NamesPairKeys(ks, g, gl, "", 0, false);
+	if (gl > 1 && NamesKey(g, gl, first) &&
+		(e = hash_search(variants_cache, first, HASH_FIND, NULL)) != NULL)
+	{
+		int			i,
+					j;
+
+		for (i = 0; i < e->ngroups; i++)
+		{
+			VariantGroup *grp = &variant_groups[e->groups[i]];
+
+			for (j = 0; j < grp->nmembers && ks->n < 200; j++)
+				if (grp->members[j] != e)
+					NamesPairKeysExt(ks, grp->members[j]->name, strlen(grp->members[j]->name), f, fl,
+									 false, true);
+		}
+	}
+	PG_RETURN_DATUM(KeyArray(ks));
+}
+
+/* ------------------------------------------------------------------------
+ * Settings
+ * ------------------------------------------------------------------------
+ */
+
+/* Define the names settings and the cache invalidation hook. */
+void
+RcrmNamesInit(void)
+{
+	DefineCustomRealVariable("referral_crm.name_auto_threshold",
+							 "Score at or above which match_clinician's best candidate is linked automatically.",
+							 "The best candidate must also lead the runner-up by referral_crm.name_auto_margin.",
+							 &names_auto_threshold, 0.92, 0.0, 1.0, PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomRealVariable("referral_crm.name_review_threshold",
+							 "Score at or above which a candidate goes to review rather than being rejected.",
+							 NULL, &names_review_threshold, 0.75, 0.0, 1.0, PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomRealVariable("referral_crm.name_auto_margin",
+							 "Lead over the runner-up that the automatic band requires.",
+							 NULL, &names_auto_margin, 0.03, 0.0, 1.0, PGC_USERSET, 0, NULL, NULL, NULL);
+	CacheRegisterRelcacheCallback(NamesRelcacheCallback, (Datum) 0);
+}
+
+PG_FUNCTION_INFO_V1(names_setting);
+
+/* name_setting(which): the current value of a names setting (loads the module). */
+Datum
+names_setting(PG_FUNCTION_ARGS)
+{
+	char	   *which = text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	if (strcmp(which, "auto_threshold") == 0)
+		PG_RETURN_FLOAT8(names_auto_threshold);
+	if (strcmp(which, "review_threshold") == 0)
+		PG_RETURN_FLOAT8(names_review_threshold);
+	if (strcmp(which, "auto_margin") == 0)
+		PG_RETURN_FLOAT8(names_auto_margin);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown names setting \"%s\"", which),
+			 errhint("Known settings are auto_threshold, review_threshold and auto_margin.")));
+	PG_RETURN_NULL();
+}
+
+PG_FUNCTION_INFO_V1(names_metaphone);
+PG_FUNCTION_INFO_V1(names_match_rating_codex);
+PG_FUNCTION_INFO_V1(names_match_rating_comparison);
+
+/* metaphone(text) */
+Datum
+names_metaphone(PG_FUNCTION_ARGS)
+{
+	int			ulen;
+	char	   *u = NamesArgUtf8(PG_GETARG_TEXT_PP(0), &ulen);
+	size_t		cap = (size_t) ulen * 8 + 16;
+	char	   *out = palloc(cap);
+	int			rc = NamesMetaphone(u, ulen, out, cap);
+
+	NamesReport(rc, "name", ERRCODE_INVALID_PARAMETER_VALUE);
+	PG_RETURN_TEXT_P(NamesResult(out));
+}
+
+/* match_rating_codex(text) */
+Datum
+names_match_rating_codex(PG_FUNCTION_ARGS)
+{
+	int			ulen;
+	char	   *u = NamesArgUtf8(PG_GETARG_TEXT_PP(0), &ulen);
+	uint32_t	c[8];
+	char		out[8 * 4 + 1];
+	int			n = NamesMatchRatingCodex(u, ulen, c, 8);
+	int			o = 0,
+				i;
+
+	NamesReport(n, "name", ERRCODE_INVALID_PARAMETER_VALUE);
+	for (i = 0; i < n; i++)
+		o += NamesUtf8Encode(c[i], out + o);
+	out[o] = '\0';
+	PG_RETURN_TEXT_P(NamesResult(out));
+}
+
+/* match_rating_comparison(a, b): NULL when the codex lengths differ by 3 or more. */
+Datum
+names_match_rating_comparison(PG_FUNCTION_ARGS)
+{
+	int			al,
+				bl;
+	char	   *a = NamesArgUtf8(PG_GETARG_TEXT_PP(0), &al);
+	char	   *b = NamesArgUtf8(PG_GETARG_TEXT_PP(1), &bl);
+	int			r = NamesMatchRatingCompare(a, al, b, bl);
+
+	if (r == -1)
+		PG_RETURN_NULL();
+	NamesReport(r < 0 ? r : 0, "name", ERRCODE_INVALID_PARAMETER_VALUE);
+	PG_RETURN_BOOL(r == 1);
+}

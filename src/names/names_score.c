@@ -1,0 +1,349 @@
+/*-------------------------------------------------------------------------
+ *
+ * names_score.c
+ *	  Field-wise name similarity (see names_score.h).
+ *
+ *	  score = (wf * family + wg * given + wm * middle) / (wf + wg + wm)
+ *
+ *	  family and given are Jaro-Winkler on the normalised forms unless a
+ *	  rule applies (exact 1, nickname 0.95, prefix 0.90, initial 0.85,
+ *	  a shared Double Metaphone code at least 0.85);
+ *	  a given name missing on one side counts 0.6; middle names count only
+ *	  when both sides have one.  wf grows from 0.45 (the most common surname)
+ *	  to 0.65 (a rare one), wg is 0.35, wm 0.10.  The same comparison with
+ *	  one side's given and family exchanged, less NAMES_SWAP_PENALTY, wins
+ *	  if it is higher.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "names/names_score.h"
+#include "names/names_metrics.h"
+
+#include <string.h>
+
+/* Build a view of a parsed name. */
+void
+NamesViewOf(const NamesParsed *p, NamesView *v)
+{
+	int			i;
+
+	for (i = 0; i < NAMES_NFIELDS; i++)
+	{
+		v->f[i] = p->arena + p->norm[i].off;
+		v->l[i] = p->norm[i].len;
+	}
+}
+
+/* Rule names for name_match_explain. */
+const char *
+NamesRuleName(int rule)
+{
+	switch (rule)
+	{
+		case NAMES_RULE_EXACT:
+			return "exact";
+		case NAMES_RULE_NICKNAME:
+			return "nickname";
+		case NAMES_RULE_INITIAL:
+			return "initial";
+		case NAMES_RULE_PREFIX:
+			return "prefix";
+		case NAMES_RULE_FUZZY:
+			return "jaro-winkler";
+		case NAMES_RULE_MISSING:
+			return "missing";
+		case NAMES_RULE_PHONETIC:
+			return "phonetic";
+	}
+	return "none";
+}
+
+/* true if two short words share a Double Metaphone code (Li, Lee; Jon, John). */
+static bool
+NamesSoundAlike(const char *a, int al, const char *b, int bl)
+{
+	char		pa[8],
+				aa[8],
+				pb[8],
+				ab[8];
+
+	if (al > 12 || bl > 12 || al < 2 || bl < 2)
+		return false;
+	/* only words that begin alike can sound alike here (cheap test first) */
+	if (a[0] != b[0] && !(strchr("ckq", a[0]) && strchr("ckq", b[0])) &&
+		!(strchr("sz", a[0]) && strchr("sz", b[0])) &&
+		!(strchr("aeiouy", a[0]) && strchr("aeiouy", b[0])))
+		return false;
+	NamesDoubleMetaphone(a, al, 6, pa, aa);
+	NamesDoubleMetaphone(b, bl, 6, pb, ab);
+	if (pa[0] == '\0' || pb[0] == '\0')
+		return false;
+	return strcmp(pa, pb) == 0 || strcmp(pa, ab) == 0 || strcmp(aa, pb) == 0 ||
+		(aa[0] && strcmp(aa, ab) == 0);
+}
+
+/* Copy without spaces; returns the length. */
+static int
+NamesSquash(const char *s, int len, char *out)
+{
+	int			i,
+				o = 0;
+
+	for (i = 0; i < len && o < NAMES_MAX_CHARS; i++)
+		if (s[i] != ' ')
+			out[o++] = s[i];
+	return o;
+}
+
+/* true if word w (length wl) is one of the space-separated words of s. */
+static bool
+NamesHasWord(const char *s, int len, const char *w, int wl)
+{
+	int			i = 0;
+
+	while (i < len)
+	{
+		int			j = i;
+
+		while (j < len && s[j] != ' ')
+			j++;
+		if (j - i == wl && memcmp(s + i, w, wl) == 0)
+			return true;
+		i = j + 1;
+	}
+	return false;
+}
+
+/* Family name similarity, -1 when absent on a side. */
+static double
+NamesFamilySim(const char *a, int al, const char *b, int bl)
+{
+	double		s;
+
+	if (al == 0 || bl == 0)
+		return -1.0;
+	if (al == bl && memcmp(a, b, al) == 0)
+		return 1.0;
+	s = NamesJaroWinklerAscii(a, al, b, bl);
+	if (s < NAMES_PHONETIC_FLOOR && s >= 0.6 && NamesSoundAlike(a, al, b, bl))
+		s = NAMES_PHONETIC_FLOOR;
+	if (memchr(a, ' ', al) != NULL || memchr(b, ' ', bl) != NULL)
+	{
+		char		sa[NAMES_MAX_CHARS];
+		char		sb[NAMES_MAX_CHARS];
+		int			na = NamesSquash(a, al, sa);
+		int			nb = NamesSquash(b, bl, sb);
+		double		s2;
+
+		if (na == nb && memcmp(sa, sb, na) == 0)
+			return 0.98;
+		s2 = NamesJaroWinklerAscii(sa, na, sb, nb);
+		if (s2 > s)
+			s = s2;
+		/* one side is a part of a multi-part family name */
+		if ((NamesHasWord(a, al, b, bl) || NamesHasWord(b, bl, a, al)) && s < 0.92)
+			s = 0.92;
+	}
+	return s;
+}
+
+/* Given name similarity and the rule that produced it. */
+static double
+NamesGivenSim(const NamesView *x, const NamesView *y, const NamesScoreEnv *env, int *rule)
+{
+	const char *a = x->f[NAMES_GIVEN];
+	const char *b = y->f[NAMES_GIVEN];
+	int			al = x->l[NAMES_GIVEN];
+	int			bl = y->l[NAMES_GIVEN];
+	double		s;
+
+	if (al == 0 || bl == 0)
+	{
+		*rule = NAMES_RULE_MISSING;
+		return -1.0;
+	}
+	if (al == bl && memcmp(a, b, al) == 0)
+	{
+		*rule = NAMES_RULE_EXACT;
+		return 1.0;
+	}
+	/* a nickname written beside the name */
+	if ((x->l[NAMES_NICK] == bl && memcmp(x->f[NAMES_NICK], b, bl) == 0) ||
+		(y->l[NAMES_NICK] == al && memcmp(y->f[NAMES_NICK], a, al) == 0))
+	{
+		*rule = NAMES_RULE_EXACT;
+		return 1.0;
+	}
+	if (al == 1 || bl == 1)
+	{
+		*rule = NAMES_RULE_INITIAL;
+		if (a[0] == b[0])
+			return 0.85;
+		/* an initial of a nickname's formal name: R. for Bob */
+		if (env != NULL && env->related != NULL)
+		{
+			*rule = NAMES_RULE_INITIAL;
+			if (env->related(env->arg, a, al, b, bl))
+				return 0.8;
+		}
+		return 0.0;
+	}
+	if (env != NULL && env->related != NULL && env->related(env->arg, a, al, b, bl))
+	{
+		*rule = NAMES_RULE_NICKNAME;
+		return 0.95;
+	}
+	if ((al >= 3 && al < bl && memcmp(a, b, al) == 0) ||
+		(bl >= 3 && bl < al && memcmp(a, b, bl) == 0))
+	{
+		*rule = NAMES_RULE_PREFIX;
+		return 0.9;
+	}
+	*rule = NAMES_RULE_FUZZY;
+	s = NamesJaroWinklerAscii(a, al, b, bl);
+	if (s < NAMES_PHONETIC_FLOOR && s >= 0.6 && NamesSoundAlike(a, al, b, bl))
+	{
+		*rule = NAMES_RULE_PHONETIC;
+		s = NAMES_PHONETIC_FLOOR;
+	}
+	return s;
+}
+
+/* Middle name similarity: -1 unless both have one. */
+static double
+NamesMiddleSim(const char *a, int al, const char *b, int bl)
+{
+	if (al == 0 || bl == 0)
+		return -1.0;
+	if (al == bl && memcmp(a, b, al) == 0)
+		return 1.0;
+	if (al == 1 || bl == 1 || a[1] == ' ' || b[1] == ' ')
+		return a[0] == b[0] ? 0.95 : 0.2;
+	return NamesJaroWinklerAscii(a, al, b, bl);
+}
+
+/* One reading of the comparison. */
+static double
+NamesScoreOnce(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
+			   NamesScoreDetail *d)
+{
+	double		num = 0,
+				den = 0;
+	double		rarity = 0.5;
+	const NamesView *fam = a->l[NAMES_FAMILY] > 0 ? a : b;
+
+	d->family = NamesFamilySim(a->f[NAMES_FAMILY], a->l[NAMES_FAMILY],
+							   b->f[NAMES_FAMILY], b->l[NAMES_FAMILY]);
+	d->given = NamesGivenSim(a, b, env, &d->given_rule);
+	d->middle = NamesMiddleSim(a->f[NAMES_MIDDLE], a->l[NAMES_MIDDLE],
+							   b->f[NAMES_MIDDLE], b->l[NAMES_MIDDLE]);
+	if (env != NULL && env->rarity != NULL && fam->l[NAMES_FAMILY] > 0)
+		rarity = env->rarity(env->arg, fam->f[NAMES_FAMILY], fam->l[NAMES_FAMILY]);
+	d->rarity = rarity;
+	d->w_family = 0.45 + 0.20 * rarity;
+	d->w_given = 0.35;
+	d->w_middle = d->middle >= 0 ? 0.10 : 0.0;
+	/* a part missing on both sides does not count; on one side it costs */
+	if (a->l[NAMES_FAMILY] > 0 || b->l[NAMES_FAMILY] > 0)
+	{
+		num += d->w_family * (d->family >= 0 ? d->family : 0.0);
+		den += d->w_family;
+	}
+	else
+		d->w_family = 0;
+	if (a->l[NAMES_GIVEN] > 0 || b->l[NAMES_GIVEN] > 0)
+	{
+		num += d->w_given * (d->given >= 0 ? d->given : 0.6);
+		den += d->w_given;
+	}
+	else
+		d->w_given = 0;
+	if (d->middle >= 0)
+	{
+		num += d->w_middle * d->middle;
+		den += d->w_middle;
+	}
+	/* nothing comparable at all */
+	if (d->family < 0 && d->given < 0)
+		return 0.0;
+	return num / den;
+}
+
+/* Similarity in [0, 1] (see names_score.h). */
+double
+NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
+				NamesScoreDetail *detail)
+{
+	NamesScoreDetail d1,
+				d2;
+	NamesView	sw = *a;
+	double		s1,
+				s2;
+
+	s1 = NamesScoreOnce(a, b, env, &d1);
+	d1.direct = s1;
+	d1.used_swap = false;
+	/* the swapped reading can only win below 1 - penalty */
+	if (s1 < 1.0 - NAMES_SWAP_PENALTY && (a->l[NAMES_GIVEN] > 1 || a->l[NAMES_FAMILY] > 1))
+	{
+		sw.f[NAMES_GIVEN] = a->f[NAMES_FAMILY];
+		sw.l[NAMES_GIVEN] = a->l[NAMES_FAMILY];
+		sw.f[NAMES_FAMILY] = a->f[NAMES_GIVEN];
+		sw.l[NAMES_FAMILY] = a->l[NAMES_GIVEN];
+		s2 = NamesScoreOnce(&sw, b, env, &d2) - NAMES_SWAP_PENALTY;
+		if (s2 < 0)
+			s2 = 0;
+	}
+	else
+		s2 = 0;
+	/*
+	 * A family name broken in two by a stray space ("McMul len") reads as a
+	 * middle name and a family name: try them joined.
+	 */
+	if (s1 < 1.0 && a->l[NAMES_MIDDLE] > 0 && a->l[NAMES_FAMILY] > 0 &&
+		a->l[NAMES_MIDDLE] + a->l[NAMES_FAMILY] < NAMES_MAX_CHARS)
+	{
+		char		joined[NAMES_MAX_CHARS];
+		NamesView	jv = *a;
+		NamesScoreDetail d3;
+		double		s3;
+		int			n = 0,
+					i;
+
+		for (i = 0; i < a->l[NAMES_MIDDLE]; i++)
+			if (a->f[NAMES_MIDDLE][i] != ' ')
+				joined[n++] = a->f[NAMES_MIDDLE][i];
+		for (i = 0; i < a->l[NAMES_FAMILY]; i++)
+			if (a->f[NAMES_FAMILY][i] != ' ')
+				joined[n++] = a->f[NAMES_FAMILY][i];
+		jv.f[NAMES_FAMILY] = joined;
+		jv.l[NAMES_FAMILY] = n;
+		jv.l[NAMES_MIDDLE] = 0;
+		s3 = NamesScoreOnce(&jv, b, env, &d3) - NAMES_JOIN_PENALTY;
+		if (s3 > s1 && s3 > s2)
+		{
+			d3.direct = s1;
+			d3.swapped = s2;
+			d3.used_swap = false;
+			d3.score = s3;
+			if (detail)
+				*detail = d3;
+			return s3;
+		}
+	}
+	if (s2 > s1)
+	{
+		d2.direct = s1;
+		d2.swapped = s2;
+		d2.used_swap = true;
+		d2.score = s2;
+		if (detail)
+			*detail = d2;
+		return s2;
+	}
+	d1.swapped = s2;
+	d1.score = s1;
+	if (detail)
+		*detail = d1;
+	return s1;
+}
