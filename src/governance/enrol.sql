@@ -77,6 +77,12 @@ CREATE POLICY audit_disclosures_read ON referral_crm.disclosures FOR SELECT
   USING ((SELECT referral_crm.acting_as('referral_crm_auditor')));
 
 -- The tables of the other rooms.
+-- names: nicknames and surname frequencies are reference data; the record
+-- of each resolution (referring names as offices wrote them, linked to
+-- referrals and claims) is for the admin role.
+SELECT referral_crm.govern_table(t::regclass, 'reference')
+  FROM unnest(ARRAY['referral_crm.name_variants', 'referral_crm.name_frequencies']) AS t;
+SELECT referral_crm.govern_table('referral_crm.name_resolutions', 'admin_only', sensitive_columns => '{referring_name}');
 -- scoring: models and ZIP centroids are reference data; scores are per referral.
 SELECT referral_crm.govern_table(t::regclass, 'reference')
   FROM unnest(ARRAY['referral_crm.models', 'referral_crm.zip_centroids']) AS t;
