@@ -1,6 +1,6 @@
 -- The CRM room: pipeline and SLA, reminders, overdue tasks, templates,
 -- communication log, contact graph, referrers, analytics, leakage and ROI,
--- each metric checked exactly on a small hand-computed dataset (doc/crm.md
+-- each metric checked exactly on a small hand-computed dataset (README.md, section "The CRM"
 -- gives the arithmetic).  Its referrals are in 2012, which no other test
 -- uses, and every query is limited to them or to 2012 periods.
 \set VERBOSITY terse

@@ -4,7 +4,7 @@
 -- confidence intervals, leakage, ROI, the role dashboards and the graph
 -- exports.  Everything reads referral_facts (refresh_referral_facts())
 -- over a period [period_start, period_end); the views use the current
--- period (current_period()).  Metric definitions: doc/crm.md.
+-- period (current_period()).  Metric definitions: README.md, section "The CRM".
 
 -- Expected reimbursement of one visit for a payer class ('other' when unknown).
 CREATE FUNCTION referral_crm.visit_rate(payer_class text) RETURNS numeric

@@ -5,7 +5,7 @@
 -- define setup_roles().
 --
 -- Rooms installed before governance that add tables enrol them here with
--- one govern_table() call each (see doc/governance.md).
+-- one govern_table() call each (see README.md, section "Governance").
 
 \echo Use "CREATE EXTENSION referral_crm" to load this file. \quit
 
