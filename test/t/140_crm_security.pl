@@ -47,8 +47,6 @@ is($node->safe_psql('postgres', q{SELECT count(*) FROM pg_class c JOIN pg_namesp
                                      AND c.relname IN ('work_queue', 'pipeline', 'referrer_scorecards', 'manager_overview')
                                      AND c.reloptions @> '{security_invoker=true}'}),
    '4', 'the dashboards are security_invoker views');
-$node->safe_psql('postgres', q{UPDATE referral_crm.referrals SET queue_id = NULL});
-
 # 2. Two sessions generate tasks at the same time.
 my $gen = q{SET referral_crm.as_of = '2026-03-10 00:00+00'; SELECT 'created:' || sum(created) FROM referral_crm.generate_tasks()};
 my $a = $node->background_psql('postgres');
@@ -63,6 +61,14 @@ ok($node->poll_query_until('postgres',
 $a->query_safe('COMMIT');
 like($b->query_safe('COMMIT'), qr/created:0/, 'B creates nothing');
 is($node->safe_psql('postgres', 'SELECT count(*) FROM referral_crm.tasks'), '2', 'each task exists once');
+is($node->safe_psql('postgres', q{
+  SELECT string_agg(r.referral_number || ':' || coalesce(q.code, '-') || ':' || coalesce(s.login_role, '-'), ',' ORDER BY r.referral_number)
+    FROM referral_crm.tasks t JOIN referral_crm.referrals r USING (referral_id)
+    LEFT JOIN referral_crm.queues q ON q.queue_id = t.queue_id
+    LEFT JOIN referral_crm.staff s ON s.staff_id = t.assignee_staff_id}),
+   'R-CARD:cardio:cardio_scheduler,R-DERM:-:-', 'routing assigned the task of the queued referral to its queue member');
+is($node->safe_psql('postgres', q{SELECT count(*) FROM referral_crm.routing_decisions WHERE task_id IS NOT NULL}),
+   '1', 'and recorded the decision');
 $a->quit;
 $b->quit;
 
