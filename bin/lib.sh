@@ -89,6 +89,13 @@ CONF
   export PGUSER; PGUSER=$(rcrm_runner)
 }
 
+# Append the settings read from standard input to the throwaway cluster's
+# postgresql.conf and restart it (the benchmarks' tuning).
+rcrm_cluster_configure() {
+  cat >>"$PGDATA/postgresql.conf"
+  rcrm_as_runner "$("$PG_CONFIG" --bindir)/pg_ctl" -D "$PGDATA" -w restart -l "$RCRM_WORK/cluster/server.log" >/dev/null
+}
+
 rcrm_cluster_stop() {
   local bindir; bindir=$("$PG_CONFIG" --bindir)
   if [ -n "${PGDATA:-}" ] && [ -f "$PGDATA/postmaster.pid" ]; then

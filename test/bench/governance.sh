@@ -28,7 +28,7 @@ rcrm_stage
 trap rcrm_cleanup EXIT
 rcrm_build_install
 rcrm_cluster_start
-cat >>"$PGDATA/postgresql.conf" <<CONF
+rcrm_cluster_configure <<CONF
 shared_buffers = 1GB
 max_wal_size = 8GB
 checkpoint_timeout = 30min
@@ -37,7 +37,6 @@ maintenance_work_mem = 512MB
 synchronous_commit = off
 max_connections = 50
 CONF
-rcrm_as_runner "$("$PG_CONFIG" --bindir)/pg_ctl" -D "$PGDATA" -w restart -l "$RCRM_WORK/cluster/server.log" >/dev/null
 export PGDATABASE=referral_crm_bench PGOPTIONS='-c client_min_messages=warning'
 BINDIR=$("$PG_CONFIG" --bindir)
 psql_run() { rcrm_as_runner "$BINDIR/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }

@@ -18,14 +18,13 @@ trap rcrm_cleanup EXIT
 rcrm_build_install
 if [ -z "$existing" ]; then
   rcrm_cluster_start
-  cat >>"$PGDATA/postgresql.conf" <<CONF
+  rcrm_cluster_configure <<CONF
 shared_buffers = 1GB
 max_wal_size = 8GB
 checkpoint_timeout = 30min
 work_mem = 256MB
 maintenance_work_mem = 1GB
 CONF
-  rcrm_as_runner "$("$PG_CONFIG" --bindir)/pg_ctl" -D "$PGDATA" -w restart -l "$RCRM_WORK/cluster/server.log" >/dev/null
 fi
 export PGDATABASE=referral_crm_bench
 rcrm_as_runner psql -X -q -d postgres -c "DROP DATABASE IF EXISTS referral_crm_bench" -c "CREATE DATABASE referral_crm_bench"

@@ -39,7 +39,7 @@ for f in /usr/lib/postgresql/15/lib/pg_similarity.so; do [ -f "$pkglib/$(basenam
 for f in /usr/share/postgresql/15/extension/pg_similarity*; do [ -f "$share/$(basename "$f")" ] || cp "$f" "$share/"; done
 
 rcrm_cluster_start
-cat >>"$PGDATA/postgresql.conf" <<CONF
+rcrm_cluster_configure <<CONF
 shared_buffers = 512MB
 max_wal_size = 8GB
 checkpoint_timeout = 30min
@@ -48,7 +48,6 @@ maintenance_work_mem = 1GB
 max_parallel_workers_per_gather = 0
 jit = off
 CONF
-rcrm_as_runner "$("$PG_CONFIG" --bindir)/pg_ctl" -D "$PGDATA" -w restart -l "$RCRM_WORK/cluster/server.log" >/dev/null
 export PGDATABASE=names_bench
 rcrm_as_runner psql -X -q -d postgres -c "DROP DATABASE IF EXISTS names_bench" -c "CREATE DATABASE names_bench"
 psql_run() { PGOPTIONS="-c client_min_messages=warning" rcrm_as_runner psql -X -q -v ON_ERROR_STOP=1 "$@"; }

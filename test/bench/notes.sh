@@ -43,13 +43,12 @@ have_rum=0
 [ -f "$("$PG_CONFIG" --sharedir)/extension/rum.control" ] && have_rum=1
 
 rcrm_cluster_start
-cat >>"$PGDATA/postgresql.conf" <<CONF
+rcrm_cluster_configure <<CONF
 shared_buffers = 512MB
 max_wal_size = 4GB
 work_mem = 64MB
 maintenance_work_mem = 512MB
 CONF
-rcrm_as_runner "$("$PG_CONFIG" --bindir)/pg_ctl" -D "$PGDATA" -w restart -l "$RCRM_WORK/cluster/server.log" >/dev/null
 export PGDATABASE=notes_bench
 rcrm_as_runner psql -X -q -d postgres -c "DROP DATABASE IF EXISTS notes_bench" -c "CREATE DATABASE notes_bench"
 psql_run() { rcrm_as_runner psql -X -q -v ON_ERROR_STOP=1 "$@"; }

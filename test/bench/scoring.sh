@@ -26,13 +26,12 @@ rcrm_stage
 trap rcrm_cleanup EXIT
 rcrm_build_install
 rcrm_cluster_start
-cat >>"$PGDATA/postgresql.conf" <<CONF
+rcrm_cluster_configure <<CONF
 shared_buffers = 512MB
 work_mem = 64MB
 max_parallel_workers = 4
 jit = off
 CONF
-rcrm_as_runner "$("$PG_CONFIG" --bindir)/pg_ctl" -D "$PGDATA" -w restart -l "$RCRM_WORK/cluster/server.log" >/dev/null
 psql_run() { rcrm_as_runner psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 cp "$csv" "$RCRM_WORK/noshow.csv"; chown "$(rcrm_runner)" "$RCRM_WORK/noshow.csv"
 
