@@ -32,7 +32,9 @@ FRAGMENTS = $(foreach r,$(ROOMS),$(FRAGMENTS_$(r)))
 # tested (test/t/003_upgrade.pl).
 ROOMS_NEW_IN_0.2.0 = ingest
 ROOMS_NEW_IN_0.3.0 = names notes scoring routing crm governance
-UPGRADES   = $(EXTENSION)--0.1.0--0.2.0.sql $(EXTENSION)--0.2.0--0.3.0.sql
+ROOMS_NEW_IN_0.4.0 =
+UPGRADES   = $(EXTENSION)--0.1.0--0.2.0.sql $(EXTENSION)--0.2.0--0.3.0.sql \
+             $(EXTENSION)--0.3.0--0.4.0.sql
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(UPGRADES)
 DATA       = $(wildcard upgrade/$(EXTENSION)--*.sql)
 
@@ -90,6 +92,7 @@ $(EXTENSION)--$(1)--$(2).sql: upgrade/$(1)--$(2).sql $$(foreach r,$$(ROOMS_NEW_I
 endef
 $(eval $(call upgrade_rule,0.1.0,0.2.0))
 $(eval $(call upgrade_rule,0.2.0,0.3.0))
+$(eval $(call upgrade_rule,0.3.0,0.4.0))
 
 # Unit tests of the plain-C parsers and algorithms, without a server: each
 # test/unit/*.c is a program linked with every plain-C source that ends

@@ -1,0 +1,4 @@
+-- referral_crm 0.3.0 -> 0.4.0: changes to objects that 0.3.0 already had.
+-- Each room's changes are in a section of its own, in install order; the
+-- same changes are in the room's fragments, so that a fresh install and an
+-- upgrade give the same catalog (test/t/003_upgrade.pl compares them).
