@@ -27,14 +27,12 @@ FRAGMENTS_ingest = src/ingest/feeds.sql src/ingest/ingest.sql src/ingest/fhir.sq
 FRAGMENTS = $(foreach r,$(ROOMS),$(FRAGMENTS_$(r)))
 
 # Upgrade scripts: upgrade/A--B.sql holds the changes to existing objects;
-# the fragments of the rooms new in B follow it.  Full scripts of earlier
-# releases are kept frozen in upgrade/ so that every upgrade path can be
-# tested (test/t/003_upgrade.pl).
-ROOMS_NEW_IN_0.2.0 = ingest
-ROOMS_NEW_IN_0.3.0 = names notes scoring routing crm governance
+# the fragments of the rooms new in B follow it.  Once B is released, its
+# full script and its upgrade script are frozen in upgrade/ (later changes
+# to a room's fragments must not change what an old upgrade does), so that
+# every upgrade path can be tested (test/t/003_upgrade.pl).
 ROOMS_NEW_IN_0.4.0 =
-UPGRADES   = $(EXTENSION)--0.1.0--0.2.0.sql $(EXTENSION)--0.2.0--0.3.0.sql \
-             $(EXTENSION)--0.3.0--0.4.0.sql
+UPGRADES   = $(EXTENSION)--0.3.0--0.4.0.sql
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(UPGRADES)
 DATA       = $(wildcard upgrade/$(EXTENSION)--*.sql)
 
@@ -90,8 +88,6 @@ $(EXTENSION)--$(1)--$(2).sql: upgrade/$(1)--$(2).sql $$(foreach r,$$(ROOMS_NEW_I
 	   printf '%s\n' '\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE TO '"'"'$(2)'"'"'" to load this file. \quit'; \
 	   for f in $$^; do echo; echo "-- ==== $$$$f"; grep -v '^\\echo Use ' $$$$f; done; } > $$@
 endef
-$(eval $(call upgrade_rule,0.1.0,0.2.0))
-$(eval $(call upgrade_rule,0.2.0,0.3.0))
 $(eval $(call upgrade_rule,0.3.0,0.4.0))
 
 # Unit tests of the plain-C parsers and algorithms, without a server: each

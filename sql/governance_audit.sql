@@ -132,10 +132,9 @@ SELECT chain_id, (SELECT max(seq) + 1 FROM referral_crm_audit.audit_log WHERE ch
   FROM referral_crm_audit.audit_log WHERE chain_id = :c AND seq = :s1 + 20;
 SELECT * FROM pg_temp.gov_verdict();
 ROLLBACK;
--- 6. an entry inserted in the middle of a chain (key constraint dropped)
+-- 6. an entry inserted in the middle of a chain (a copy of one of its entries)
 BEGIN;
 SET LOCAL session_replication_role = replica;
-ALTER TABLE referral_crm_audit.audit_log DROP CONSTRAINT audit_log_pkey;
 INSERT INTO referral_crm_audit.audit_log SELECT * FROM referral_crm_audit.audit_log WHERE chain_id = :c AND seq = :s1 + 20;
 SELECT * FROM pg_temp.gov_verdict();
 ROLLBACK;
@@ -145,13 +144,36 @@ SET LOCAL session_replication_role = replica;
 DELETE FROM referral_crm_audit.audit_log WHERE chain_id = :c;
 SELECT * FROM pg_temp.gov_verdict();
 ROLLBACK;
--- 8. everything deleted: only the digest kept outside shows it
+-- 8. everything deleted: the tips of the chains show it
 BEGIN;
 SET LOCAL session_replication_role = replica;
 DELETE FROM referral_crm_audit.audit_log;
+SELECT ok, entries, problem FROM referral_crm.audit_verify();
+-- and the tips deleted too: only the digest kept outside shows it
+DELETE FROM referral_crm_audit.audit_chain_tips;
 SELECT ok, entries FROM referral_crm.audit_verify();
 SELECT ok, problem FROM referral_crm.audit_verify(:'head');
 ROLLBACK;
+-- 9. the tip of a chain changed
+BEGIN;
+SET LOCAL session_replication_role = replica;
+UPDATE referral_crm_audit.audit_chain_tips SET hash = sha256(hash) WHERE chain_id = :c;
+SELECT * FROM pg_temp.gov_verdict();
+ROLLBACK;
+-- every chain's tip is its last entry
+SELECT count(*) > 0 AS some_chains,
+       count(*) = count(*) FILTER (WHERE t.seq = l.seq AND t.hash = l.hash) AS every_tip_at_last_entry
+  FROM referral_crm_audit.audit_chain_tips t
+  JOIN (SELECT DISTINCT ON (chain_id) chain_id, seq, hash FROM referral_crm_audit.audit_log
+         ORDER BY chain_id, seq DESC) l USING (chain_id);
+-- the tip row of this session's chain rewritten behind the writer's back:
+-- the writer's next commit finds the row by its key and moves it on
+SELECT chain_id AS mychain FROM referral_crm_audit.audit_log WHERE xid = :x1 LIMIT 1 \gset
+UPDATE referral_crm_audit.audit_chain_tips SET seq = seq WHERE chain_id = :mychain;
+UPDATE referral_crm.referrals SET reason = 'hearing loss, both ears'
+ WHERE source_system = 'gov-test' AND source_id = 'R1';
+SELECT t.seq = (SELECT max(seq) FROM referral_crm_audit.audit_log WHERE chain_id = :mychain) AS tip_moved_on
+  FROM referral_crm_audit.audit_chain_tips t WHERE t.chain_id = :mychain;
 -- untouched, it verifies
 SELECT ok, problem FROM referral_crm.audit_verify(:'head');
 
@@ -318,3 +340,27 @@ DELETE FROM referral_crm.governed_tables WHERE table_name::text LIKE 'public.reg
 DROP TABLE public.regress_gov_scratch;
 DROP ROLE regress_gov_admin, regress_gov_intake_a, regress_gov_intake_b, regress_gov_liaison,
           regress_gov_analyst, regress_gov_auditor, regress_gov_ingest, regress_gov_nobody, regress_gov_owner;
+
+------------------------------------------------------------------------
+-- The staff id of the actor is cached per backend and follows the staff
+-- table: mapped, unmapped and mapped again within one session.
+------------------------------------------------------------------------
+SELECT staff_id AS dba_staff FROM referral_crm.staff WHERE login_role = current_user \gset
+BEGIN;
+SELECT txid_current() AS p1 \gset
+UPDATE referral_crm.referrals SET priority = 'urgent' WHERE source_system = 'gov-test' AND source_id = 'R1';
+COMMIT;
+UPDATE referral_crm.staff SET login_role = NULL WHERE staff_id = :dba_staff;
+BEGIN;
+SELECT txid_current() AS p2 \gset
+UPDATE referral_crm.referrals SET priority = 'routine' WHERE source_system = 'gov-test' AND source_id = 'R1';
+COMMIT;
+UPDATE referral_crm.staff SET login_role = current_user WHERE staff_id = :dba_staff;
+BEGIN;
+SELECT txid_current() AS p3 \gset
+UPDATE referral_crm.referrals SET priority = 'urgent' WHERE source_system = 'gov-test' AND source_id = 'R1';
+COMMIT;
+SELECT CASE xid WHEN :p1 THEN 'mapped' WHEN :p2 THEN 'unmapped' ELSE 'mapped again' END AS step,
+       staff_id = :dba_staff AS staff_is_dba, staff_id IS NULL AS no_staff
+  FROM referral_crm_audit.audit_log
+ WHERE xid IN (:p1, :p2, :p3) AND table_name = 'referral_crm.referrals' ORDER BY xid;

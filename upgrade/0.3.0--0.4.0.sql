@@ -2,3 +2,139 @@
 -- Each room's changes are in a section of its own, in install order; the
 -- same changes are in the room's fragments, so that a fresh install and an
 -- upgrade give the same catalog (test/t/003_upgrade.pl compares them).
+
+-- ==== governance
+-- The audit trail drops its (chain_id, seq) b-tree: the head of every chain
+-- is kept in audit_chain_tips instead, filled here from the entries so far.
+CREATE TABLE referral_crm_audit.audit_chain_tips (
+  chain_id bigint PRIMARY KEY,
+  seq      bigint NOT NULL,
+  hash     bytea NOT NULL
+) WITH (fillfactor = 50);
+COMMENT ON TABLE referral_crm_audit.audit_chain_tips IS
+  'the last committed entry of each chain (sequence number and hash), kept by the audit writer; audit_verify() checks every tip';
+INSERT INTO referral_crm_audit.audit_chain_tips (chain_id, seq, hash)
+SELECT DISTINCT ON (l.chain_id) l.chain_id, l.seq, l.hash
+  FROM referral_crm_audit.audit_log l
+ ORDER BY l.chain_id, l.seq DESC;
+SELECT pg_catalog.pg_extension_config_dump('referral_crm_audit.audit_chain_tips', '');
+ALTER TABLE referral_crm_audit.audit_log DROP CONSTRAINT audit_log_pkey;
+CREATE INDEX audit_log_logged_at ON referral_crm_audit.audit_log USING brin (logged_at);
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'referral_crm_auditor') THEN
+    GRANT SELECT ON referral_crm_audit.audit_chain_tips TO referral_crm_auditor, referral_crm_admin;
+  END IF;
+END
+$$;
+
+CREATE FUNCTION referral_crm.staff_changed() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'staff_changed' LANGUAGE C;
+COMMENT ON FUNCTION referral_crm.staff_changed() IS
+  'internal: statement trigger on referral_crm.staff; tells every backend to forget the staff ids it cached for the audit trail';
+CREATE TRIGGER staff_changed
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON referral_crm.staff
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.staff_changed();
+
+CREATE OR REPLACE FUNCTION referral_crm.setup_roles() RETURNS TABLE (role_name text, action text)
+  LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+  r text;
+  t regclass;
+  v text;
+  patient_tables text;
+BEGIN
+  FOREACH r IN ARRAY referral_crm.governance_roles() LOOP
+    role_name := r;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles x WHERE x.rolname = r) THEN
+      EXECUTE format('CREATE ROLE %I NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE', r);
+      action := 'created';
+    ELSIF EXISTS (SELECT 1 FROM pg_roles x WHERE x.rolname = r
+                     AND (x.rolsuper OR x.rolbypassrls OR x.rolcanlogin OR x.rolcreaterole OR x.rolcreatedb)) THEN
+      EXECUTE format('ALTER ROLE %I NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE', r);
+      action := 'fixed: NOLOGIN NOSUPERUSER NOBYPASSRLS';
+    ELSE
+      action := 'exists';
+    END IF;
+    RETURN NEXT;
+  END LOOP;
+
+  FOR t IN SELECT g.table_name FROM referral_crm.governed_tables g ORDER BY g.table_name::text LOOP
+    PERFORM referral_crm.apply_policies(t);
+    PERFORM referral_crm.apply_grants(t);
+  END LOOP;
+
+  -- auditor: the trail and the accounting of disclosures, nothing else
+  GRANT USAGE ON SCHEMA referral_crm_audit TO referral_crm_auditor, referral_crm_admin;
+  GRANT SELECT ON referral_crm_audit.audit_log, referral_crm_audit.audit_trail,
+                  referral_crm_audit.audit_chain_tips, referral_crm_audit.audit_chain_heads,
+                  referral_crm_audit.audit_chain_floors
+     TO referral_crm_auditor, referral_crm_admin;
+  GRANT SELECT ON referral_crm.disclosures TO referral_crm_auditor;
+  GRANT EXECUTE ON FUNCTION referral_crm.audit_verify(), referral_crm.audit_verify(text), referral_crm.audit_head()
+     TO referral_crm_auditor, referral_crm_admin;
+
+  -- admin: keys, retention, holds, partners, review
+  GRANT EXECUTE ON FUNCTION referral_crm.pseudonym(text, text), referral_crm.rotate_pseudonym_key(),
+                            referral_crm.purge_expired(boolean), referral_crm.purge_audit(interval)
+     TO referral_crm_admin;
+  GRANT SELECT ON referral_crm.staff_access TO referral_crm_admin, referral_crm_intake;
+
+  -- intake (and admin): open records with read tracing, disclose to partners
+  GRANT EXECUTE ON FUNCTION referral_crm.open_referral(bigint), referral_crm.open_patient(bigint),
+                            referral_crm.audit_read(regclass, jsonb, jsonb),
+                            referral_crm.export_for_partner(text, text, bigint[]),
+                            referral_crm.partner_columns(text, text),
+                            referral_crm.record_disclosure(text, text, text[], bigint[], bigint[])
+     TO referral_crm_intake, referral_crm_admin;
+
+  -- analyst: the suppressed views only
+  GRANT SELECT ON referral_crm.analytics_referral_flow TO referral_crm_analyst, referral_crm_admin;
+  GRANT EXECUTE ON FUNCTION referral_crm.analytics_referral_flow_rows() TO referral_crm_analyst, referral_crm_admin;
+
+  -- The dashboards (security_invoker views: each reads the base tables
+  -- under the caller's own policies).  Schedulers and intake: the pipeline
+  -- and their work; liaison: referrers and the contact graph; the admin
+  -- role is the manager's.
+  GRANT SELECT ON referral_crm.pipeline, referral_crm.work_queue, referral_crm.sla_breaches,
+                  referral_crm.pipeline_summary, referral_crm.overdue_tasks, referral_crm.communication_log
+     TO referral_crm_intake, referral_crm_admin;
+  GRANT SELECT ON referral_crm.referral_edges, referral_crm.referrers, referral_crm.top_referrers,
+                  referral_crm.referrer_scorecards
+     TO referral_crm_liaison, referral_crm_admin;
+  GRANT SELECT ON referral_crm.referral_metrics, referral_crm.cohorts, referral_crm.performance_filters,
+                  referral_crm.leakage, referral_crm.roi, referral_crm.manager_overview
+     TO referral_crm_admin;
+
+  -- ingest: stage (COPY into the staging views, stage_csv) and ingest
+  FOR v IN SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'referral_crm' AND c.relkind = 'v' AND c.relname LIKE 'staging\_%' ORDER BY 1 LOOP
+    EXECUTE format('GRANT INSERT ON %s TO referral_crm_ingest, referral_crm_admin', v);
+  END LOOP;
+  GRANT USAGE ON SEQUENCE referral_crm.staging_load_seq TO referral_crm_ingest, referral_crm_admin;
+  GRANT EXECUTE ON FUNCTION referral_crm.ingest(text), referral_crm.ingest_fhir(jsonb), referral_crm.stage_csv(text, text)
+     TO referral_crm_ingest, referral_crm_admin;
+
+  -- a first pseudonym key
+  IF NOT EXISTS (SELECT 1 FROM referral_crm.pseudonym_keys k WHERE k.retired_at IS NULL) THEN
+    INSERT INTO referral_crm.pseudonym_keys (key) VALUES (referral_crm.random_key());
+    role_name := 'referral_crm_admin'; action := 'pseudonym key created';
+    RETURN NEXT;
+  END IF;
+
+  -- pgaudit, when loaded: object audit of the patient tables
+  IF current_setting('shared_preload_libraries') ~ '(^|[, ])pgaudit($|[, ])' THEN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles x WHERE x.rolname = 'referral_crm_pgaudit') THEN
+      CREATE ROLE referral_crm_pgaudit NOLOGIN;
+    END IF;
+    SELECT string_agg(g.table_name::text, ', ' ORDER BY g.table_name::text) INTO patient_tables
+      FROM referral_crm.governed_tables g WHERE g.patient_data;
+    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO referral_crm_pgaudit', patient_tables);
+    EXECUTE format('ALTER DATABASE %I SET pgaudit.role = %L', current_database(), 'referral_crm_pgaudit');
+    role_name := 'referral_crm_pgaudit'; action := 'pgaudit object audit of the patient tables';
+    RETURN NEXT;
+  END IF;
+  PERFORM referral_crm.audit_event('SETUP_ROLES', 'referral_crm', NULL, NULL);
+END
+$$;

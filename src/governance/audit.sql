@@ -35,9 +35,13 @@ CREATE TABLE referral_crm_audit.audit_log (
   old_values       jsonb,
   new_values       jsonb,
   details          jsonb,
-  hash             bytea NOT NULL,
-  PRIMARY KEY (chain_id, seq)
+  hash             bytea NOT NULL
 );
+-- No b-tree: a key on (chain_id, seq) would cost 30 bytes and an index
+-- insertion per entry.  Chains are read whole and sorted by audit_verify();
+-- the head of every chain is kept in audit_chain_tips.  A BRIN index serves
+-- time-range queries of auditors for a few pages per million entries.
+CREATE INDEX audit_log_logged_at ON referral_crm_audit.audit_log USING brin (logged_at);
 COMMENT ON TABLE referral_crm_audit.audit_log IS
   'one entry per audited row change, read, disclosure, purge or key rotation; chain 0 holds the checkpoints of audit_head()';
 COMMENT ON COLUMN referral_crm_audit.audit_log.chain_id IS
@@ -50,6 +54,18 @@ COMMENT ON COLUMN referral_crm_audit.audit_log.new_values IS
   'INSERT: the row (NULL columns left out); UPDATE: the changed columns after';
 COMMENT ON COLUMN referral_crm_audit.audit_log.hash IS
   'SHA-256 of the previous entry''s hash and this entry''s columns';
+
+-- The last entry of every chain, written by the writing backend in the same
+-- transaction as its entries (one heap-only update per transaction).  Each
+-- backend writes only its own chain's row: writers never wait for one
+-- another here.  audit_head() seals these tips into a checkpoint.
+CREATE TABLE referral_crm_audit.audit_chain_tips (
+  chain_id bigint PRIMARY KEY,
+  seq      bigint NOT NULL,
+  hash     bytea NOT NULL
+) WITH (fillfactor = 50);
+COMMENT ON TABLE referral_crm_audit.audit_chain_tips IS
+  'the last committed entry of each chain (sequence number and hash), kept by the audit writer; audit_verify() checks every tip';
 
 CREATE TABLE referral_crm_audit.audit_chain_heads (
   chain_id bigint PRIMARY KEY,
@@ -76,6 +92,7 @@ CREATE TRIGGER audit_log_no_truncate
   FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.append_only();
 
 SELECT pg_catalog.pg_extension_config_dump('referral_crm_audit.audit_log', '');
+SELECT pg_catalog.pg_extension_config_dump('referral_crm_audit.audit_chain_tips', '');
 SELECT pg_catalog.pg_extension_config_dump('referral_crm_audit.audit_chain_heads', '');
 SELECT pg_catalog.pg_extension_config_dump('referral_crm_audit.audit_chain_floors', '');
 
@@ -111,6 +128,15 @@ COMMENT ON FUNCTION referral_crm.audit_event(text, text, jsonb, jsonb) IS
 
 CREATE FUNCTION referral_crm.audit_suppress_values(enable boolean)
   RETURNS void AS 'MODULE_PATHNAME', 'audit_suppress_values' LANGUAGE C VOLATILE STRICT;
+CREATE FUNCTION referral_crm.staff_changed() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'staff_changed' LANGUAGE C;
+COMMENT ON FUNCTION referral_crm.staff_changed() IS
+  'internal: statement trigger on referral_crm.staff; tells every backend to forget the staff ids it cached for the audit trail';
+
+CREATE TRIGGER staff_changed
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON referral_crm.staff
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.staff_changed();
+
 COMMENT ON FUNCTION referral_crm.audit_suppress_values(boolean) IS
   'internal: until the transaction ends, DELETE entries keep only the row key (used by purge_expired)';
 

@@ -214,7 +214,8 @@ BEGIN
   -- auditor: the trail and the accounting of disclosures, nothing else
   GRANT USAGE ON SCHEMA referral_crm_audit TO referral_crm_auditor, referral_crm_admin;
   GRANT SELECT ON referral_crm_audit.audit_log, referral_crm_audit.audit_trail,
-                  referral_crm_audit.audit_chain_heads, referral_crm_audit.audit_chain_floors
+                  referral_crm_audit.audit_chain_tips, referral_crm_audit.audit_chain_heads,
+                  referral_crm_audit.audit_chain_floors
      TO referral_crm_auditor, referral_crm_admin;
   GRANT SELECT ON referral_crm.disclosures TO referral_crm_auditor;
   GRANT EXECUTE ON FUNCTION referral_crm.audit_verify(), referral_crm.audit_verify(text), referral_crm.audit_head()

@@ -25,6 +25,7 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
@@ -45,6 +46,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/bitmapset.h"
+#include "storage/bufmgr.h"
 #include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "parser/parse_relation.h"
@@ -61,6 +63,7 @@
 #include "utils/numeric.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
@@ -70,6 +73,7 @@ PG_FUNCTION_INFO_V1(audit_capture);
 PG_FUNCTION_INFO_V1(audit_read);
 PG_FUNCTION_INFO_V1(audit_event);
 PG_FUNCTION_INFO_V1(audit_suppress_values);
+PG_FUNCTION_INFO_V1(staff_changed);
 PG_FUNCTION_INFO_V1(audit_verify);
 PG_FUNCTION_INFO_V1(audit_checkpoint);
 PG_FUNCTION_INFO_V1(pseudonym);
@@ -113,6 +117,8 @@ typedef struct GovChainState
 	int64		chain_id;		/* 0: no chain yet */
 	int64		seq;			/* last entry written, 0 if none */
 	uint8		hash[GOV_HASH_LEN];
+	ItemPointerData tip;		/* the chain's row in audit_chain_tips, or
+								 * invalid if it has none yet */
 } GovChainState;
 
 typedef struct GovSubSave
@@ -129,11 +135,30 @@ static int	GovSubDepth = 0;
 static int	GovSubCap = 0;
 static int	GovSuppressDepth = 0;	/* > 0: DELETEs record keys only */
 
-/* Per-transaction caches: the staff id of a role, the pseudonym key. */
-static LocalTransactionId GovStaffLxid = InvalidLocalTransactionId;
-static Oid	GovStaffRole = InvalidOid;
-static int64 GovStaffId = 0;
-static bool GovStaffKnown = false;
+/*
+ * Per-backend caches of the staff id of a role and of role names, kept
+ * until referral_crm.staff changes (its statement trigger sends a relcache
+ * invalidation) or any role changes (pg_authid syscache invalidation).
+ * The names are copied before use: an invalidation may free them.
+ */
+#define GOV_ROLE_CACHE 8
+typedef struct GovRoleCache
+{
+	Oid			role;
+	bool		staff_known;
+	int64		staff_id;
+	text	   *name;			/* in TopMemoryContext */
+} GovRoleCache;
+static GovRoleCache GovRoles[GOV_ROLE_CACHE];
+static int	GovNRoles = 0;
+static GovRoleCache GovRoleScratch; /* an entry not cached (see GovRoleOf) */
+static uint64 GovRoleGeneration = 0;	/* bumped by every reset */
+static Oid	GovStaffRelid = InvalidOid;
+static Oid	GovTipsRelid = InvalidOid;
+
+static void GovAuthCallback(Datum arg, int cacheid, uint32 hashvalue);
+
+/* Per-transaction cache of the pseudonym key. */
 static LocalTransactionId GovKeyLxid = InvalidLocalTransactionId;
 static uint8 GovKey[64];
 static int	GovKeyLen = 0;
@@ -178,12 +203,23 @@ GovSubXactCallback(SubXactEvent event, SubTransactionId mySubid,
 	}
 }
 
-/* At abort, the chain goes back to where the transaction found it. */
+static void GovWriteTip(GovChainState *st);
+
+/*
+ * Before commit (or PREPARE), record where the chain now ends; at abort,
+ * the chain goes back to where the transaction found it.
+ */
 static void
 GovXactCallback(XactEvent event, void *arg)
 {
 	switch (event)
 	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
+			if (GovXactSaved && GovChain.chain_id != 0 &&
+				(GovChain.chain_id != GovXactStart.chain_id || GovChain.seq != GovXactStart.seq))
+				GovWriteTip(&GovChain);
+			return;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
 			if (GovXactSaved)
@@ -212,6 +248,7 @@ RcrmGovernanceInit(void)
 	RegisterXactCallback(GovXactCallback, NULL);
 	RegisterSubXactCallback(GovSubXactCallback, NULL);
 	CacheRegisterRelcacheCallback(GovRelcacheCallback, (Datum) 0);
+	CacheRegisterSyscacheCallback(AUTHOID, GovAuthCallback, (Datum) 0);
 }
 
 /* The seed of a chain: SHA-256 of a fixed label and the chain id. */
@@ -289,9 +326,34 @@ GovEntryHash(pg_cryptohash_ctx *sha, GovFrame *frame, const uint8 *prev,
 		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(sha));
 }
 
-/* The staff id mapped to a role (referral_crm.staff.login_role), cached. */
-static bool
-GovStaffIdOf(Oid roleid, int64 *staff_id)
+/* Forget the cached staff ids and role names. */
+static void
+GovRoleCacheReset(void)
+{
+	int			i;
+
+	for (i = 0; i < GovNRoles; i++)
+		if (GovRoles[i].name != NULL)
+			pfree(GovRoles[i].name);
+	GovNRoles = 0;
+	GovStaffRelid = InvalidOid;
+	GovRoleGeneration++;
+}
+
+/* pg_authid changed: role names and staff mappings may be stale. */
+static void
+GovAuthCallback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	GovRoleCacheReset();
+}
+
+/*
+ * The cache entry of a role: its name (as text) and the staff id mapped to
+ * it (referral_crm.staff.login_role), looked up once and kept until the
+ * staff table or any role changes.
+ */
+static GovRoleCache *
+GovRoleOf(Oid roleid)
 {
 	Oid			nsp;
 	Oid			relid;
@@ -301,18 +363,21 @@ GovStaffIdOf(Oid roleid, int64 *staff_id)
 	HeapTuple	tup;
 	char	   *rolname;
 	NameData	n;
+	GovRoleCache e;
+	uint64		generation = GovRoleGeneration;
+	MemoryContext old;
+	int			i;
 
-	if (GovStaffLxid == MyProc->lxid && GovStaffRole == roleid)
-	{
-		*staff_id = GovStaffId;
-		return GovStaffKnown;
-	}
-	GovStaffKnown = false;
-	GovStaffId = 0;
+	for (i = 0; i < GovNRoles; i++)
+		if (GovRoles[i].role == roleid)
+			return &GovRoles[i];
+	rolname = GetUserNameFromId(roleid, false);
 	nsp = get_namespace_oid(GOV_SCHEMA, true);
 	relid = OidIsValid(nsp) ? get_relname_relid("staff", nsp) : InvalidOid;
-	rolname = GetUserNameFromId(roleid, true);
-	if (OidIsValid(relid) && rolname != NULL)
+	e.role = roleid;
+	e.staff_known = false;
+	e.staff_id = 0;
+	if (OidIsValid(relid))
 	{
 		AttrNumber	loginatt;
 		AttrNumber	idatt;
@@ -334,18 +399,47 @@ GovStaffIdOf(Oid roleid, int64 *staff_id)
 
 				if (!isnull)
 				{
-					GovStaffId = DatumGetInt64(d);
-					GovStaffKnown = true;
+					e.staff_id = DatumGetInt64(d);
+					e.staff_known = true;
 				}
 			}
 			table_endscan(scan);
 		}
 		table_close(rel, AccessShareLock);
 	}
-	GovStaffLxid = MyProc->lxid;
-	GovStaffRole = roleid;
-	*staff_id = GovStaffId;
-	return GovStaffKnown;
+
+	/*
+	 * An invalidation that arrived during the lookup may concern what was
+	 * just read: then answer without caching.
+	 */
+	if (generation != GovRoleGeneration)
+	{
+		if (GovRoleScratch.name != NULL)
+			pfree(GovRoleScratch.name);
+		GovRoleScratch = e;
+		GovRoleScratch.name = MemoryContextAlloc(TopMemoryContext, VARHDRSZ + strlen(rolname));
+		SET_VARSIZE(GovRoleScratch.name, VARHDRSZ + strlen(rolname));
+		memcpy(VARDATA(GovRoleScratch.name), rolname, strlen(rolname));
+		return &GovRoleScratch;
+	}
+	if (GovNRoles == GOV_ROLE_CACHE)
+		GovRoleCacheReset();
+	old = MemoryContextSwitchTo(TopMemoryContext);
+	e.name = cstring_to_text(rolname);
+	MemoryContextSwitchTo(old);
+	GovRoles[GovNRoles] = e;
+	GovStaffRelid = relid;
+	return &GovRoles[GovNRoles++];
+}
+
+/* The staff id mapped to a role, if any (cached). */
+static bool
+GovStaffIdOf(Oid roleid, int64 *staff_id)
+{
+	GovRoleCache *e = GovRoleOf(roleid);
+
+	*staff_id = e->staff_id;
+	return e->staff_known;
 }
 
 /* An open audit_log, the actor and the hashing state of one statement. */
@@ -397,6 +491,172 @@ GovRelid(const char *name)
 				 errmsg("relation \"%s.%s\" does not exist", GOV_AUDIT_SCHEMA, name),
 				 errhint("Reinstall the referral_crm extension.")));
 	return relid;
+}
+
+/*
+ * The relation id of audit_chain_tips, cached until any relcache
+ * invalidation; InvalidOid in a database still at 0.3.0 (before ALTER
+ * EXTENSION ... UPDATE), whose audit_log has its (chain_id, seq) key instead.
+ */
+static Oid
+GovTipsOid(void)
+{
+	if (!OidIsValid(GovTipsRelid))
+	{
+		Oid			nsp = get_namespace_oid(GOV_AUDIT_SCHEMA, false);
+
+		GovTipsRelid = get_relname_relid("audit_chain_tips", nsp);
+	}
+	return GovTipsRelid;
+}
+
+/* Add the index entries of a tip row that did not get a heap-only update. */
+static void
+GovTipIndexInsert(Relation rel, HeapTuple tup)
+{
+	EState	   *estate = CreateExecutorState();
+	ResultRelInfo *rri = makeNode(ResultRelInfo);
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsHeapTuple);
+
+	InitResultRelInfo(rri, rel, 1, NULL, 0);
+	ExecOpenIndices(rri, false);
+	ExecStoreHeapTuple(tup, slot, false);
+	if (rri->ri_NumIndices > 0)
+		ExecInsertIndexTuples(rri, slot, estate, false, false, NULL, NIL);
+	ExecDropSingleTupleTableSlot(slot);
+	ExecCloseIndices(rri);
+	FreeExecutorState(estate);
+}
+
+/*
+ * Does the row at tid still hold the live tip of this chain (not updated or
+ * deleted by anybody else)?  Also prunes the page, so that the update that
+ * follows finds room on it and stays heap-only.
+ */
+static bool
+GovTipStillThere(Relation rel, ItemPointer tid, int64 chain_id)
+{
+	Buffer		buf;
+	Page		page;
+	OffsetNumber off = ItemPointerGetOffsetNumber(tid);
+	bool		ok = false;
+
+	if (ItemPointerGetBlockNumber(tid) >= RelationGetNumberOfBlocks(rel))
+		return false;
+	buf = ReadBuffer(rel, ItemPointerGetBlockNumber(tid));
+	heap_page_prune_opt(rel, buf);
+	LockBuffer(buf, BUFFER_LOCK_SHARE);
+	page = BufferGetPage(buf);
+	if (off >= FirstOffsetNumber && off <= PageGetMaxOffsetNumber(page))
+	{
+		ItemId		lp = PageGetItemId(page, off);
+
+		if (ItemIdIsNormal(lp))
+		{
+			HeapTupleHeader h = (HeapTupleHeader) PageGetItem(page, lp);
+			int64		c;
+
+			if ((h->t_infomask & HEAP_XMAX_INVALID) &&
+				ItemIdGetLength(lp) >= h->t_hoff + sizeof(int64) &&
+				!(h->t_infomask & HEAP_HASNULL))
+			{
+				memcpy(&c, (char *) h + h->t_hoff, sizeof(int64));
+				ok = c == chain_id;
+			}
+		}
+	}
+	UnlockReleaseBuffer(buf);
+	return ok;
+}
+
+/* Find the live row of a chain in audit_chain_tips through its key. */
+static bool
+GovTipFind(Relation rel, int64 chain_id, ItemPointer tid)
+{
+	Oid			indexoid = RelationGetPrimaryKeyIndex(rel);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		found = false;
+
+	if (!OidIsValid(indexoid))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("referral_crm_audit.audit_chain_tips has no primary key"),
+				 errhint("Restore the table definition of the extension.")));
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(chain_id));
+	scan = systable_beginscan(rel, indexoid, true, GetLatestSnapshot(), 1, &key);
+	if ((tup = systable_getnext(scan)) != NULL)
+	{
+		*tid = tup->t_self;
+		found = true;
+	}
+	systable_endscan(scan);
+	return found;
+}
+
+/*
+ * Record the end of a chain in audit_chain_tips, in the transaction that
+ * wrote its entries (for a backend's chain: just before commit).  Usually a
+ * heap-only update of the row whose TID the chain remembers, without an
+ * index search; the first time an insert.  Only the chain's writer writes
+ * that row, so writers never wait for one another here.  The row is written
+ * directly, as audit_log is: no role needs privileges on the table.
+ */
+static void
+GovWriteTip(GovChainState *st)
+{
+	Relation	rel;
+	HeapTuple	tup;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+	bytea	   *hb;
+	TupleDesc	desc;
+
+	if (!OidIsValid(GovTipsOid()))
+		return;
+	rel = table_open(GovTipsOid(), RowExclusiveLock);
+	desc = RelationGetDescr(rel);
+	if (desc->natts != 3 ||
+		TupleDescAttr(desc, 0)->atttypid != INT8OID ||
+		TupleDescAttr(desc, 1)->atttypid != INT8OID ||
+		TupleDescAttr(desc, 2)->atttypid != BYTEAOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("referral_crm_audit.audit_chain_tips has been altered"),
+				 errhint("Restore the table definition of the extension.")));
+	hb = palloc(VARHDRSZ + GOV_HASH_LEN);
+	SET_VARSIZE(hb, VARHDRSZ + GOV_HASH_LEN);
+	memcpy(VARDATA(hb), st->hash, GOV_HASH_LEN);
+	values[0] = Int64GetDatum(st->chain_id);
+	values[1] = Int64GetDatum(st->seq);
+	values[2] = PointerGetDatum(hb);
+	tup = heap_form_tuple(desc, values, nulls);
+
+	/* the remembered row, else the row found by key (first write, or moved) */
+	if ((!ItemPointerIsValid(&st->tip) || !GovTipStillThere(rel, &st->tip, st->chain_id)) &&
+		!GovTipFind(rel, st->chain_id, &st->tip))
+	{
+		simple_heap_insert(rel, tup);
+		GovTipIndexInsert(rel, tup);
+	}
+	else
+	{
+#if PG_VERSION_NUM >= 160000
+		TU_UpdateIndexes upd;
+
+		simple_heap_update(rel, &st->tip, tup, &upd);
+		if (upd != TU_None)
+			GovTipIndexInsert(rel, tup);
+#else
+		simple_heap_update(rel, &st->tip, tup);
+		if (!HeapTupleIsHeapOnly(tup))
+			GovTipIndexInsert(rel, tup);
+#endif
+	}
+	st->tip = tup->t_self;
+	heap_freetuple(tup);
+	table_close(rel, NoLock);
 }
 
 /* Text form of the client address, or NULL for a local connection (cached). */
@@ -478,9 +738,9 @@ GovWriterOpen(GovWriter *w, bool bulk)
 	memset(w->actor_null, false, sizeof(w->actor_null));
 	w->actor[GA_LOGGED_AT] = TimestampTzGetDatum(GetCurrentStatementStartTimestamp());
 	w->actor[GA_XID] = Int64GetDatum((int64) U64FromFullTransactionId(GetTopFullTransactionId()));
-	w->actor[GA_SESSION] = CStringGetTextDatum(GetUserNameFromId(GetSessionUserId(), false));
+	w->actor[GA_SESSION] = datumCopy(PointerGetDatum(GovRoleOf(GetSessionUserId())->name), false, -1);
 	/* the role the session acts as (SET ROLE), not a SECURITY DEFINER owner */
-	w->actor[GA_ROLE] = CStringGetTextDatum(GetUserNameFromId(GetOuterUserId(), false));
+	w->actor[GA_ROLE] = datumCopy(PointerGetDatum(GovRoleOf(GetOuterUserId())->name), false, -1);
 	w->via = NULL;
 	if (GetUserId() != GetOuterUserId())
 	{
@@ -579,6 +839,7 @@ GovChainPrepare(GovWriter *w)
 		 */
 		GovChain.chain_id = (int64) ((uint64) GetCurrentTimestamp() << 8) | (n & 0xFF);
 		GovChain.seq = 0;
+		ItemPointerSetInvalid(&GovChain.tip);
 		GovChainSeed(w->sha, GovChain.chain_id, GovChain.hash);
 	}
 }
@@ -799,6 +1060,9 @@ GovRelcacheCallback(Datum arg, Oid relid)
 	GovRelCache *e;
 
 	GovAuditLogRelid = InvalidOid;
+	GovTipsRelid = InvalidOid;
+	if (relid == InvalidOid || relid == GovStaffRelid || !OidIsValid(GovStaffRelid))
+		GovRoleCacheReset();
 	if (GovRelCacheHash == NULL)
 		return;
 	hash_seq_init(&hs, GovRelCacheHash);
@@ -1208,6 +1472,25 @@ audit_suppress_values(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+/*
+ * staff_changed(): statement trigger on referral_crm.staff.  The audit
+ * writer caches the staff id of each role per backend; a relcache
+ * invalidation of the staff table, sent at commit to every backend, makes
+ * them forget it.
+ */
+Datum
+staff_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("staff_changed must be called as a trigger")));
+	CacheInvalidateRelcache(td->tg_relation);
+	PG_RETURN_POINTER(NULL);
+}
+
 /* jsonb value of a key in an object, or NULL. */
 static JsonbValue *
 GovJsonbGet(Jsonb *j, const char *key)
@@ -1294,11 +1577,21 @@ GovParseHeads(JsonbValue *arr, bool (*add) (void *arg, int64 chain, int64 seq, c
 	return true;
 }
 
+/* The tip of a chain as audit_chain_tips records it. */
+typedef struct GovTip
+{
+	int64		chain;
+	int64		seq;
+	uint8		hash[GOV_HASH_LEN];
+	bool		found;
+} GovTip;
+
 /* State of one audit_verify run. */
 typedef struct GovVerify
 {
 	HTAB	   *claims;
 	HTAB	   *floors;
+	HTAB	   *tips;
 	int64		by_seq;
 	bool		bad;
 } GovVerify;
@@ -1366,6 +1659,7 @@ audit_verify(PG_FUNCTION_ARGS)
 	MemoryContext rowcxt;
 	MemoryContext callcxt = CurrentMemoryContext;
 	uint64		i;
+	uint64		ntips;
 
 	if (get_call_result_type(fcinfo, NULL, &rdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "audit_verify must return a record");
@@ -1379,6 +1673,8 @@ audit_verify(PG_FUNCTION_ARGS)
 	ctl.keysize = sizeof(int64);
 	ctl.entrysize = sizeof(GovFloor);
 	v.floors = hash_create("audit floors", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	ctl.entrysize = sizeof(GovTip);
+	v.tips = hash_create("audit tips", 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	v.bad = false;
 	sha = pg_cryptohash_create(PG_SHA256);
 	if (sha == NULL)
@@ -1409,6 +1705,37 @@ audit_verify(PG_FUNCTION_ARGS)
 			f->vouched = false;
 		}
 		MemoryContextSwitchTo(o);
+	}
+
+	/* a database still at 0.3.0 has no tips */
+	ntips = 0;
+	if (OidIsValid(GovTipsOid()))
+	{
+		if (SPI_execute("SELECT chain_id, seq, hash FROM referral_crm_audit.audit_chain_tips",
+						true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read referral_crm_audit.audit_chain_tips");
+		ntips = SPI_processed;
+	}
+	for (i = 0; i < ntips; i++)
+	{
+		bool		n1,
+					n2,
+					n3;
+		int64		c = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &n1));
+		int64		s = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &n2));
+		bytea	   *h = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &n3));
+		GovTip	   *t;
+		MemoryContext o = MemoryContextSwitchTo(callcxt);
+
+		t = hash_search(v.tips, &c, HASH_ENTER, NULL);
+		t->seq = (n2 ? -1 : s);
+		t->found = false;
+		if (n3 || VARSIZE_ANY_EXHDR(h) != GOV_HASH_LEN)
+			memset(t->hash, 0, GOV_HASH_LEN);
+		else
+			memcpy(t->hash, VARDATA_ANY(h), GOV_HASH_LEN);
+		MemoryContextSwitchTo(o);
+		(void) n1;
 	}
 
 	portal = SPI_cursor_open_with_args(NULL,
@@ -1486,10 +1813,18 @@ audit_verify(PG_FUNCTION_ARGS)
 				char	   *op = nulls[GA_OP] ? "" : TextDatumGetCString(values[GA_OP]);
 				Jsonb	   *det = nulls[GA_DETAILS] ? NULL : DatumGetJsonbP(values[GA_DETAILS]);
 
+				GovTip	   *tip = hash_search(v.tips, &chain, HASH_FIND, NULL);
+
+				if (tip != NULL && tip->seq == seq)
+				{
+					tip->found = true;
+					if (memcmp(tip->hash, calc, GOV_HASH_LEN) != 0)
+						problem = "entry changed: the tip of its chain records another hash for it";
+				}
 				k.chain = chain;
 				k.seq = seq;
 				cl = hash_search(v.claims, &k, HASH_FIND, NULL);
-				if (cl != NULL)
+				if (cl != NULL && problem == NULL)
 				{
 					cl->found = true;
 					if (memcmp(cl->hash, calc, GOV_HASH_LEN) != 0)
@@ -1537,6 +1872,30 @@ audit_verify(PG_FUNCTION_ARGS)
 				p_seq = cl->key.seq;
 				problem = psprintf("entry missing: checkpoint %lld recorded it",
 								   (long long) cl->by_seq);
+			}
+		}
+	}
+	if (problem == NULL)
+	{
+		HASH_SEQ_STATUS hs;
+		GovTip	   *t;
+		GovFloor   *f;
+
+		/* every tip must be an entry of its chain, unless purged since */
+		hash_seq_init(&hs, v.tips);
+		while ((t = hash_seq_search(&hs)) != NULL)
+		{
+			if (t->found)
+				continue;
+			f = hash_search(v.floors, &t->chain, HASH_FIND, NULL);
+			if (f != NULL && t->seq <= f->seq)
+				continue;
+			if (problem == NULL || t->chain < p_chain ||
+				(t->chain == p_chain && t->seq < p_seq))
+			{
+				p_chain = t->chain;
+				p_seq = t->seq;
+				problem = "entry missing: the tip of its chain records it";
 			}
 		}
 	}
@@ -1594,6 +1953,7 @@ audit_checkpoint(PG_FUNCTION_ARGS)
 	int64		nheads = 0;
 	char		hex[2 * GOV_HASH_LEN + 1];
 	Oid			argtypes[3] = {INT8OID, INT8OID, BYTEAOID};
+	bool		tips;
 
 	if (get_call_result_type(fcinfo, NULL, &rdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "audit_checkpoint must return a record");
@@ -1604,7 +1964,14 @@ audit_checkpoint(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	/* Where the checkpoint chain stands. */
 	memset(&cp, 0, sizeof(cp));
-	if (SPI_execute("SELECT seq, hash FROM referral_crm_audit.audit_log WHERE chain_id = 0 ORDER BY seq DESC LIMIT 1",
+	tips = OidIsValid(GovTipsOid());
+	if (tips &&
+		SPI_execute("SELECT seq, hash FROM referral_crm_audit.audit_chain_tips WHERE chain_id = 0",
+					true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the checkpoint chain");
+	/* no tip: before the first checkpoint (or the tip was lost) */
+	if ((!tips || SPI_processed == 0) &&
+		SPI_execute("SELECT seq, hash FROM referral_crm_audit.audit_log WHERE chain_id = 0 ORDER BY seq DESC LIMIT 1",
 					true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the checkpoint chain");
 	GovWriterOpen(&w, false);
@@ -1626,8 +1993,14 @@ audit_checkpoint(PG_FUNCTION_ARGS)
 	else
 		GovChainSeed(w.sha, 0, cp.hash);
 
-	/* Heads of every chain, one index probe per chain (loose index scan). */
-	if (SPI_execute("WITH RECURSIVE c (id) AS ("
+	/* The tips of the chains that moved since the last checkpoint. */
+	if (SPI_execute(tips
+					? "SELECT t.chain_id, t.seq, t.hash FROM referral_crm_audit.audit_chain_tips t"
+					"  LEFT JOIN referral_crm_audit.audit_chain_heads p ON p.chain_id = t.chain_id"
+					" WHERE t.chain_id > 0 AND (p.chain_id IS NULL OR p.seq <> t.seq OR p.hash <> t.hash)"
+					" ORDER BY t.chain_id"
+	/* a database still at 0.3.0: one probe of the (chain_id, seq) key per chain */
+					: "WITH RECURSIVE c (id) AS ("
 					"  SELECT min(chain_id) FROM referral_crm_audit.audit_log WHERE chain_id > 0"
 					"  UNION ALL"
 					"  SELECT (SELECT min(l.chain_id) FROM referral_crm_audit.audit_log l WHERE l.chain_id > c.id)"
@@ -1699,6 +2072,8 @@ audit_checkpoint(PG_FUNCTION_ARGS)
 	GovWriteEntry(&w, &cp, CStringGetTextDatum("referral_crm_audit.audit_log"), "CHECKPOINT",
 				  NULL, NULL, NULL, details);
 	GovWriterClose(&w);
+	ItemPointerSetInvalid(&cp.tip);
+	GovWriteTip(&cp);
 	SPI_finish();
 
 	(void) nheads;

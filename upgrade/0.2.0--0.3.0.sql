@@ -1,3 +1,0 @@
--- referral_crm 0.2.0 -> 0.3.0: changes to objects that 0.2.0 already had.
--- The fragments of the rooms new in 0.3.0 (Makefile: ROOMS_NEW_IN_0.3.0)
--- follow this file in the assembled upgrade script.
