@@ -250,8 +250,14 @@ for clients in 2 8; do
        "WAL per entry ours / PL/pgSQL $(calc "(${WALTX[$clients,c]} - ${WALTX[$clients,none]}) / (${WALTX[$clients,plpgsql]} - ${WALTX[$clients,none]})") (goal <= 0.5)"
 done
 echo "chains do not serialise writers: 8-client ratio $(calc "${TPS[8,none]} / ${TPS[8,c]}") vs 2-client ratio $(calc "${TPS[2,none]} / ${TPS[2,c]}") (goal: 8 no worse than 2)"
+t0=$(date +%s.%N)
 v=$(psql_val "SELECT ok || ' entries=' || entries || ' chains=' || chains || coalesce(' problem=' || problem, '') FROM referral_crm.audit_verify()")
-echo "audit_verify after the runs: $v"
+t1=$(date +%s.%N)
+echo "audit_verify after the runs: $v ($(calc "$t1 - $t0" 1) s)"
+t0=$(date +%s.%N)
+v=$(psql_val "SELECT checkpoint FROM referral_crm.audit_head()")
+t1=$(date +%s.%N)
+echo "audit_head (a checkpoint of every chain that moved): checkpoint $v in $(calc "($t1 - $t0) * 1000" 1) ms"
 
 echo
 echo "Bulk INSERT ... SELECT of $BULK_ROWS rows (one statement, best of $ROUNDS)"
