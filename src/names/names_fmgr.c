@@ -104,7 +104,11 @@ CnUnpackExt(const struct varlena *cn, CnView *v, bool display)
 				 errmsg("clinician_name value has unknown format version %d", body[0])));
 	for (i = 0; i < NAMES_NFIELDS; i++)
 	{
-		int			l = p < end ? (int) strnlen(p, end - p) : 0;
+		int			l = 0;
+
+		/* fields are short: an inline scan beats a call to strnlen */
+		while (p + l < end && p[l] != '\0')
+			l++;
 
 		v->norm[cn_order[i]] = p < end ? p : "";
 		v->normlen[cn_order[i]] = l;
@@ -683,24 +687,32 @@ names_double_metaphone(PG_FUNCTION_ARGS)
  * Caches of name_variants and name_frequencies
  * ------------------------------------------------------------------------
  */
+/*
+ * One cached name: its nickname groups (name_variants) and its frequencies
+ * (name_frequencies, as a family and as a given name).  Entries live in one
+ * dense array, found through an open-addressing table of indexes (a lookup
+ * is a hash of the bytes and, usually, one comparison; no key padding).
+ */
 typedef struct VariantEntry
 {
-	char		name[64];		/* hash key */
+	const char *name;			/* normalised, NUL-terminated (inl if short) */
+	int			len;
+	char		inl[28];		/* names shorter than this, kept in place */
 	int			ngroups;
 	int			maxgroups;
 	int		   *groups;			/* ids of the formal names it belongs to */
 	uint32		initials;		/* bit i: a formal name of it starts with 'a' + i */
+	bool		has_family;		/* a name_frequencies row of kind 'f' */
+	double		rarity;			/* its rarity */
+	int64		family_count;	/* its directory count */
+	int64		given_count;	/* directory count of kind 'g' (0 if none) */
 } VariantEntry;
-
-typedef struct FreqEntry
-{
-	char		name[64];		/* hash key: "f|name" or "g|name" */
-	double		rarity;
-	int64		directory_count;
-} FreqEntry;
 
 /* Most directory rows a broad (one-part) key may bring to a query. */
 #define NAMES_BROAD_MAX 200
+
+/* Longest name kept in the cache (bytes). */
+#define NAMES_CACHE_MAXLEN 63
 
 /* Members of one group (a formal name and its variants). */
 typedef struct VariantGroup
@@ -711,8 +723,12 @@ typedef struct VariantGroup
 	VariantEntry **members;
 } VariantGroup;
 
-static HTAB *variants_cache = NULL;
-static HTAB *freq_cache = NULL;
+static VariantEntry *names_entries = NULL;	/* dense, names_nentries used */
+static int	names_nentries = 0;
+static int	names_maxentries = 0;
+static uint64 *names_slots = NULL;	/* hash << 32 | (entry index + 1); 0: empty */
+static uint32 names_slotmask = 0;
+static bool names_cache_ready = false;
 static VariantGroup *variant_groups = NULL;
 static int	nvariant_groups = 0;
 static MemoryContext names_cache_cxt = NULL;
@@ -727,42 +743,129 @@ NamesRelcacheCallback(Datum arg, Oid relid)
 	{
 		if (names_cache_cxt != NULL)
 			MemoryContextReset(names_cache_cxt);
-		variants_cache = NULL;
-		freq_cache = NULL;
+		names_cache_ready = false;
+		names_entries = NULL;
+		names_slots = NULL;
+		names_nentries = names_maxentries = 0;
+		names_slotmask = 0;
 		variant_groups = NULL;
 		nvariant_groups = 0;
 	}
 }
 
-/* Copy a normalised name into a hash key; false if too long. */
-static bool
-NamesKey(const char *s, int len, char *key)
+/* Hash of a name's bytes. */
+static inline uint32
+NamesHash(const char *s, int len)
 {
-	if (len <= 0 || len >= 64)
-		return false;
-	memset(key, 0, 64);
-	memcpy(key, s, len);
-	return true;
+	uint32		h = 2166136261u;
+	int			i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char) s[i]) * 16777619u;
+	return h ^ (h >> 15);
 }
 
-/* Find or add a name. */
-static VariantEntry *
-VariantEnter(HTAB *h, const char *name)
+/* The cached entry of a normalised name, or NULL. */
+static inline VariantEntry *
+NamesLookup(const char *s, int len)
 {
-	char		key[64];
-	bool		found;
+	uint32		h,
+				i;
+	uint64		slot;
+
+	if (names_slots == NULL || len <= 0 || len > NAMES_CACHE_MAXLEN)
+		return NULL;
+	h = NamesHash(s, len);
+	/* the slot holds the hash: an entry is read only when it matches */
+	for (i = h & names_slotmask; (slot = names_slots[i]) != 0; i = (i + 1) & names_slotmask)
+	{
+		VariantEntry *e;
+
+		if ((uint32) (slot >> 32) != h)
+			continue;
+		e = &names_entries[(uint32) slot - 1];
+		if (e->len == len)
+		{
+			int			k = 0;
+
+			/* names are short: compare inline */
+			while (k < len && e->name[k] == s[k])
+				k++;
+			if (k == len)
+				return e;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Lookups of one comparison: a name is looked up once even when both
+ * readings (direct and swapped) ask for it; the memo is emptied by
+ * NamesEnv() before each comparison.
+ */
+typedef struct NamesMemo
+{
+	const char *s;
+	int			len;
+	VariantEntry *e;
+} NamesMemo;
+
+static NamesMemo names_memo[4];
+static int	names_nmemo = 0;
+
+/* NamesLookup through the memo of the current comparison. */
+static VariantEntry *
+NamesLookupMemo(const char *s, int len)
+{
+	int			i;
 	VariantEntry *e;
 
-	if (!NamesKey(name, strlen(name), key))
-		return NULL;
-	e = hash_search(h, key, HASH_ENTER, &found);
-	if (!found)
+	for (i = 0; i < names_nmemo; i++)
+		if (names_memo[i].s == s && names_memo[i].len == len)
+			return names_memo[i].e;
+	e = NamesLookup(s, len);
+	if (names_nmemo < (int) lengthof(names_memo))
 	{
-		e->ngroups = 0;
-		e->maxgroups = 0;
-		e->groups = NULL;
-		e->initials = 0;
+		names_memo[names_nmemo].s = s;
+		names_memo[names_nmemo].len = len;
+		names_memo[names_nmemo].e = e;
+		names_nmemo++;
 	}
+	return e;
+}
+
+/* Find or add a name (the table is sized before loading). */
+static VariantEntry *
+VariantEnter(const char *name)
+{
+	int			len = (int) strlen(name);
+	uint32		h,
+				i;
+	uint64		slot;
+	VariantEntry *e;
+
+	if (len <= 0 || len > NAMES_CACHE_MAXLEN)
+		return NULL;
+	h = NamesHash(name, len);
+	for (i = h & names_slotmask; (slot = names_slots[i]) != 0; i = (i + 1) & names_slotmask)
+	{
+		e = &names_entries[(uint32) slot - 1];
+		if ((uint32) (slot >> 32) == h && e->len == len && memcmp(e->name, name, len) == 0)
+			return e;
+	}
+	if (names_nentries >= names_maxentries)
+		elog(ERROR, "referral_crm names cache is full");
+	e = &names_entries[names_nentries++];
+	memset(e, 0, sizeof(*e));
+	if (len < (int) sizeof(e->inl))
+	{
+		memcpy(e->inl, name, len + 1);
+		e->name = e->inl;
+	}
+	else
+		e->name = MemoryContextStrdup(names_cache_cxt, name);
+	e->len = len;
+	names_slots[i] = ((uint64) h << 32) | (uint64) names_nentries;
 	return e;
 }
 
@@ -798,55 +901,77 @@ VariantJoin(VariantEntry *e, int gid)
 static void
 NamesLoadCaches(void)
 {
-	HASHCTL		ctl;
 	uint64		i;
 	Oid			nsp;
-	HTAB	   *vc;
-	HTAB	   *fc;
+	SPITupleTable *vt,
+			   *ft;
+	uint64		nv,
+				nf;
+	uint64		cap;
+	uint64		nslots;
 	char	   *prev = NULL;
 	MemoryContext old;
 
-	if (variants_cache != NULL && freq_cache != NULL)
+	if (names_cache_ready)
 		return;
 	if (names_cache_cxt == NULL)
 		names_cache_cxt = AllocSetContextCreate(TopMemoryContext, "referral_crm names cache",
 												ALLOCSET_DEFAULT_SIZES);
 	MemoryContextReset(names_cache_cxt);
-	variants_cache = freq_cache = NULL;
+	names_entries = NULL;
+	names_slots = NULL;
+	names_nentries = names_maxentries = 0;
 	variant_groups = NULL;
 	nvariant_groups = 0;
 	nsp = get_namespace_oid("referral_crm", false);
 	variants_relid = get_relname_relid("name_variants", nsp);
 	freq_relid = get_relname_relid("name_frequencies", nsp);
 
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = 64;
-	ctl.entrysize = sizeof(VariantEntry);
-	ctl.hcxt = names_cache_cxt;
-	vc = hash_create("referral_crm name variants", 4096, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-	ctl.entrysize = sizeof(FreqEntry);
-	fc = hash_create("referral_crm name frequencies", 8192, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	/* Variants: a group per formal name, holding it and its variants. */
 	if (SPI_execute("SELECT name, variant FROM referral_crm.name_variants ORDER BY name, variant",
 					true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "cannot read referral_crm.name_variants");
+	vt = SPI_tuptable;
+	nv = SPI_processed;
+	if (SPI_execute("SELECT r.kind, r.name, r.rarity, f.directory_count"
+					"  FROM referral_crm.name_rarity r JOIN referral_crm.name_frequencies f USING (kind, name)",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "cannot read referral_crm.name_rarity");
+	ft = SPI_tuptable;
+	nf = SPI_processed;
+
+	/* every name at most once: two per variant row, one per frequency row */
+	cap = 2 * nv + nf + 1;
+	for (nslots = 1024; nslots < 2 * cap; nslots *= 2)
+		;
+	if (cap > (uint64) PG_INT32_MAX / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many names in referral_crm.name_variants and referral_crm.name_frequencies"),
+				 errdetail("The name cache holds at most %d names.", PG_INT32_MAX / 2)));
 	old = MemoryContextSwitchTo(names_cache_cxt);
-	variant_groups = palloc0(sizeof(VariantGroup) * (SPI_processed + 1));
+	names_entries = MemoryContextAllocExtended(names_cache_cxt, sizeof(VariantEntry) * cap,
+											   MCXT_ALLOC_HUGE);
+	names_maxentries = (int) cap;
+	names_slots = MemoryContextAllocExtended(names_cache_cxt, sizeof(uint64) * nslots,
+											 MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	names_slotmask = (uint32) (nslots - 1);
+	variant_groups = palloc0(sizeof(VariantGroup) * (nv + 1));
 	MemoryContextSwitchTo(old);
-	for (i = 0; i < SPI_processed; i++)
+
+	/* Variants: a group per formal name, holding it and its variants. */
+	for (i = 0; i < nv; i++)
 	{
-		char	   *name = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-		char	   *variant = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+		char	   *name = SPI_getvalue(vt->vals[i], vt->tupdesc, 1);
+		char	   *variant = SPI_getvalue(vt->vals[i], vt->tupdesc, 2);
 		VariantEntry *formal,
 				   *nick;
 
 		if (name == NULL || variant == NULL)
 			continue;
-		formal = VariantEnter(vc, name);
-		nick = VariantEnter(vc, variant);
+		formal = VariantEnter(name);
+		nick = VariantEnter(variant);
 		if (formal == NULL || nick == NULL)
 			continue;
 		if (prev == NULL || strcmp(prev, name) != 0)
@@ -859,59 +984,57 @@ NamesLoadCaches(void)
 		VariantJoin(nick, nvariant_groups);
 	}
 	/* Frequencies: rarity (family names) and directory counts. */
-	if (SPI_execute("SELECT r.kind, r.name, r.rarity, f.directory_count"
-					"  FROM referral_crm.name_rarity r JOIN referral_crm.name_frequencies f USING (kind, name)",
-					true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "cannot read referral_crm.name_rarity");
-	for (i = 0; i < SPI_processed; i++)
+	for (i = 0; i < nf; i++)
 	{
 		bool		isnull,
 					cnull;
-		char	   *kind = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-		char	   *name = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
-		Datum		r = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull);
-		Datum		c = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 4, &cnull);
-		char		key[64];
-		FreqEntry  *e;
+		char	   *kind = SPI_getvalue(ft->vals[i], ft->tupdesc, 1);
+		char	   *name = SPI_getvalue(ft->vals[i], ft->tupdesc, 2);
+		Datum		r = SPI_getbinval(ft->vals[i], ft->tupdesc, 3, &isnull);
+		Datum		c = SPI_getbinval(ft->vals[i], ft->tupdesc, 4, &cnull);
+		VariantEntry *e;
 
 		if (kind == NULL || name == NULL || isnull || strlen(name) > 60)
 			continue;
-		memset(key, 0, sizeof(key));
-		snprintf(key, sizeof(key), "%c|%s", kind[0], name);
-		e = hash_search(fc, key, HASH_ENTER, NULL);
-		e->rarity = DatumGetFloat8(r);
-		e->directory_count = cnull ? 0 : DatumGetInt64(c);
+		e = VariantEnter(name);
+		if (e == NULL)
+			continue;
+		if (kind[0] == 'f')
+		{
+			e->has_family = true;
+			e->rarity = DatumGetFloat8(r);
+			e->family_count = cnull ? 0 : DatumGetInt64(c);
+		}
+		else if (kind[0] == 'g')
+			e->given_count = cnull ? 0 : DatumGetInt64(c);
 	}
 	SPI_finish();
-	variants_cache = vc;
-	freq_cache = fc;
+	names_cache_ready = true;
 }
 
 /* Nickname relation for the scorer: the two names share a formal name. */
 static bool
 NamesRelated(void *arg, const char *a, int al, const char *b, int bl)
 {
-	char		ka[64],
-				kb[64];
 	VariantEntry *ea,
 			   *eb;
 	int			i,
 				j;
 
-	if (variants_cache == NULL || !NamesKey(a, al, ka) || !NamesKey(b, bl, kb))
-		return false;
 	/* an initial against a name: does a formal name of the name start with it? */
 	if (al == 1 || bl == 1)
 	{
 		char		init = al == 1 ? a[0] : b[0];
-		VariantEntry *e = hash_search(variants_cache, al == 1 ? kb : ka, HASH_FIND, NULL);
+		VariantEntry *e = al == 1 ? NamesLookupMemo(b, bl) : NamesLookupMemo(a, al);
 
 		return e != NULL && init >= 'a' && init <= 'z' &&
 			(e->initials & ((uint32) 1 << (init - 'a'))) != 0;
 	}
-	ea = hash_search(variants_cache, ka, HASH_FIND, NULL);
-	eb = hash_search(variants_cache, kb, HASH_FIND, NULL);
-	if (ea == NULL || eb == NULL)
+	ea = NamesLookupMemo(a, al);
+	if (ea == NULL || ea->ngroups == 0)
+		return false;
+	eb = NamesLookupMemo(b, bl);
+	if (eb == NULL)
 		return false;
 	for (i = 0; i < ea->ngroups; i++)
 		for (j = 0; j < eb->ngroups; j++)
@@ -920,37 +1043,26 @@ NamesRelated(void *arg, const char *a, int al, const char *b, int bl)
 	return false;
 }
 
-/* Frequency entry of a name of a kind ('f' or 'g'), or NULL. */
-static FreqEntry *
-NamesFreq(char kind, const char *f, int len)
-{
-	char		key[64];
-
-	if (freq_cache == NULL || len <= 0 || len > 60)
-		return NULL;
-	memset(key, 0, sizeof(key));
-	key[0] = kind;
-	key[1] = '|';
-	memcpy(key + 2, f, len);
-	return hash_search(freq_cache, key, HASH_FIND, NULL);
-}
-
 /* Rarity of a family name for the scorer (1 when unknown). */
 static double
 NamesRarity(void *arg, const char *f, int len)
 {
-	FreqEntry  *e = NamesFreq('f', f, len);
+	VariantEntry *e = len <= 60 ? NamesLookupMemo(f, len) : NULL;
 
-	return e ? e->rarity : 1.0;
+	return e != NULL && e->has_family ? e->rarity : 1.0;
 }
 
 /* true if a name of this kind is in the directory, but rarely. */
 static bool
 NamesRareInDirectory(char kind, const char *f, int len)
 {
-	FreqEntry  *e = NamesFreq(kind, f, len);
+	VariantEntry *e = len <= 60 ? NamesLookup(f, len) : NULL;
+	int64		n;
 
-	return e != NULL && e->directory_count > 0 && e->directory_count <= NAMES_BROAD_MAX;
+	if (e == NULL)
+		return false;
+	n = kind == 'f' ? e->family_count : e->given_count;
+	return n > 0 && n <= NAMES_BROAD_MAX;
 }
 
 /* The scorer's environment, caches loaded. */
@@ -960,6 +1072,7 @@ NamesEnv(void)
 	static NamesScoreEnv env = {NamesRelated, NamesRarity, NULL};
 
 	NamesLoadCaches();
+	names_nmemo = 0;
 	return &env;
 }
 
@@ -1419,7 +1532,6 @@ names_query_keys(PG_FUNCTION_ARGS)
 			   *f;
 	int			gl,
 				fl;
-	char		first[64];
 	VariantEntry *e;
 
 	ks->n = 0;
@@ -1467,8 +1579,7 @@ names_query_keys(PG_FUNCTION_ARGS)
 		NamesPairKeys(ks, "", 0, f, fl, false);
 	if (gl > 1 && fl > 0 && NamesRareInDirectory('g', g, gl))
 		NamesPairKeys(ks, g, gl, "", 0, false);
-	if (gl > 1 && NamesKey(g, gl, first) &&
-		(e = hash_search(variants_cache, first, HASH_FIND, NULL)) != NULL)
+	if (gl > 1 && (e = NamesLookup(g, gl)) != NULL)
 	{
 		int			i,
 					j;
@@ -1479,7 +1590,7 @@ names_query_keys(PG_FUNCTION_ARGS)
 
 			for (j = 0; j < grp->nmembers && ks->n < 200; j++)
 				if (grp->members[j] != e)
-					NamesPairKeysExt(ks, grp->members[j]->name, strlen(grp->members[j]->name), f, fl,
+					NamesPairKeysExt(ks, grp->members[j]->name, grp->members[j]->len, f, fl,
 									 false, true);
 		}
 	}

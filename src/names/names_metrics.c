@@ -103,12 +103,13 @@ NamesJaroWinklerAscii(const char *a, int na, const char *b, int nb)
 {
 	uint64_t	af = 0,
 				bf = 0;
+	uint64_t	seen[4] = {0, 0, 0, 0};
+	uint64_t	pos[256];		/* only entries marked in seen are set */
 	int			range,
 				common = 0,
 				trans = 0,
 				i,
 				j,
-				k,
 				minlen;
 	double		w;
 
@@ -131,37 +132,56 @@ NamesJaroWinklerAscii(const char *a, int na, const char *b, int nb)
 	range = (na > nb ? na : nb) / 2 - 1;
 	if (range < 0)
 		range = 0;
+	/* positions of each byte of b, and which bytes occur at all */
+	for (j = 0; j < nb; j++)
+	{
+		unsigned char c = (unsigned char) b[j];
+		uint64_t	bit = (uint64_t) 1 << (c & 63);
+
+		if (!(seen[c >> 6] & bit))
+		{
+			seen[c >> 6] |= bit;
+			pos[c] = 0;
+		}
+		pos[c] |= (uint64_t) 1 << j;
+	}
+	/* each a[i] takes the first free equal byte of b within the window */
 	for (i = 0; i < na; i++)
 	{
+		unsigned char c = (unsigned char) a[i];
 		int			lo = i - range > 0 ? i - range : 0;
 		int			hi = i + range < nb - 1 ? i + range : nb - 1;
+		uint64_t	win,
+					cand;
 
-		for (j = lo; j <= hi; j++)
+		if (lo > hi || !(seen[c >> 6] & ((uint64_t) 1 << (c & 63))))
+			continue;
+		win = (hi >= 63 ? ~(uint64_t) 0 : (((uint64_t) 1 << (hi + 1)) - 1)) &
+			~(((uint64_t) 1 << lo) - 1);
+		cand = pos[c] & win & ~bf;
+		if (cand)
 		{
-			if (!(bf & ((uint64_t) 1 << j)) && b[j] == a[i])
-			{
-				af |= (uint64_t) 1 << i;
-				bf |= (uint64_t) 1 << j;
-				common++;
-				break;
-			}
+			af |= (uint64_t) 1 << i;
+			bf |= cand & (~cand + 1);
+			common++;
 		}
 	}
 	if (common == 0)
 		return 0.0;
-	k = 0;
-	for (i = 0; i < na; i++)
+	/* transpositions: the matched bytes of a and b in order */
 	{
-		if (!(af & ((uint64_t) 1 << i)))
-			continue;
-		for (j = k; j < nb; j++)
-			if (bf & ((uint64_t) 1 << j))
-			{
-				k = j + 1;
-				break;
-			}
-		if (a[i] != b[j])
-			trans++;
+		uint64_t	ra = af,
+					rb = bf;
+
+		while (ra)
+		{
+			i = __builtin_ctzll(ra);
+			j = __builtin_ctzll(rb);
+			if (a[i] != b[j])
+				trans++;
+			ra &= ra - 1;
+			rb &= rb - 1;
+		}
 	}
 	trans /= 2;
 	w = ((double) common / na + (double) common / nb +

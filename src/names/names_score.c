@@ -58,6 +58,20 @@ NamesRuleName(int rule)
 	return "none";
 }
 
+/* true if two words may share a Double Metaphone code here (cheap test). */
+static bool
+NamesMaySoundAlike(const char *a, int al, const char *b, int bl)
+{
+	if (al > 12 || bl > 12 || al < 2 || bl < 2)
+		return false;
+	/* only words that begin alike can sound alike here */
+	if (a[0] != b[0] && !(strchr("ckq", a[0]) && strchr("ckq", b[0])) &&
+		!(strchr("sz", a[0]) && strchr("sz", b[0])) &&
+		!(strchr("aeiouy", a[0]) && strchr("aeiouy", b[0])))
+		return false;
+	return true;
+}
+
 /* true if two short words share a Double Metaphone code (Li, Lee; Jon, John). */
 static bool
 NamesSoundAlike(const char *a, int al, const char *b, int bl)
@@ -67,12 +81,7 @@ NamesSoundAlike(const char *a, int al, const char *b, int bl)
 				pb[8],
 				ab[8];
 
-	if (al > 12 || bl > 12 || al < 2 || bl < 2)
-		return false;
-	/* only words that begin alike can sound alike here (cheap test first) */
-	if (a[0] != b[0] && !(strchr("ckq", a[0]) && strchr("ckq", b[0])) &&
-		!(strchr("sz", a[0]) && strchr("sz", b[0])) &&
-		!(strchr("aeiouy", a[0]) && strchr("aeiouy", b[0])))
+	if (!NamesMaySoundAlike(a, al, b, bl))
 		return false;
 	NamesDoubleMetaphone(a, al, 6, pa, aa);
 	NamesDoubleMetaphone(b, bl, 6, pb, ab);
