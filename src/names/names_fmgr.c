@@ -723,10 +723,28 @@ typedef struct VariantGroup
 	VariantEntry **members;
 } VariantGroup;
 
+/*
+ * A slot of the open-addressing table: what the scorer reads (rarity,
+ * initials, whether the name has nickname groups) kept beside the hash and
+ * the first bytes of the name, so that a lookup usually touches one cache
+ * line; the rest is in the dense VariantEntry array.
+ */
+typedef struct NameSlot
+{
+	uint32		hash;			/* 0: empty slot */
+	uint8		len;
+	bool		has_family;
+	uint16		ngroups;		/* capped; 0 means none */
+	char		head[8];		/* first bytes of the name */
+	uint32		initials;
+	uint32		entry;			/* index into names_entries */
+	double		rarity;
+} NameSlot;
+
 static VariantEntry *names_entries = NULL;	/* dense, names_nentries used */
 static int	names_nentries = 0;
 static int	names_maxentries = 0;
-static uint64 *names_slots = NULL;	/* hash << 32 | (entry index + 1); 0: empty */
+static NameSlot *names_slots = NULL;
 static uint32 names_slotmask = 0;
 static bool names_cache_ready = false;
 static VariantGroup *variant_groups = NULL;
@@ -762,39 +780,46 @@ NamesHash(const char *s, int len)
 
 	for (i = 0; i < len; i++)
 		h = (h ^ (unsigned char) s[i]) * 16777619u;
-	return h ^ (h >> 15);
+	h ^= h >> 15;
+	return h ? h : 1;			/* 0 marks an empty slot */
 }
 
-/* The cached entry of a normalised name, or NULL. */
-static inline VariantEntry *
+/* Does slot sl hold the name s of length len (hash h)? */
+static inline bool
+NamesSlotIs(const NameSlot *sl, uint32 h, const char *s, int len)
+{
+	int			k,
+				n;
+	const char *full;
+
+	if (sl->hash != h || sl->len != len)
+		return false;
+	n = len < (int) sizeof(sl->head) ? len : (int) sizeof(sl->head);
+	for (k = 0; k < n; k++)
+		if (sl->head[k] != s[k])
+			return false;
+	if (len <= (int) sizeof(sl->head))
+		return true;
+	full = names_entries[sl->entry].name;
+	for (; k < len; k++)
+		if (full[k] != s[k])
+			return false;
+	return true;
+}
+
+/* The cached slot of a normalised name, or NULL. */
+static inline NameSlot *
 NamesLookup(const char *s, int len)
 {
 	uint32		h,
 				i;
-	uint64		slot;
 
 	if (names_slots == NULL || len <= 0 || len > NAMES_CACHE_MAXLEN)
 		return NULL;
 	h = NamesHash(s, len);
-	/* the slot holds the hash: an entry is read only when it matches */
-	for (i = h & names_slotmask; (slot = names_slots[i]) != 0; i = (i + 1) & names_slotmask)
-	{
-		VariantEntry *e;
-
-		if ((uint32) (slot >> 32) != h)
-			continue;
-		e = &names_entries[(uint32) slot - 1];
-		if (e->len == len)
-		{
-			int			k = 0;
-
-			/* names are short: compare inline */
-			while (k < len && e->name[k] == s[k])
-				k++;
-			if (k == len)
-				return e;
-		}
-	}
+	for (i = h & names_slotmask; names_slots[i].hash != 0; i = (i + 1) & names_slotmask)
+		if (NamesSlotIs(&names_slots[i], h, s, len))
+			return &names_slots[i];
 	return NULL;
 }
 
@@ -807,18 +832,18 @@ typedef struct NamesMemo
 {
 	const char *s;
 	int			len;
-	VariantEntry *e;
+	NameSlot   *e;
 } NamesMemo;
 
 static NamesMemo names_memo[4];
 static int	names_nmemo = 0;
 
 /* NamesLookup through the memo of the current comparison. */
-static VariantEntry *
+static NameSlot *
 NamesLookupMemo(const char *s, int len)
 {
 	int			i;
-	VariantEntry *e;
+	NameSlot   *e;
 
 	for (i = 0; i < names_nmemo; i++)
 		if (names_memo[i].s == s && names_memo[i].len == len)
@@ -841,18 +866,15 @@ VariantEnter(const char *name)
 	int			len = (int) strlen(name);
 	uint32		h,
 				i;
-	uint64		slot;
 	VariantEntry *e;
+	NameSlot   *sl;
 
 	if (len <= 0 || len > NAMES_CACHE_MAXLEN)
 		return NULL;
 	h = NamesHash(name, len);
-	for (i = h & names_slotmask; (slot = names_slots[i]) != 0; i = (i + 1) & names_slotmask)
-	{
-		e = &names_entries[(uint32) slot - 1];
-		if ((uint32) (slot >> 32) == h && e->len == len && memcmp(e->name, name, len) == 0)
-			return e;
-	}
+	for (i = h & names_slotmask; names_slots[i].hash != 0; i = (i + 1) & names_slotmask)
+		if (NamesSlotIs(&names_slots[i], h, name, len))
+			return &names_entries[names_slots[i].entry];
 	if (names_nentries >= names_maxentries)
 		elog(ERROR, "referral_crm names cache is full");
 	e = &names_entries[names_nentries++];
@@ -865,7 +887,11 @@ VariantEnter(const char *name)
 	else
 		e->name = MemoryContextStrdup(names_cache_cxt, name);
 	e->len = len;
-	names_slots[i] = ((uint64) h << 32) | (uint64) names_nentries;
+	sl = &names_slots[i];
+	sl->hash = h;
+	sl->len = (uint8) len;
+	memcpy(sl->head, name, len < (int) sizeof(sl->head) ? len : (int) sizeof(sl->head));
+	sl->entry = (uint32) (names_nentries - 1);
 	return e;
 }
 
@@ -943,7 +969,7 @@ NamesLoadCaches(void)
 
 	/* every name at most once: two per variant row, one per frequency row */
 	cap = 2 * nv + nf + 1;
-	for (nslots = 1024; nslots < 2 * cap; nslots *= 2)
+	for (nslots = 1024; nslots < cap + cap / 2; nslots *= 2)
 		;
 	if (cap > (uint64) PG_INT32_MAX / 2)
 		ereport(ERROR,
@@ -954,7 +980,7 @@ NamesLoadCaches(void)
 	names_entries = MemoryContextAllocExtended(names_cache_cxt, sizeof(VariantEntry) * cap,
 											   MCXT_ALLOC_HUGE);
 	names_maxentries = (int) cap;
-	names_slots = MemoryContextAllocExtended(names_cache_cxt, sizeof(uint64) * nslots,
+	names_slots = MemoryContextAllocExtended(names_cache_cxt, sizeof(NameSlot) * nslots,
 											 MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	names_slotmask = (uint32) (nslots - 1);
 	variant_groups = palloc0(sizeof(VariantGroup) * (nv + 1));
@@ -1009,6 +1035,20 @@ NamesLoadCaches(void)
 			e->given_count = cnull ? 0 : DatumGetInt64(c);
 	}
 	SPI_finish();
+	/* what the scorer reads, copied into the slots */
+	for (i = 0; i < nslots; i++)
+	{
+		NameSlot   *sl = &names_slots[i];
+		VariantEntry *e;
+
+		if (sl->hash == 0)
+			continue;
+		e = &names_entries[sl->entry];
+		sl->has_family = e->has_family;
+		sl->rarity = e->rarity;
+		sl->initials = e->initials;
+		sl->ngroups = (uint16) Min(e->ngroups, PG_UINT16_MAX);
+	}
 	names_cache_ready = true;
 }
 
@@ -1016,6 +1056,8 @@ NamesLoadCaches(void)
 static bool
 NamesRelated(void *arg, const char *a, int al, const char *b, int bl)
 {
+	NameSlot   *sa,
+			   *sb;
 	VariantEntry *ea,
 			   *eb;
 	int			i,
@@ -1025,17 +1067,19 @@ NamesRelated(void *arg, const char *a, int al, const char *b, int bl)
 	if (al == 1 || bl == 1)
 	{
 		char		init = al == 1 ? a[0] : b[0];
-		VariantEntry *e = al == 1 ? NamesLookupMemo(b, bl) : NamesLookupMemo(a, al);
+		NameSlot   *e = al == 1 ? NamesLookupMemo(b, bl) : NamesLookupMemo(a, al);
 
 		return e != NULL && init >= 'a' && init <= 'z' &&
 			(e->initials & ((uint32) 1 << (init - 'a'))) != 0;
 	}
-	ea = NamesLookupMemo(a, al);
-	if (ea == NULL || ea->ngroups == 0)
+	sa = NamesLookupMemo(a, al);
+	if (sa == NULL || sa->ngroups == 0)
 		return false;
-	eb = NamesLookupMemo(b, bl);
-	if (eb == NULL)
+	sb = NamesLookupMemo(b, bl);
+	if (sb == NULL || sb->ngroups == 0)
 		return false;
+	ea = &names_entries[sa->entry];
+	eb = &names_entries[sb->entry];
 	for (i = 0; i < ea->ngroups; i++)
 		for (j = 0; j < eb->ngroups; j++)
 			if (ea->groups[i] == eb->groups[j])
@@ -1047,7 +1091,7 @@ NamesRelated(void *arg, const char *a, int al, const char *b, int bl)
 static double
 NamesRarity(void *arg, const char *f, int len)
 {
-	VariantEntry *e = len <= 60 ? NamesLookupMemo(f, len) : NULL;
+	NameSlot   *e = len <= 60 ? NamesLookupMemo(f, len) : NULL;
 
 	return e != NULL && e->has_family ? e->rarity : 1.0;
 }
@@ -1056,11 +1100,13 @@ NamesRarity(void *arg, const char *f, int len)
 static bool
 NamesRareInDirectory(char kind, const char *f, int len)
 {
-	VariantEntry *e = len <= 60 ? NamesLookup(f, len) : NULL;
+	NameSlot   *sl = len <= 60 ? NamesLookup(f, len) : NULL;
+	VariantEntry *e;
 	int64		n;
 
-	if (e == NULL)
+	if (sl == NULL)
 		return false;
+	e = &names_entries[sl->entry];
 	n = kind == 'f' ? e->family_count : e->given_count;
 	return n > 0 && n <= NAMES_BROAD_MAX;
 }
@@ -1532,7 +1578,7 @@ names_query_keys(PG_FUNCTION_ARGS)
 			   *f;
 	int			gl,
 				fl;
-	VariantEntry *e;
+	NameSlot   *sl;
 
 	ks->n = 0;
 	if (rc != NAMES_OK)
@@ -1579,8 +1625,10 @@ names_query_keys(PG_FUNCTION_ARGS)
 		NamesPairKeys(ks, "", 0, f, fl, false);
 	if (gl > 1 && fl > 0 && NamesRareInDirectory('g', g, gl))
 		NamesPairKeys(ks, g, gl, "", 0, false);
-	if (gl > 1 && (e = NamesLookup(g, gl)) != NULL)
+	if (gl > 1 && (sl = NamesLookup(g, gl)) != NULL)
 	{
+		VariantEntry *e = &names_entries[sl->entry];
+
 		int			i,
 					j;
 

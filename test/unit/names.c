@@ -412,6 +412,66 @@ TestSimilarity(void)
 	Check(Sim("Jos\xc3\xa9 Nunez", "Jose N\xc3\xba\xc3\xb1" "ez") == 1.0, "accents fold");
 }
 
+/* Rarity of the test: a few common family names, the rest rare. */
+static double
+TestRarity(void *arg, const char *f, int len)
+{
+	(void) arg;
+	if ((len == 5 && memcmp(f, "smith", 5) == 0) || (len == 5 && memcmp(f, "jones", 5) == 0))
+		return 0.0;
+	return len % 2 ? 1.0 : 0.4;
+}
+
+/*
+ * The score without a detail (which may skip the swapped reading through
+ * an upper bound) equals the score of the full comparison, on every pair
+ * of a list of names written in many ways.
+ */
+static void
+TestSimilarityBound(void)
+{
+	static const char *const names[] = {
+		"Robert Smith", "SMITH, ROBERT", "Bob Smith", "R. Smith", "Smith Robert", "Rob Smyth",
+		"Robert Jones", "Jones Robert", "William Jones", "Bill Jones", "Jones, W", "Olivia Denman",
+		"Tyler Oliphant", "Oliver Tyler", "Denman Olivia", "Li Wei", "Lee Wei", "Wei Li",
+		"Mary Ann Smith", "Smith, Mary A", "Jason McMul len", "Jason McMullen", "Anne Marie",
+		"Marie Anne", "Christopher Robert", "Chris Roberts", "Robert \"Bob\" Smith", "Roberts, Chris",
+		"Jose Nunez-Garcia", "Garcia Jose", "Abigail Smith", "Smith Abigail", "Al Smith", "Alan Smithe",
+		"Sam Tan", "Tan Sam", "Samantha Tanner", "Kim Lee", "Lee Kim", "Kimberly Leeson"
+	};
+	int			n = (int) (sizeof(names) / sizeof(names[0]));
+	int			i,
+				j,
+				bad = 0;
+	NamesScoreEnv env = {TestRelated, TestRarity, NULL};
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+		{
+			static NamesParsed pa,
+						pb;
+			NamesView	va,
+						vb;
+			NamesScoreDetail d;
+			double		quick,
+						full;
+
+			if (NamesParse(names[i], strlen(names[i]), &pa) != NAMES_OK ||
+				NamesParse(names[j], strlen(names[j]), &pb) != NAMES_OK)
+			{
+				bad++;
+				continue;
+			}
+			NamesViewOf(&pa, &va);
+			NamesViewOf(&pb, &vb);
+			quick = NamesSimilarity(&va, &vb, &env, NULL);
+			full = NamesSimilarity(&va, &vb, &env, &d);
+			if (quick != full || d.score != full)
+				bad++;
+		}
+	Check(bad == 0, "score without detail equals the full comparison");
+}
+
 int
 main(void)
 {
@@ -422,6 +482,7 @@ main(void)
 	TestNormalize();
 	TestParse();
 	TestSimilarity();
+	TestSimilarityBound();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
