@@ -16,6 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
@@ -132,6 +136,43 @@ NamesJaroWinklerAscii(const char *a, int na, const char *b, int nb)
 	range = (na > nb ? na : nb) / 2 - 1;
 	if (range < 0)
 		range = 0;
+#if defined(__SSE2__)
+	/* up to 16 bytes each: compare a[i] with all of b at once */
+	if (na <= 16 && nb <= 16)
+	{
+		uint64_t	lo8 = 0,
+					hi8 = 0;
+		__m128i		bv;
+
+		/* b in a register, built without a store (no store-forwarding stall) */
+		for (j = 0; j < nb; j++)
+		{
+			if (j < 8)
+				lo8 |= (uint64_t) (unsigned char) b[j] << (8 * j);
+			else
+				hi8 |= (uint64_t) (unsigned char) b[j] << (8 * (j - 8));
+		}
+		bv = _mm_set_epi64x((long long) hi8, (long long) lo8);
+		for (i = 0; i < na; i++)
+		{
+			int			lo = i - range > 0 ? i - range : 0;
+			int			hi = i + range < nb - 1 ? i + range : nb - 1;
+			uint64_t	cand;
+
+			if (lo > hi)
+				break;
+			cand = (uint64_t) (uint32_t) _mm_movemask_epi8(_mm_cmpeq_epi8(bv, _mm_set1_epi8(a[i])));
+			cand &= ((((uint64_t) 1 << (hi + 1)) - 1) & ~(((uint64_t) 1 << lo) - 1)) & ~bf;
+			if (cand)
+			{
+				af |= (uint64_t) 1 << i;
+				bf |= cand & (~cand + 1);
+				common++;
+			}
+		}
+		goto matched;
+	}
+#endif
 	/* positions of each byte of b, and which bytes occur at all */
 	for (j = 0; j < nb; j++)
 	{
@@ -166,6 +207,9 @@ NamesJaroWinklerAscii(const char *a, int na, const char *b, int nb)
 			common++;
 		}
 	}
+#if defined(__SSE2__)
+matched:
+#endif
 	if (common == 0)
 		return 0.0;
 	/* transpositions: the matched bytes of a and b in order */

@@ -96,6 +96,43 @@ TestJaro(void)
 		if (v[i].jwl >= 0)
 			Check(fabs(NamesJaro(a, na, b, nb, true, true) - v[i].jwl) < 0.001, what);
 	}
+	/* the byte version on many short and long random words (both of its paths) */
+	{
+		unsigned int seed = 12345;
+		int			k,
+					bad = 0;
+
+		for (k = 0; k < 20000; k++)
+		{
+			char		x[80],
+						y[80];
+			uint32_t	ux[80],
+						uy[80];
+			int			nx,
+						ny,
+						q;
+
+			seed = seed * 1103515245u + 12345u;
+			nx = 1 + (int) ((seed >> 8) % (k % 3 == 0 ? 70 : 18));
+			seed = seed * 1103515245u + 12345u;
+			ny = 1 + (int) ((seed >> 8) % (k % 3 == 0 ? 70 : 18));
+			for (q = 0; q < nx; q++)
+			{
+				seed = seed * 1103515245u + 12345u;
+				x[q] = "abcde nrst"[(seed >> 8) % (k % 2 ? 10 : 4)];
+				ux[q] = (unsigned char) x[q];
+			}
+			for (q = 0; q < ny; q++)
+			{
+				seed = seed * 1103515245u + 12345u;
+				y[q] = "abcde nrst"[(seed >> 8) % (k % 2 ? 10 : 4)];
+				uy[q] = (unsigned char) y[q];
+			}
+			if (NamesJaroWinklerAscii(x, nx, y, ny) != NamesJaro(ux, nx, uy, ny, true, false))
+				bad++;
+		}
+		Check(bad == 0, "byte Jaro-Winkler equals the code point one on random words");
+	}
 }
 
 /* Edit distances. */
