@@ -749,7 +749,17 @@ static uint32 names_slotmask = 0;
 static bool names_cache_ready = false;
 static VariantGroup *variant_groups = NULL;
 static int	nvariant_groups = 0;
+static HTAB *names_keypop = NULL;	/* directory rows per broad (one-part) key */
 static MemoryContext names_cache_cxt = NULL;
+
+/* Entry of names_keypop. */
+typedef struct KeyPopEntry
+{
+	char		key[72];		/* "F:<code>" or "G:<code>" */
+	int64		rows;
+} KeyPopEntry;
+
+static void NamesCountBroadKeys(const char *kind, const char *name, int64 rows);
 static Oid	variants_relid = InvalidOid;
 static Oid	freq_relid = InvalidOid;
 
@@ -768,6 +778,7 @@ NamesRelcacheCallback(Datum arg, Oid relid)
 		names_slotmask = 0;
 		variant_groups = NULL;
 		nvariant_groups = 0;
+		names_keypop = NULL;
 	}
 }
 
@@ -949,6 +960,7 @@ NamesLoadCaches(void)
 	names_nentries = names_maxentries = 0;
 	variant_groups = NULL;
 	nvariant_groups = 0;
+	names_keypop = NULL;
 	nsp = get_namespace_oid("referral_crm", false);
 	variants_relid = get_relname_relid("name_variants", nsp);
 	freq_relid = get_relname_relid("name_frequencies", nsp);
@@ -985,6 +997,16 @@ NamesLoadCaches(void)
 	names_slotmask = (uint32) (nslots - 1);
 	variant_groups = palloc0(sizeof(VariantGroup) * (nv + 1));
 	MemoryContextSwitchTo(old);
+	{
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(((KeyPopEntry *) NULL)->key);
+		ctl.entrysize = sizeof(KeyPopEntry);
+		ctl.hcxt = names_cache_cxt;
+		names_keypop = hash_create("referral_crm name key populations", 4096, &ctl,
+								   HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	}
 
 	/* Variants: a group per formal name, holding it and its variants. */
 	for (i = 0; i < nv; i++)
@@ -1033,6 +1055,8 @@ NamesLoadCaches(void)
 		}
 		else if (kind[0] == 'g')
 			e->given_count = cnull ? 0 : DatumGetInt64(c);
+		if (!cnull && DatumGetInt64(c) > 0)
+			NamesCountBroadKeys(kind, name, DatumGetInt64(c));
 	}
 	SPI_finish();
 	/* what the scorer reads, copied into the slots */
@@ -1540,6 +1564,94 @@ NamesPairKeys(KeySet *ks, const char *given, int gl, const char *family, int fl,
 	NamesPairKeysExt(ks, given, gl, family, fl, store, false);
 }
 
+/* Add rows to the population of a broad key. */
+static void
+NamesKeyPopAdd(const char *fmt, const char *code, int64 rows)
+{
+	char		key[72];
+	KeyPopEntry *e;
+	bool		found;
+
+	memset(key, 0, sizeof(key));
+	snprintf(key, sizeof(key), fmt, code);
+	e = hash_search(names_keypop, key, HASH_ENTER, &found);
+	if (!found)
+		e->rows = 0;
+	e->rows += rows;
+}
+
+/*
+ * Count a name_frequencies row (its directory count) into the population
+ * of the broad keys its name gives (the F: and G: keys of
+ * NamesPairKeysExt, computed the same way).
+ */
+static void
+NamesCountBroadKeys(const char *kind, const char *name, int64 rows)
+{
+	int			len = (int) strlen(name);
+
+	if (names_keypop == NULL || len == 0 || len >= 64)
+		return;
+	if (kind[0] == 'f')
+	{
+		char		fw[5][64];
+		int			nfw = NamesWords(name, len, fw);
+		int			i;
+
+		for (i = 0; i < nfw; i++)
+		{
+			char		p[8],
+						a[8];
+
+			NamesDoubleMetaphone(fw[i], strlen(fw[i]), 4, p, a);
+			if (p[0] == '\0')
+				strlcpy(p, fw[i], sizeof(p));
+			NamesKeyPopAdd("F:%s", p, rows);
+			if (strcmp(a, p) != 0 && a[0])
+				NamesKeyPopAdd("F:%s", a, rows);
+		}
+	}
+	else if (kind[0] == 'g' && len > 1)
+	{
+		char		gp[8],
+					ga[8];
+
+		NamesDoubleMetaphone(name, len, 4, gp, ga);
+		NamesKeyPopAdd("G:%s", gp[0] ? gp : name, rows);
+	}
+}
+
+/*
+ * Add the broad (one-part) keys of a name part, each only if it brings at
+ * most NAMES_BROAD_MAX directory rows: a rare name can share its phonetic
+ * code with common ones (Juan and John), and then its broad key would
+ * bring thousands of candidates.
+ */
+static void
+NamesBroadKeys(KeySet *ks, const char *given, int gl, const char *family, int fl)
+{
+	KeySet	   *tmp = palloc(sizeof(KeySet));
+	int			i;
+
+	tmp->n = 0;
+	NamesPairKeys(tmp, given, gl, family, fl, false);
+	for (i = 0; i < tmp->n; i++)
+	{
+		char	   *k = TextDatumGetCString(tmp->keys[i]);
+		char		key[72];
+		KeyPopEntry *e;
+
+		if (strlen(k) >= sizeof(key) || names_keypop == NULL)
+			continue;
+		memset(key, 0, sizeof(key));
+		strcpy(key, k);
+		e = hash_search(names_keypop, key, HASH_FIND, NULL);
+		if (e != NULL && e->rows <= NAMES_BROAD_MAX)
+			KeyAdd(ks, "%s", k);
+	}
+	pfree(tmp);
+}
+
 /* Build a text[] from a key set. */
 static Datum
 KeyArray(KeySet *ks)
@@ -1622,9 +1734,9 @@ names_query_keys(PG_FUNCTION_ARGS)
 	 * they find the right row when the other part was written differently.
 	 */
 	if (fl > 1 && gl > 0 && NamesRareInDirectory('f', f, fl))
-		NamesPairKeys(ks, "", 0, f, fl, false);
+		NamesBroadKeys(ks, "", 0, f, fl);
 	if (gl > 1 && fl > 0 && NamesRareInDirectory('g', g, gl))
-		NamesPairKeys(ks, g, gl, "", 0, false);
+		NamesBroadKeys(ks, g, gl, "", 0);
 	if (gl > 1 && (sl = NamesLookup(g, gl)) != NULL)
 	{
 		VariantEntry *e = &names_entries[sl->entry];
