@@ -11,9 +11,6 @@ CREATE OR REPLACE FUNCTION referral_crm.match_clinician(query text, k integer DE
   RETURNS TABLE (clinician_id bigint, npi text, display_name text, score double precision, band text)
   LANGUAGE sql STABLE PARALLEL SAFE AS
 $$
-  -- Candidates and their name scores; evidence (at most 0.06 after the
-  -- name's 0.94) is looked up only for those that can still reach the top
-  -- greatest(k, 2): the others score below the m-th best name score * 0.94.
   WITH cand AS (
     SELECT c.clinician_id, c.npi, c.given_name, c.middle_name, c.family_name, c.name_suffix,
            c.credentials, c.specialty,

@@ -307,15 +307,14 @@ CREATE INDEX clinicians_name_keys_idx ON referral_crm.clinicians
 -- band: auto when the best candidate reaches name_auto_threshold and leads
 -- the runner-up by name_auto_margin; review at name_review_threshold; else
 -- reject.  A SQL function so that the planner inlines it (EXPLAIN shows the
--- index scan).
+-- index scan).  Evidence (at most 0.06 beside the name's 0.94) is looked up
+-- only for candidates whose name score can still reach the top
+-- greatest(k, 2): the others score below 0.94 times the m-th best name score.
 CREATE FUNCTION referral_crm.match_clinician(query text, k integer DEFAULT 5,
     specialty text DEFAULT NULL, zip text DEFAULT NULL)
   RETURNS TABLE (clinician_id bigint, npi text, display_name text, score double precision, band text)
   LANGUAGE sql STABLE PARALLEL SAFE AS
 $$
-  -- Candidates and their name scores; evidence (at most 0.06 after the
-  -- name's 0.94) is looked up only for those that can still reach the top
-  -- greatest(k, 2): the others score below the m-th best name score * 0.94.
   WITH cand AS (
     SELECT c.clinician_id, c.npi, c.given_name, c.middle_name, c.family_name, c.name_suffix,
            c.credentials, c.specialty,

@@ -390,6 +390,12 @@ TestParse(void)
 		memset(big, 'a', sizeof(big) - 1);
 		Check(NamesParse(big, sizeof(big) - 1, &p) == NAMES_ERR_TOO_LONG, "too long");
 	}
+	Check(NamesParse("Mr. and Mrs. George W. Walker", 29, &p) == NAMES_OK &&
+		  strcmp(F(&p, NAMES_GIVEN, false), "george") == 0 &&
+		  strcmp(F(&p, NAMES_FAMILY, false), "walker") == 0 &&
+		  strcmp(F(&p, NAMES_TITLE, false), "mr") == 0, "titles joined by and");
+	Check(NamesParse("Mr. And", 7, &p) == NAMES_OK &&
+		  strcmp(F(&p, NAMES_TITLE, false), "mr") == 0, "and alone after a title stays a name");
 	Check(NamesParse("William (Bill) Jones", 20, &p) == NAMES_OK &&
 		  strcmp(F(&p, NAMES_NICK, false), "bill") == 0, "nickname in parentheses");
 	Check(NamesParse("\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd \xd0\x9f\xd0\xb5\xd1\x82\xd1\x80\xd0\xbe\xd0\xb2", 21, &p) == NAMES_OK &&
