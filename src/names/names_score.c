@@ -73,6 +73,51 @@ NamesMaySoundAlike(const char *a, int al, const char *b, int bl)
 	return true;
 }
 
+/*
+ * A direct-mapped cache of the Double Metaphone codes of short words (the
+ * words compared by NamesSoundAlike are 2 to 12 bytes): names recur across
+ * comparisons, and a code costs more than a lookup.  An entry holds its
+ * word, so a hit is exact; a collision replaces the entry.
+ */
+#define NAMES_DM_CACHE 4096
+
+typedef struct NamesDmEntry
+{
+	unsigned char len;			/* 0: empty */
+	char		word[12];
+	char		p[8];
+	char		a[8];
+} NamesDmEntry;
+
+static NamesDmEntry names_dm_cache[NAMES_DM_CACHE];
+
+/* Codes (at most 6 characters) of a word of 1 to 12 bytes, through the cache. */
+static void
+NamesCachedMetaphone(const char *s, int len, char *p, char *a)
+{
+	unsigned int h = 2166136261u;
+	NamesDmEntry *e;
+	int			i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char) s[i]) * 16777619u;
+	e = &names_dm_cache[(h ^ (h >> 16)) & (NAMES_DM_CACHE - 1)];
+	if (e->len == len && memcmp(e->word, s, len) == 0)
+	{
+		memcpy(p, e->p, sizeof(e->p));
+		memcpy(a, e->a, sizeof(e->a));
+		return;
+	}
+	NamesDoubleMetaphone(s, len, 6, p, a);
+	if (len >= 1 && len <= (int) sizeof(e->word))
+	{
+		e->len = (unsigned char) len;
+		memcpy(e->word, s, len);
+		memcpy(e->p, p, sizeof(e->p));
+		memcpy(e->a, a, sizeof(e->a));
+	}
+}
+
 /* true if two short words share a Double Metaphone code (Li, Lee; Jon, John). */
 static bool
 NamesSoundAlike(const char *a, int al, const char *b, int bl)
@@ -84,8 +129,8 @@ NamesSoundAlike(const char *a, int al, const char *b, int bl)
 
 	if (!NamesMaySoundAlike(a, al, b, bl))
 		return false;
-	NamesDoubleMetaphone(a, al, 6, pa, aa);
-	NamesDoubleMetaphone(b, bl, 6, pb, ab);
+	NamesCachedMetaphone(a, al, pa, aa);
+	NamesCachedMetaphone(b, bl, pb, ab);
 	if (pa[0] == '\0' || pb[0] == '\0')
 		return false;
 	return strcmp(pa, pb) == 0 || strcmp(pa, ab) == 0 || strcmp(aa, pb) == 0 ||
