@@ -307,12 +307,22 @@ CREATE INDEX clinicians_name_keys_idx ON referral_crm.clinicians
 -- band: auto when the best candidate reaches name_auto_threshold and leads
 -- the runner-up by name_auto_margin; review at name_review_threshold; else
 -- reject.  A SQL function so that the planner inlines it (EXPLAIN shows the
--- index scan).
+-- index scan).  Evidence (at most 0.06 beside the name's 0.94) is looked up
+-- only for candidates whose name score can still reach the top
+-- greatest(k, 2): the others score below 0.94 times the m-th best name score.
 CREATE FUNCTION referral_crm.match_clinician(query text, k integer DEFAULT 5,
     specialty text DEFAULT NULL, zip text DEFAULT NULL)
   RETURNS TABLE (clinician_id bigint, npi text, display_name text, score double precision, band text)
   LANGUAGE sql STABLE PARALLEL SAFE AS
 $$
+  WITH cand AS (
+    SELECT c.clinician_id, c.npi, c.given_name, c.middle_name, c.family_name, c.name_suffix,
+           c.credentials, c.specialty,
+           referral_crm.name_score((SELECT referral_crm.try_clinician_name($1)),
+                                   c.given_name, c.middle_name, c.family_name, c.name_suffix) AS base
+      FROM referral_crm.clinicians c
+     WHERE referral_crm.name_keys(c.given_name, c.family_name)
+           OPERATOR(pg_catalog.&&) referral_crm.name_query_keys($1))
   SELECT r.clinician_id, r.npi, r.display_name, r.score,
          CASE WHEN r.rn = 1 AND r.score >= referral_crm.name_setting('auto_threshold')
                    AND r.score - coalesce(r.next_score, 0) >= referral_crm.name_setting('auto_margin')
@@ -326,8 +336,8 @@ $$
                  concat_ws(' ', c.given_name, c.middle_name, c.family_name, c.name_suffix)
                    || CASE WHEN cardinality(c.credentials) > 0
                            THEN ', ' || array_to_string(c.credentials, ', ') ELSE '' END AS display_name,
-                 CASE WHEN $3 IS NULL AND $4 IS NULL THEN n.base
-                      ELSE 0.94 * n.base
+                 CASE WHEN $3 IS NULL AND $4 IS NULL THEN c.base
+                      ELSE 0.94 * c.base
                            + CASE WHEN $3 IS NULL OR c.specialty IS NULL THEN 0.015
                                   WHEN c.specialty = $3 THEN 0.03 ELSE 0 END
                            + CASE WHEN $4 IS NULL THEN 0.015
@@ -338,12 +348,10 @@ $$
                                                    JOIN referral_crm.locations l ON l.location_id = cl.location_id
                                                   WHERE cl.clinician_id = c.clinician_id), 0.015) END
                  END AS score
-            FROM referral_crm.clinicians c
-           CROSS JOIN LATERAL (
-             SELECT referral_crm.name_score((SELECT referral_crm.try_clinician_name($1)),
-                                            c.given_name, c.middle_name, c.family_name, c.name_suffix) AS base) n
-           WHERE referral_crm.name_keys(c.given_name, c.family_name)
-                 OPERATOR(pg_catalog.&&) referral_crm.name_query_keys($1)
+            FROM cand c
+           WHERE c.base >= coalesce((SELECT x.base FROM cand x ORDER BY x.base DESC
+                                      LIMIT 1 OFFSET greatest($2, 2) - 1), 0)
+                           - CASE WHEN $3 IS NULL AND $4 IS NULL THEN 0 ELSE 0.07 END
         ) s
       WINDOW w AS (ORDER BY s.score DESC, s.clinician_id)
     ) r

@@ -63,7 +63,8 @@ DmIs(const DmState *st, int start, int n, ...)
 	va_start(ap, n);
 	while ((t = va_arg(ap, const char *)) != NULL)
 	{
-		if (strncmp(st->w + start, t, n) == 0)
+		/* the first letter decides most comparisons */
+		if (st->w[start] == t[0] && strncmp(st->w + start, t, n) == 0)
 		{
 			found = true;
 			break;
@@ -98,7 +99,8 @@ NamesDoubleMetaphone(const char *s, size_t len, int maxlen, char *primary, char 
 	int			cur = 0;
 	size_t		i;
 
-	memset(&st, 0, sizeof(st));
+	/* every field but the word buffer (filled below, then padded) */
+	st.len = st.last = st.np = st.na = 0;
 	st.p = primary;
 	st.a = alternate;
 	st.max = maxlen;

@@ -104,7 +104,11 @@ CnUnpackExt(const struct varlena *cn, CnView *v, bool display)
 				 errmsg("clinician_name value has unknown format version %d", body[0])));
 	for (i = 0; i < NAMES_NFIELDS; i++)
 	{
-		int			l = p < end ? (int) strnlen(p, end - p) : 0;
+		int			l = 0;
+
+		/* fields are short: an inline scan beats a call to strnlen */
+		while (p + l < end && p[l] != '\0')
+			l++;
 
 		v->norm[cn_order[i]] = p < end ? p : "";
 		v->normlen[cn_order[i]] = l;
@@ -683,24 +687,32 @@ names_double_metaphone(PG_FUNCTION_ARGS)
  * Caches of name_variants and name_frequencies
  * ------------------------------------------------------------------------
  */
+/*
+ * One cached name: its nickname groups (name_variants) and its frequencies
+ * (name_frequencies, as a family and as a given name).  Entries live in one
+ * dense array, found through an open-addressing table of indexes (a lookup
+ * is a hash of the bytes and, usually, one comparison; no key padding).
+ */
 typedef struct VariantEntry
 {
-	char		name[64];		/* hash key */
+	const char *name;			/* normalised, NUL-terminated (inl if short) */
+	int			len;
+	char		inl[28];		/* names shorter than this, kept in place */
 	int			ngroups;
 	int			maxgroups;
 	int		   *groups;			/* ids of the formal names it belongs to */
 	uint32		initials;		/* bit i: a formal name of it starts with 'a' + i */
+	bool		has_family;		/* a name_frequencies row of kind 'f' */
+	double		rarity;			/* its rarity */
+	int64		family_count;	/* its directory count */
+	int64		given_count;	/* directory count of kind 'g' (0 if none) */
 } VariantEntry;
-
-typedef struct FreqEntry
-{
-	char		name[64];		/* hash key: "f|name" or "g|name" */
-	double		rarity;
-	int64		directory_count;
-} FreqEntry;
 
 /* Most directory rows a broad (one-part) key may bring to a query. */
 #define NAMES_BROAD_MAX 200
+
+/* Longest name kept in the cache (bytes). */
+#define NAMES_CACHE_MAXLEN 63
 
 /* Members of one group (a formal name and its variants). */
 typedef struct VariantGroup
@@ -711,11 +723,43 @@ typedef struct VariantGroup
 	VariantEntry **members;
 } VariantGroup;
 
-static HTAB *variants_cache = NULL;
-static HTAB *freq_cache = NULL;
+/*
+ * A slot of the open-addressing table: what the scorer reads (rarity,
+ * initials, whether the name has nickname groups) kept beside the hash and
+ * the first bytes of the name, so that a lookup usually touches one cache
+ * line; the rest is in the dense VariantEntry array.
+ */
+typedef struct NameSlot
+{
+	uint32		hash;			/* 0: empty slot */
+	uint8		len;
+	bool		has_family;
+	uint16		ngroups;		/* capped; 0 means none */
+	char		head[8];		/* first bytes of the name */
+	uint32		initials;
+	uint32		entry;			/* index into names_entries */
+	double		rarity;
+} NameSlot;
+
+static VariantEntry *names_entries = NULL;	/* dense, names_nentries used */
+static int	names_nentries = 0;
+static int	names_maxentries = 0;
+static NameSlot *names_slots = NULL;
+static uint32 names_slotmask = 0;
+static bool names_cache_ready = false;
 static VariantGroup *variant_groups = NULL;
 static int	nvariant_groups = 0;
+static HTAB *names_keypop = NULL;	/* directory rows per broad (one-part) key */
 static MemoryContext names_cache_cxt = NULL;
+
+/* Entry of names_keypop. */
+typedef struct KeyPopEntry
+{
+	char		key[72];		/* "F:<code>" or "G:<code>" */
+	int64		rows;
+} KeyPopEntry;
+
+static void NamesCountBroadKeys(const char *kind, const char *name, int64 rows);
 static Oid	variants_relid = InvalidOid;
 static Oid	freq_relid = InvalidOid;
 
@@ -727,42 +771,138 @@ NamesRelcacheCallback(Datum arg, Oid relid)
 	{
 		if (names_cache_cxt != NULL)
 			MemoryContextReset(names_cache_cxt);
-		variants_cache = NULL;
-		freq_cache = NULL;
+		names_cache_ready = false;
+		names_entries = NULL;
+		names_slots = NULL;
+		names_nentries = names_maxentries = 0;
+		names_slotmask = 0;
 		variant_groups = NULL;
 		nvariant_groups = 0;
+		names_keypop = NULL;
 	}
 }
 
-/* Copy a normalised name into a hash key; false if too long. */
-static bool
-NamesKey(const char *s, int len, char *key)
+/* Hash of a name's bytes. */
+static inline uint32
+NamesHash(const char *s, int len)
 {
-	if (len <= 0 || len >= 64)
+	uint32		h = 2166136261u;
+	int			i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char) s[i]) * 16777619u;
+	h ^= h >> 15;
+	return h ? h : 1;			/* 0 marks an empty slot */
+}
+
+/* Does slot sl hold the name s of length len (hash h)? */
+static inline bool
+NamesSlotIs(const NameSlot *sl, uint32 h, const char *s, int len)
+{
+	int			k,
+				n;
+	const char *full;
+
+	if (sl->hash != h || sl->len != len)
 		return false;
-	memset(key, 0, 64);
-	memcpy(key, s, len);
+	n = len < (int) sizeof(sl->head) ? len : (int) sizeof(sl->head);
+	for (k = 0; k < n; k++)
+		if (sl->head[k] != s[k])
+			return false;
+	if (len <= (int) sizeof(sl->head))
+		return true;
+	full = names_entries[sl->entry].name;
+	for (; k < len; k++)
+		if (full[k] != s[k])
+			return false;
 	return true;
 }
 
-/* Find or add a name. */
-static VariantEntry *
-VariantEnter(HTAB *h, const char *name)
+/* The cached slot of a normalised name, or NULL. */
+static inline NameSlot *
+NamesLookup(const char *s, int len)
 {
-	char		key[64];
-	bool		found;
-	VariantEntry *e;
+	uint32		h,
+				i;
 
-	if (!NamesKey(name, strlen(name), key))
+	if (names_slots == NULL || len <= 0 || len > NAMES_CACHE_MAXLEN)
 		return NULL;
-	e = hash_search(h, key, HASH_ENTER, &found);
-	if (!found)
+	h = NamesHash(s, len);
+	for (i = h & names_slotmask; names_slots[i].hash != 0; i = (i + 1) & names_slotmask)
+		if (NamesSlotIs(&names_slots[i], h, s, len))
+			return &names_slots[i];
+	return NULL;
+}
+
+/*
+ * Lookups of one comparison: a name is looked up once even when both
+ * readings (direct and swapped) ask for it; the memo is emptied by
+ * NamesEnv() before each comparison.
+ */
+typedef struct NamesMemo
+{
+	const char *s;
+	int			len;
+	NameSlot   *e;
+} NamesMemo;
+
+static NamesMemo names_memo[4];
+static int	names_nmemo = 0;
+
+/* NamesLookup through the memo of the current comparison. */
+static NameSlot *
+NamesLookupMemo(const char *s, int len)
+{
+	int			i;
+	NameSlot   *e;
+
+	for (i = 0; i < names_nmemo; i++)
+		if (names_memo[i].s == s && names_memo[i].len == len)
+			return names_memo[i].e;
+	e = NamesLookup(s, len);
+	if (names_nmemo < (int) lengthof(names_memo))
 	{
-		e->ngroups = 0;
-		e->maxgroups = 0;
-		e->groups = NULL;
-		e->initials = 0;
+		names_memo[names_nmemo].s = s;
+		names_memo[names_nmemo].len = len;
+		names_memo[names_nmemo].e = e;
+		names_nmemo++;
 	}
+	return e;
+}
+
+/* Find or add a name (the table is sized before loading). */
+static VariantEntry *
+VariantEnter(const char *name)
+{
+	int			len = (int) strlen(name);
+	uint32		h,
+				i;
+	VariantEntry *e;
+	NameSlot   *sl;
+
+	if (len <= 0 || len > NAMES_CACHE_MAXLEN)
+		return NULL;
+	h = NamesHash(name, len);
+	for (i = h & names_slotmask; names_slots[i].hash != 0; i = (i + 1) & names_slotmask)
+		if (NamesSlotIs(&names_slots[i], h, name, len))
+			return &names_entries[names_slots[i].entry];
+	if (names_nentries >= names_maxentries)
+		elog(ERROR, "referral_crm names cache is full");
+	e = &names_entries[names_nentries++];
+	memset(e, 0, sizeof(*e));
+	if (len < (int) sizeof(e->inl))
+	{
+		memcpy(e->inl, name, len + 1);
+		e->name = e->inl;
+	}
+	else
+		e->name = MemoryContextStrdup(names_cache_cxt, name);
+	e->len = len;
+	sl = &names_slots[i];
+	sl->hash = h;
+	sl->len = (uint8) len;
+	memcpy(sl->head, name, len < (int) sizeof(sl->head) ? len : (int) sizeof(sl->head));
+	sl->entry = (uint32) (names_nentries - 1);
 	return e;
 }
 
@@ -798,55 +938,88 @@ VariantJoin(VariantEntry *e, int gid)
 static void
 NamesLoadCaches(void)
 {
-	HASHCTL		ctl;
 	uint64		i;
 	Oid			nsp;
-	HTAB	   *vc;
-	HTAB	   *fc;
+	SPITupleTable *vt,
+			   *ft;
+	uint64		nv,
+				nf;
+	uint64		cap;
+	uint64		nslots;
 	char	   *prev = NULL;
 	MemoryContext old;
 
-	if (variants_cache != NULL && freq_cache != NULL)
+	if (names_cache_ready)
 		return;
 	if (names_cache_cxt == NULL)
 		names_cache_cxt = AllocSetContextCreate(TopMemoryContext, "referral_crm names cache",
 												ALLOCSET_DEFAULT_SIZES);
 	MemoryContextReset(names_cache_cxt);
-	variants_cache = freq_cache = NULL;
+	names_entries = NULL;
+	names_slots = NULL;
+	names_nentries = names_maxentries = 0;
 	variant_groups = NULL;
 	nvariant_groups = 0;
+	names_keypop = NULL;
 	nsp = get_namespace_oid("referral_crm", false);
 	variants_relid = get_relname_relid("name_variants", nsp);
 	freq_relid = get_relname_relid("name_frequencies", nsp);
 
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = 64;
-	ctl.entrysize = sizeof(VariantEntry);
-	ctl.hcxt = names_cache_cxt;
-	vc = hash_create("referral_crm name variants", 4096, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-	ctl.entrysize = sizeof(FreqEntry);
-	fc = hash_create("referral_crm name frequencies", 8192, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	/* Variants: a group per formal name, holding it and its variants. */
 	if (SPI_execute("SELECT name, variant FROM referral_crm.name_variants ORDER BY name, variant",
 					true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "cannot read referral_crm.name_variants");
+	vt = SPI_tuptable;
+	nv = SPI_processed;
+	if (SPI_execute("SELECT r.kind, r.name, r.rarity, f.directory_count"
+					"  FROM referral_crm.name_rarity r JOIN referral_crm.name_frequencies f USING (kind, name)",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "cannot read referral_crm.name_rarity");
+	ft = SPI_tuptable;
+	nf = SPI_processed;
+
+	/* every name at most once: two per variant row, one per frequency row */
+	cap = 2 * nv + nf + 1;
+	for (nslots = 1024; nslots < cap + cap / 2; nslots *= 2)
+		;
+	if (cap > (uint64) PG_INT32_MAX / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many names in referral_crm.name_variants and referral_crm.name_frequencies"),
+				 errdetail("The name cache holds at most %d names.", PG_INT32_MAX / 2)));
 	old = MemoryContextSwitchTo(names_cache_cxt);
-	variant_groups = palloc0(sizeof(VariantGroup) * (SPI_processed + 1));
+	names_entries = MemoryContextAllocExtended(names_cache_cxt, sizeof(VariantEntry) * cap,
+											   MCXT_ALLOC_HUGE);
+	names_maxentries = (int) cap;
+	names_slots = MemoryContextAllocExtended(names_cache_cxt, sizeof(NameSlot) * nslots,
+											 MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	names_slotmask = (uint32) (nslots - 1);
+	variant_groups = palloc0(sizeof(VariantGroup) * (nv + 1));
 	MemoryContextSwitchTo(old);
-	for (i = 0; i < SPI_processed; i++)
 	{
-		char	   *name = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-		char	   *variant = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(((KeyPopEntry *) NULL)->key);
+		ctl.entrysize = sizeof(KeyPopEntry);
+		ctl.hcxt = names_cache_cxt;
+		names_keypop = hash_create("referral_crm name key populations", 4096, &ctl,
+								   HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	}
+
+	/* Variants: a group per formal name, holding it and its variants. */
+	for (i = 0; i < nv; i++)
+	{
+		char	   *name = SPI_getvalue(vt->vals[i], vt->tupdesc, 1);
+		char	   *variant = SPI_getvalue(vt->vals[i], vt->tupdesc, 2);
 		VariantEntry *formal,
 				   *nick;
 
 		if (name == NULL || variant == NULL)
 			continue;
-		formal = VariantEnter(vc, name);
-		nick = VariantEnter(vc, variant);
+		formal = VariantEnter(name);
+		nick = VariantEnter(variant);
 		if (formal == NULL || nick == NULL)
 			continue;
 		if (prev == NULL || strcmp(prev, name) != 0)
@@ -859,60 +1032,78 @@ NamesLoadCaches(void)
 		VariantJoin(nick, nvariant_groups);
 	}
 	/* Frequencies: rarity (family names) and directory counts. */
-	if (SPI_execute("SELECT r.kind, r.name, r.rarity, f.directory_count"
-					"  FROM referral_crm.name_rarity r JOIN referral_crm.name_frequencies f USING (kind, name)",
-					true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "cannot read referral_crm.name_rarity");
-	for (i = 0; i < SPI_processed; i++)
+	for (i = 0; i < nf; i++)
 	{
 		bool		isnull,
 					cnull;
-		char	   *kind = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-		char	   *name = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
-		Datum		r = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull);
-		Datum		c = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 4, &cnull);
-		char		key[64];
-		FreqEntry  *e;
+		char	   *kind = SPI_getvalue(ft->vals[i], ft->tupdesc, 1);
+		char	   *name = SPI_getvalue(ft->vals[i], ft->tupdesc, 2);
+		Datum		r = SPI_getbinval(ft->vals[i], ft->tupdesc, 3, &isnull);
+		Datum		c = SPI_getbinval(ft->vals[i], ft->tupdesc, 4, &cnull);
+		VariantEntry *e;
 
 		if (kind == NULL || name == NULL || isnull || strlen(name) > 60)
 			continue;
-		memset(key, 0, sizeof(key));
-		snprintf(key, sizeof(key), "%c|%s", kind[0], name);
-		e = hash_search(fc, key, HASH_ENTER, NULL);
-		e->rarity = DatumGetFloat8(r);
-		e->directory_count = cnull ? 0 : DatumGetInt64(c);
+		e = VariantEnter(name);
+		if (e == NULL)
+			continue;
+		if (kind[0] == 'f')
+		{
+			e->has_family = true;
+			e->rarity = DatumGetFloat8(r);
+			e->family_count = cnull ? 0 : DatumGetInt64(c);
+		}
+		else if (kind[0] == 'g')
+			e->given_count = cnull ? 0 : DatumGetInt64(c);
+		if (!cnull && DatumGetInt64(c) > 0)
+			NamesCountBroadKeys(kind, name, DatumGetInt64(c));
 	}
 	SPI_finish();
-	variants_cache = vc;
-	freq_cache = fc;
+	/* what the scorer reads, copied into the slots */
+	for (i = 0; i < nslots; i++)
+	{
+		NameSlot   *sl = &names_slots[i];
+		VariantEntry *e;
+
+		if (sl->hash == 0)
+			continue;
+		e = &names_entries[sl->entry];
+		sl->has_family = e->has_family;
+		sl->rarity = e->rarity;
+		sl->initials = e->initials;
+		sl->ngroups = (uint16) Min(e->ngroups, PG_UINT16_MAX);
+	}
+	names_cache_ready = true;
 }
 
 /* Nickname relation for the scorer: the two names share a formal name. */
 static bool
 NamesRelated(void *arg, const char *a, int al, const char *b, int bl)
 {
-	char		ka[64],
-				kb[64];
+	NameSlot   *sa,
+			   *sb;
 	VariantEntry *ea,
 			   *eb;
 	int			i,
 				j;
 
-	if (variants_cache == NULL || !NamesKey(a, al, ka) || !NamesKey(b, bl, kb))
-		return false;
 	/* an initial against a name: does a formal name of the name start with it? */
 	if (al == 1 || bl == 1)
 	{
 		char		init = al == 1 ? a[0] : b[0];
-		VariantEntry *e = hash_search(variants_cache, al == 1 ? kb : ka, HASH_FIND, NULL);
+		NameSlot   *e = al == 1 ? NamesLookupMemo(b, bl) : NamesLookupMemo(a, al);
 
 		return e != NULL && init >= 'a' && init <= 'z' &&
 			(e->initials & ((uint32) 1 << (init - 'a'))) != 0;
 	}
-	ea = hash_search(variants_cache, ka, HASH_FIND, NULL);
-	eb = hash_search(variants_cache, kb, HASH_FIND, NULL);
-	if (ea == NULL || eb == NULL)
+	sa = NamesLookupMemo(a, al);
+	if (sa == NULL || sa->ngroups == 0)
 		return false;
+	sb = NamesLookupMemo(b, bl);
+	if (sb == NULL || sb->ngroups == 0)
+		return false;
+	ea = &names_entries[sa->entry];
+	eb = &names_entries[sb->entry];
 	for (i = 0; i < ea->ngroups; i++)
 		for (j = 0; j < eb->ngroups; j++)
 			if (ea->groups[i] == eb->groups[j])
@@ -920,37 +1111,28 @@ NamesRelated(void *arg, const char *a, int al, const char *b, int bl)
 	return false;
 }
 
-/* Frequency entry of a name of a kind ('f' or 'g'), or NULL. */
-static FreqEntry *
-NamesFreq(char kind, const char *f, int len)
-{
-	char		key[64];
-
-	if (freq_cache == NULL || len <= 0 || len > 60)
-		return NULL;
-	memset(key, 0, sizeof(key));
-	key[0] = kind;
-	key[1] = '|';
-	memcpy(key + 2, f, len);
-	return hash_search(freq_cache, key, HASH_FIND, NULL);
-}
-
 /* Rarity of a family name for the scorer (1 when unknown). */
 static double
 NamesRarity(void *arg, const char *f, int len)
 {
-	FreqEntry  *e = NamesFreq('f', f, len);
+	NameSlot   *e = len <= 60 ? NamesLookupMemo(f, len) : NULL;
 
-	return e ? e->rarity : 1.0;
+	return e != NULL && e->has_family ? e->rarity : 1.0;
 }
 
 /* true if a name of this kind is in the directory, but rarely. */
 static bool
 NamesRareInDirectory(char kind, const char *f, int len)
 {
-	FreqEntry  *e = NamesFreq(kind, f, len);
+	NameSlot   *sl = len <= 60 ? NamesLookup(f, len) : NULL;
+	VariantEntry *e;
+	int64		n;
 
-	return e != NULL && e->directory_count > 0 && e->directory_count <= NAMES_BROAD_MAX;
+	if (sl == NULL)
+		return false;
+	e = &names_entries[sl->entry];
+	n = kind == 'f' ? e->family_count : e->given_count;
+	return n > 0 && n <= NAMES_BROAD_MAX;
 }
 
 /* The scorer's environment, caches loaded. */
@@ -960,6 +1142,7 @@ NamesEnv(void)
 	static NamesScoreEnv env = {NamesRelated, NamesRarity, NULL};
 
 	NamesLoadCaches();
+	names_nmemo = 0;
 	return &env;
 }
 
@@ -1381,6 +1564,94 @@ NamesPairKeys(KeySet *ks, const char *given, int gl, const char *family, int fl,
 	NamesPairKeysExt(ks, given, gl, family, fl, store, false);
 }
 
+/* Add rows to the population of a broad key. */
+static void
+NamesKeyPopAdd(const char *fmt, const char *code, int64 rows)
+{
+	char		key[72];
+	KeyPopEntry *e;
+	bool		found;
+
+	memset(key, 0, sizeof(key));
+	snprintf(key, sizeof(key), fmt, code);
+	e = hash_search(names_keypop, key, HASH_ENTER, &found);
+	if (!found)
+		e->rows = 0;
+	e->rows += rows;
+}
+
+/*
+ * Count a name_frequencies row (its directory count) into the population
+ * of the broad keys its name gives (the F: and G: keys of
+ * NamesPairKeysExt, computed the same way).
+ */
+static void
+NamesCountBroadKeys(const char *kind, const char *name, int64 rows)
+{
+	int			len = (int) strlen(name);
+
+	if (names_keypop == NULL || len == 0 || len >= 64)
+		return;
+	if (kind[0] == 'f')
+	{
+		char		fw[5][64];
+		int			nfw = NamesWords(name, len, fw);
+		int			i;
+
+		for (i = 0; i < nfw; i++)
+		{
+			char		p[8],
+						a[8];
+
+			NamesDoubleMetaphone(fw[i], strlen(fw[i]), 4, p, a);
+			if (p[0] == '\0')
+				strlcpy(p, fw[i], sizeof(p));
+			NamesKeyPopAdd("F:%s", p, rows);
+			if (strcmp(a, p) != 0 && a[0])
+				NamesKeyPopAdd("F:%s", a, rows);
+		}
+	}
+	else if (kind[0] == 'g' && len > 1)
+	{
+		char		gp[8],
+					ga[8];
+
+		NamesDoubleMetaphone(name, len, 4, gp, ga);
+		NamesKeyPopAdd("G:%s", gp[0] ? gp : name, rows);
+	}
+}
+
+/*
+ * Add the broad (one-part) keys of a name part, each only if it brings at
+ * most NAMES_BROAD_MAX directory rows: a rare name can share its phonetic
+ * code with common ones (Juan and John), and then its broad key would
+ * bring thousands of candidates.
+ */
+static void
+NamesBroadKeys(KeySet *ks, const char *given, int gl, const char *family, int fl)
+{
+	KeySet	   *tmp = palloc(sizeof(KeySet));
+	int			i;
+
+	tmp->n = 0;
+	NamesPairKeys(tmp, given, gl, family, fl, false);
+	for (i = 0; i < tmp->n; i++)
+	{
+		char	   *k = TextDatumGetCString(tmp->keys[i]);
+		char		key[72];
+		KeyPopEntry *e;
+
+		if (strlen(k) >= sizeof(key) || names_keypop == NULL)
+			continue;
+		memset(key, 0, sizeof(key));
+		strcpy(key, k);
+		e = hash_search(names_keypop, key, HASH_FIND, NULL);
+		if (e != NULL && e->rows <= NAMES_BROAD_MAX)
+			KeyAdd(ks, "%s", k);
+	}
+	pfree(tmp);
+}
+
 /* Build a text[] from a key set. */
 static Datum
 KeyArray(KeySet *ks)
@@ -1419,8 +1690,7 @@ names_query_keys(PG_FUNCTION_ARGS)
 			   *f;
 	int			gl,
 				fl;
-	char		first[64];
-	VariantEntry *e;
+	NameSlot   *sl;
 
 	ks->n = 0;
 	if (rc != NAMES_OK)
@@ -1464,12 +1734,13 @@ names_query_keys(PG_FUNCTION_ARGS)
 	 * they find the right row when the other part was written differently.
 	 */
 	if (fl > 1 && gl > 0 && NamesRareInDirectory('f', f, fl))
-		NamesPairKeys(ks, "", 0, f, fl, false);
+		NamesBroadKeys(ks, "", 0, f, fl);
 	if (gl > 1 && fl > 0 && NamesRareInDirectory('g', g, gl))
-		NamesPairKeys(ks, g, gl, "", 0, false);
-	if (gl > 1 && NamesKey(g, gl, first) &&
-		(e = hash_search(variants_cache, first, HASH_FIND, NULL)) != NULL)
+		NamesBroadKeys(ks, g, gl, "", 0);
+	if (gl > 1 && (sl = NamesLookup(g, gl)) != NULL)
 	{
+		VariantEntry *e = &names_entries[sl->entry];
+
 		int			i,
 					j;
 
@@ -1479,7 +1750,7 @@ names_query_keys(PG_FUNCTION_ARGS)
 
 			for (j = 0; j < grp->nmembers && ks->n < 200; j++)
 				if (grp->members[j] != e)
-					NamesPairKeysExt(ks, grp->members[j]->name, strlen(grp->members[j]->name), f, fl,
+					NamesPairKeysExt(ks, grp->members[j]->name, grp->members[j]->len, f, fl,
 									 false, true);
 		}
 	}

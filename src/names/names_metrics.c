@@ -16,6 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
@@ -103,12 +107,13 @@ NamesJaroWinklerAscii(const char *a, int na, const char *b, int nb)
 {
 	uint64_t	af = 0,
 				bf = 0;
+	uint64_t	seen[4] = {0, 0, 0, 0};
+	uint64_t	pos[256];		/* only entries marked in seen are set */
 	int			range,
 				common = 0,
 				trans = 0,
 				i,
 				j,
-				k,
 				minlen;
 	double		w;
 
@@ -131,37 +136,96 @@ NamesJaroWinklerAscii(const char *a, int na, const char *b, int nb)
 	range = (na > nb ? na : nb) / 2 - 1;
 	if (range < 0)
 		range = 0;
-	for (i = 0; i < na; i++)
+#if defined(__SSE2__)
+	/* up to 16 bytes each: compare a[i] with all of b at once */
+	if (na <= 16 && nb <= 16)
 	{
-		int			lo = i - range > 0 ? i - range : 0;
-		int			hi = i + range < nb - 1 ? i + range : nb - 1;
+		uint64_t	lo8 = 0,
+					hi8 = 0;
+		__m128i		bv;
 
-		for (j = lo; j <= hi; j++)
+		/* b in a register, built without a store (no store-forwarding stall) */
+		for (j = 0; j < nb; j++)
 		{
-			if (!(bf & ((uint64_t) 1 << j)) && b[j] == a[i])
+			if (j < 8)
+				lo8 |= (uint64_t) (unsigned char) b[j] << (8 * j);
+			else
+				hi8 |= (uint64_t) (unsigned char) b[j] << (8 * (j - 8));
+		}
+		bv = _mm_set_epi64x((long long) hi8, (long long) lo8);
+		for (i = 0; i < na; i++)
+		{
+			int			lo = i - range > 0 ? i - range : 0;
+			int			hi = i + range < nb - 1 ? i + range : nb - 1;
+			uint64_t	cand;
+
+			if (lo > hi)
+				break;
+			cand = (uint64_t) (uint32_t) _mm_movemask_epi8(_mm_cmpeq_epi8(bv, _mm_set1_epi8(a[i])));
+			cand &= ((((uint64_t) 1 << (hi + 1)) - 1) & ~(((uint64_t) 1 << lo) - 1)) & ~bf;
+			if (cand)
 			{
 				af |= (uint64_t) 1 << i;
-				bf |= (uint64_t) 1 << j;
+				bf |= cand & (~cand + 1);
 				common++;
-				break;
 			}
 		}
+		goto matched;
 	}
-	if (common == 0)
-		return 0.0;
-	k = 0;
+#endif
+	/* positions of each byte of b, and which bytes occur at all */
+	for (j = 0; j < nb; j++)
+	{
+		unsigned char c = (unsigned char) b[j];
+		uint64_t	bit = (uint64_t) 1 << (c & 63);
+
+		if (!(seen[c >> 6] & bit))
+		{
+			seen[c >> 6] |= bit;
+			pos[c] = 0;
+		}
+		pos[c] |= (uint64_t) 1 << j;
+	}
+	/* each a[i] takes the first free equal byte of b within the window */
 	for (i = 0; i < na; i++)
 	{
-		if (!(af & ((uint64_t) 1 << i)))
+		unsigned char c = (unsigned char) a[i];
+		int			lo = i - range > 0 ? i - range : 0;
+		int			hi = i + range < nb - 1 ? i + range : nb - 1;
+		uint64_t	win,
+					cand;
+
+		if (lo > hi || !(seen[c >> 6] & ((uint64_t) 1 << (c & 63))))
 			continue;
-		for (j = k; j < nb; j++)
-			if (bf & ((uint64_t) 1 << j))
-			{
-				k = j + 1;
-				break;
-			}
-		if (a[i] != b[j])
-			trans++;
+		win = (hi >= 63 ? ~(uint64_t) 0 : (((uint64_t) 1 << (hi + 1)) - 1)) &
+			~(((uint64_t) 1 << lo) - 1);
+		cand = pos[c] & win & ~bf;
+		if (cand)
+		{
+			af |= (uint64_t) 1 << i;
+			bf |= cand & (~cand + 1);
+			common++;
+		}
+	}
+#if defined(__SSE2__)
+matched:
+#endif
+	if (common == 0)
+		return 0.0;
+	/* transpositions: the matched bytes of a and b in order */
+	{
+		uint64_t	ra = af,
+					rb = bf;
+
+		while (ra)
+		{
+			i = __builtin_ctzll(ra);
+			j = __builtin_ctzll(rb);
+			if (a[i] != b[j])
+				trans++;
+			ra &= ra - 1;
+			rb &= rb - 1;
+		}
 	}
 	trans /= 2;
 	w = ((double) common / na + (double) common / nb +

@@ -604,6 +604,13 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 			titles[ntitles++] = k;
 			continue;
 		}
+		/* "Mr. and Mrs. ...", "Dr. & Mrs. ...": a conjunction joining titles */
+		if (!seen_name && ntitles > 0 && strcmp(t->key, "and") == 0 &&
+			k + 2 < ntok && toks[k + 1].is_title && !toks[k + 1].nick)
+		{
+			t->cls = TK_TITLE;
+			continue;
+		}
 		for (m = k + 1; m < ntok && rest_creds; m++)
 			if (!toks[m].nick && toks[m].cred == NULL && !toks[m].is_suffix)
 				rest_creds = false;

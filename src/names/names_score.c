@@ -19,6 +19,7 @@
 #include "names/names_score.h"
 #include "names/names_metrics.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* Build a view of a parsed name. */
@@ -58,6 +59,65 @@ NamesRuleName(int rule)
 	return "none";
 }
 
+/* true if two words may share a Double Metaphone code here (cheap test). */
+static bool
+NamesMaySoundAlike(const char *a, int al, const char *b, int bl)
+{
+	if (al > 12 || bl > 12 || al < 2 || bl < 2)
+		return false;
+	/* only words that begin alike can sound alike here */
+	if (a[0] != b[0] && !(strchr("ckq", a[0]) && strchr("ckq", b[0])) &&
+		!(strchr("sz", a[0]) && strchr("sz", b[0])) &&
+		!(strchr("aeiouy", a[0]) && strchr("aeiouy", b[0])))
+		return false;
+	return true;
+}
+
+/*
+ * A direct-mapped cache of the Double Metaphone codes of short words (the
+ * words compared by NamesSoundAlike are 2 to 12 bytes): names recur across
+ * comparisons, and a code costs more than a lookup.  An entry holds its
+ * word, so a hit is exact; a collision replaces the entry.
+ */
+#define NAMES_DM_CACHE 4096
+
+typedef struct NamesDmEntry
+{
+	unsigned char len;			/* 0: empty */
+	char		word[12];
+	char		p[8];
+	char		a[8];
+} NamesDmEntry;
+
+static NamesDmEntry names_dm_cache[NAMES_DM_CACHE];
+
+/* Codes (at most 6 characters) of a word of 1 to 12 bytes, through the cache. */
+static void
+NamesCachedMetaphone(const char *s, int len, char *p, char *a)
+{
+	unsigned int h = 2166136261u;
+	NamesDmEntry *e;
+	int			i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char) s[i]) * 16777619u;
+	e = &names_dm_cache[(h ^ (h >> 16)) & (NAMES_DM_CACHE - 1)];
+	if (e->len == len && memcmp(e->word, s, len) == 0)
+	{
+		memcpy(p, e->p, sizeof(e->p));
+		memcpy(a, e->a, sizeof(e->a));
+		return;
+	}
+	NamesDoubleMetaphone(s, len, 6, p, a);
+	if (len >= 1 && len <= (int) sizeof(e->word))
+	{
+		e->len = (unsigned char) len;
+		memcpy(e->word, s, len);
+		memcpy(e->p, p, sizeof(e->p));
+		memcpy(e->a, a, sizeof(e->a));
+	}
+}
+
 /* true if two short words share a Double Metaphone code (Li, Lee; Jon, John). */
 static bool
 NamesSoundAlike(const char *a, int al, const char *b, int bl)
@@ -67,15 +127,10 @@ NamesSoundAlike(const char *a, int al, const char *b, int bl)
 				pb[8],
 				ab[8];
 
-	if (al > 12 || bl > 12 || al < 2 || bl < 2)
+	if (!NamesMaySoundAlike(a, al, b, bl))
 		return false;
-	/* only words that begin alike can sound alike here (cheap test first) */
-	if (a[0] != b[0] && !(strchr("ckq", a[0]) && strchr("ckq", b[0])) &&
-		!(strchr("sz", a[0]) && strchr("sz", b[0])) &&
-		!(strchr("aeiouy", a[0]) && strchr("aeiouy", b[0])))
-		return false;
-	NamesDoubleMetaphone(a, al, 6, pa, aa);
-	NamesDoubleMetaphone(b, bl, 6, pb, ab);
+	NamesCachedMetaphone(a, al, pa, aa);
+	NamesCachedMetaphone(b, bl, pb, ab);
 	if (pa[0] == '\0' || pb[0] == '\0')
 		return false;
 	return strcmp(pa, pb) == 0 || strcmp(pa, ab) == 0 || strcmp(aa, pb) == 0 ||
@@ -222,10 +277,81 @@ NamesMiddleSim(const char *a, int al, const char *b, int bl)
 	return NamesJaroWinklerAscii(a, al, b, bl);
 }
 
-/* One reading of the comparison. */
+/* Number of bits set (without relying on a popcount instruction). */
+static inline int
+NamesPopcount(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+	return (int) ((x * 0x0101010101010101ULL) >> 56);
+}
+
+/*
+ * Upper bound of NamesGivenSim from the letters of the two names: at most
+ * sum over letters of min(count in a, count in b) characters can match
+ * (bounded through 64-bit letter sets and the repeats of each word), with
+ * no transpositions and the prefix bonus of the actual common prefix; the
+ * rules (nickname 0.95, prefix 0.90, phonetic floor) are bounded as well.
+ */
 static double
-NamesScoreOnce(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
-			   NamesScoreDetail *d)
+NamesGivenBound(const NamesView *x, const NamesView *y, const NamesScoreEnv *env)
+{
+	const char *a = x->f[NAMES_GIVEN];
+	const char *b = y->f[NAMES_GIVEN];
+	int			al = x->l[NAMES_GIVEN];
+	int			bl = y->l[NAMES_GIVEN];
+	uint64_t	ma = 0,
+				mb = 0;
+	int			i,
+				m,
+				ra,
+				rb,
+				l;
+	double		j;
+
+	/* initials, missing names and written nicknames: no bound */
+	if (al < 2 || bl < 2 || al > 64 || bl > 64 || x->l[NAMES_NICK] > 0 || y->l[NAMES_NICK] > 0)
+		return 1.0;
+	for (i = 0; i < al; i++)
+		ma |= (uint64_t) 1 << ((unsigned char) a[i] & 63);
+	for (i = 0; i < bl; i++)
+		mb |= (uint64_t) 1 << ((unsigned char) b[i] & 63);
+	ra = al - NamesPopcount(ma);
+	rb = bl - NamesPopcount(mb);
+	m = NamesPopcount(ma & mb) + (ra < rb ? ra : rb);
+	if (m > al)
+		m = al;
+	if (m > bl)
+		m = bl;
+	j = 0.0;
+	if (m > 0)
+	{
+		j = ((double) m / al + (double) m / bl + 1.0) / 3.0;
+		l = 0;
+		while (l < 4 && l < al && l < bl && a[l] == b[l])
+			l++;
+		if (j > 0.7)
+			j += l * 0.1 * (1.0 - j);
+	}
+	if (j >= 0.6 && j < NAMES_PHONETIC_FLOOR && NamesMaySoundAlike(a, al, b, bl))
+		j = NAMES_PHONETIC_FLOOR;
+	if (j < 0.9 && ((al >= 3 && al < bl && memcmp(a, b, al) == 0) ||
+					(bl >= 3 && bl < al && memcmp(a, b, bl) == 0)))
+		j = 0.9;
+	if (j < 0.95 && env != NULL && env->related != NULL && env->related(env->arg, a, al, b, bl))
+		j = 0.95;
+	return j > 1.0 ? 1.0 : j + 1e-9;
+}
+
+/*
+ * One reading of the comparison.  With cutoff >= 0, the reading may stop
+ * once an upper bound of its score is at most cutoff, and then returns -1
+ * (d is then incomplete).
+ */
+static double
+NamesScoreOnceCut(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
+				  NamesScoreDetail *d, double cutoff)
 {
 	double		num = 0,
 				den = 0;
@@ -234,11 +360,23 @@ NamesScoreOnce(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
 
 	d->family = NamesFamilySim(a->f[NAMES_FAMILY], a->l[NAMES_FAMILY],
 							   b->f[NAMES_FAMILY], b->l[NAMES_FAMILY]);
-	d->given = NamesGivenSim(a, b, env, &d->given_rule);
 	d->middle = NamesMiddleSim(a->f[NAMES_MIDDLE], a->l[NAMES_MIDDLE],
 							   b->f[NAMES_MIDDLE], b->l[NAMES_MIDDLE]);
 	if (env != NULL && env->rarity != NULL && fam->l[NAMES_FAMILY] > 0)
 		rarity = env->rarity(env->arg, fam->f[NAMES_FAMILY], fam->l[NAMES_FAMILY]);
+	/* the same weighted mean with the given name at its upper bound */
+	if (cutoff >= 0 && d->family >= 0 && a->l[NAMES_GIVEN] > 0 && b->l[NAMES_GIVEN] > 0)
+	{
+		double		wf = 0.45 + 0.20 * rarity;
+		double		wm = d->middle >= 0 ? 0.10 : 0.0;
+		double		gub = NamesGivenBound(a, b, env);
+		double		ub = (wf * d->family + 0.35 * gub + wm * (d->middle >= 0 ? d->middle : 0.0)) /
+			(wf + 0.35 + wm);
+
+		if (ub + 1e-9 <= cutoff)
+			return -1.0;
+	}
+	d->given = NamesGivenSim(a, b, env, &d->given_rule);
 	d->rarity = rarity;
 	d->w_family = 0.45 + 0.20 * rarity;
 	d->w_given = 0.35;
@@ -269,6 +407,14 @@ NamesScoreOnce(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
 	return num / den;
 }
 
+/* One reading of the comparison, in full. */
+static double
+NamesScoreOnce(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
+			   NamesScoreDetail *d)
+{
+	return NamesScoreOnceCut(a, b, env, d, -1.0);
+}
+
 /* Similarity in [0, 1] (see names_score.h). */
 double
 NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
@@ -290,7 +436,13 @@ NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env
 		sw.l[NAMES_GIVEN] = a->l[NAMES_FAMILY];
 		sw.f[NAMES_FAMILY] = a->f[NAMES_GIVEN];
 		sw.l[NAMES_FAMILY] = a->l[NAMES_GIVEN];
-		s2 = NamesScoreOnce(&sw, b, env, &d2) - NAMES_SWAP_PENALTY;
+		/*
+		 * Without a detail to fill in, the swapped reading may stop as soon
+		 * as it cannot beat the direct one (it then counts as 0).
+		 */
+		s2 = NamesScoreOnceCut(&sw, b, env, &d2,
+							   detail == NULL ? s1 + NAMES_SWAP_PENALTY : -1.0);
+		s2 = s2 < 0 ? 0 : s2 - NAMES_SWAP_PENALTY;
 		if (s2 < 0)
 			s2 = 0;
 	}

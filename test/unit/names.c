@@ -96,6 +96,43 @@ TestJaro(void)
 		if (v[i].jwl >= 0)
 			Check(fabs(NamesJaro(a, na, b, nb, true, true) - v[i].jwl) < 0.001, what);
 	}
+	/* the byte version on many short and long random words (both of its paths) */
+	{
+		unsigned int seed = 12345;
+		int			k,
+					bad = 0;
+
+		for (k = 0; k < 20000; k++)
+		{
+			char		x[80],
+						y[80];
+			uint32_t	ux[80],
+						uy[80];
+			int			nx,
+						ny,
+						q;
+
+			seed = seed * 1103515245u + 12345u;
+			nx = 1 + (int) ((seed >> 8) % (k % 3 == 0 ? 70 : 18));
+			seed = seed * 1103515245u + 12345u;
+			ny = 1 + (int) ((seed >> 8) % (k % 3 == 0 ? 70 : 18));
+			for (q = 0; q < nx; q++)
+			{
+				seed = seed * 1103515245u + 12345u;
+				x[q] = "abcde nrst"[(seed >> 8) % (k % 2 ? 10 : 4)];
+				ux[q] = (unsigned char) x[q];
+			}
+			for (q = 0; q < ny; q++)
+			{
+				seed = seed * 1103515245u + 12345u;
+				y[q] = "abcde nrst"[(seed >> 8) % (k % 2 ? 10 : 4)];
+				uy[q] = (unsigned char) y[q];
+			}
+			if (NamesJaroWinklerAscii(x, nx, y, ny) != NamesJaro(ux, nx, uy, ny, true, false))
+				bad++;
+		}
+		Check(bad == 0, "byte Jaro-Winkler equals the code point one on random words");
+	}
 }
 
 /* Edit distances. */
@@ -353,6 +390,12 @@ TestParse(void)
 		memset(big, 'a', sizeof(big) - 1);
 		Check(NamesParse(big, sizeof(big) - 1, &p) == NAMES_ERR_TOO_LONG, "too long");
 	}
+	Check(NamesParse("Mr. and Mrs. George W. Walker", 29, &p) == NAMES_OK &&
+		  strcmp(F(&p, NAMES_GIVEN, false), "george") == 0 &&
+		  strcmp(F(&p, NAMES_FAMILY, false), "walker") == 0 &&
+		  strcmp(F(&p, NAMES_TITLE, false), "mr") == 0, "titles joined by and");
+	Check(NamesParse("Mr. And", 7, &p) == NAMES_OK &&
+		  strcmp(F(&p, NAMES_TITLE, false), "mr") == 0, "and alone after a title stays a name");
 	Check(NamesParse("William (Bill) Jones", 20, &p) == NAMES_OK &&
 		  strcmp(F(&p, NAMES_NICK, false), "bill") == 0, "nickname in parentheses");
 	Check(NamesParse("\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd \xd0\x9f\xd0\xb5\xd1\x82\xd1\x80\xd0\xbe\xd0\xb2", 21, &p) == NAMES_OK &&
@@ -412,6 +455,66 @@ TestSimilarity(void)
 	Check(Sim("Jos\xc3\xa9 Nunez", "Jose N\xc3\xba\xc3\xb1" "ez") == 1.0, "accents fold");
 }
 
+/* Rarity of the test: a few common family names, the rest rare. */
+static double
+TestRarity(void *arg, const char *f, int len)
+{
+	(void) arg;
+	if ((len == 5 && memcmp(f, "smith", 5) == 0) || (len == 5 && memcmp(f, "jones", 5) == 0))
+		return 0.0;
+	return len % 2 ? 1.0 : 0.4;
+}
+
+/*
+ * The score without a detail (which may skip the swapped reading through
+ * an upper bound) equals the score of the full comparison, on every pair
+ * of a list of names written in many ways.
+ */
+static void
+TestSimilarityBound(void)
+{
+	static const char *const names[] = {
+		"Robert Smith", "SMITH, ROBERT", "Bob Smith", "R. Smith", "Smith Robert", "Rob Smyth",
+		"Robert Jones", "Jones Robert", "William Jones", "Bill Jones", "Jones, W", "Olivia Denman",
+		"Tyler Oliphant", "Oliver Tyler", "Denman Olivia", "Li Wei", "Lee Wei", "Wei Li",
+		"Mary Ann Smith", "Smith, Mary A", "Jason McMul len", "Jason McMullen", "Anne Marie",
+		"Marie Anne", "Christopher Robert", "Chris Roberts", "Robert \"Bob\" Smith", "Roberts, Chris",
+		"Jose Nunez-Garcia", "Garcia Jose", "Abigail Smith", "Smith Abigail", "Al Smith", "Alan Smithe",
+		"Sam Tan", "Tan Sam", "Samantha Tanner", "Kim Lee", "Lee Kim", "Kimberly Leeson"
+	};
+	int			n = (int) (sizeof(names) / sizeof(names[0]));
+	int			i,
+				j,
+				bad = 0;
+	NamesScoreEnv env = {TestRelated, TestRarity, NULL};
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+		{
+			static NamesParsed pa,
+						pb;
+			NamesView	va,
+						vb;
+			NamesScoreDetail d;
+			double		quick,
+						full;
+
+			if (NamesParse(names[i], strlen(names[i]), &pa) != NAMES_OK ||
+				NamesParse(names[j], strlen(names[j]), &pb) != NAMES_OK)
+			{
+				bad++;
+				continue;
+			}
+			NamesViewOf(&pa, &va);
+			NamesViewOf(&pb, &vb);
+			quick = NamesSimilarity(&va, &vb, &env, NULL);
+			full = NamesSimilarity(&va, &vb, &env, &d);
+			if (quick != full || d.score != full)
+				bad++;
+		}
+	Check(bad == 0, "score without detail equals the full comparison");
+}
+
 int
 main(void)
 {
@@ -422,6 +525,7 @@ main(void)
 	TestNormalize();
 	TestParse();
 	TestSimilarity();
+	TestSimilarityBound();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
