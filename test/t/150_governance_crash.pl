@@ -49,8 +49,13 @@ my $xid = $s->query_safe('SELECT txid_current()');
 $s->query_safe(q{INSERT INTO referral_crm.referral_notes (referral_id, body, source_system, source_id)
                  SELECT referral_id, 'committed before the crash', 'crash', 'N1' FROM referral_crm.referrals WHERE source_id = 'R1'});
 $s->query_safe('COMMIT');
+my $log_offset = -s $node->logfile;
 kill 'KILL', $pid;
 $s->quit;
+# The postmaster resets every backend and recovers: wait for the end of that
+# cycle in the log (a connection before it may land in the reset window).
+$node->wait_for_log(qr/all server processes terminated; reinitializing/, $log_offset);
+$node->wait_for_log(qr/database system is ready to accept connections/, $log_offset);
 ok($node->poll_query_until('postgres', 'SELECT 1', '1'), 'server back after the backend was killed');
 is($node->safe_psql('postgres', q{SELECT count(*) FROM referral_crm.referral_notes WHERE source_id = 'N1'}),
    '1', 'the committed note survived');
