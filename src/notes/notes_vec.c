@@ -511,3 +511,55 @@ NotesBm25Term(double idf, double tf, double dl, double avgdl, double k1, double 
 		return 0;
 	return idf * tf / (tf + k1 * (1 - b + b * dl / avgdl));
 }
+
+/* Upper ends of the term-count classes (the last is unbounded). */
+static const double notes_cell_tf_hi[8] = {1, 2, 3, 4, 6, 9, 14, HUGE_VAL};
+
+/* Lower ends of the length classes: 0, then about 8 * 1.25^i. */
+static const double notes_cell_dl_lo[32] = {
+	0, 10, 12, 15, 19, 24, 30, 38, 47, 59, 74, 93, 116, 145, 181, 227,
+	284, 355, 444, 555, 693, 867, 1084, 1355, 1694, 2117, 2647, 3308, 4136, 5170,
+	6462, 8078
+};
+
+/* Cell of a term counted tf times in a note of dl words. */
+int
+NotesCellOf(double tf, double dl)
+{
+	int			t = 0,
+				d = 31;
+
+	while (t < 7 && !(tf <= notes_cell_tf_hi[t]))
+		t++;
+	while (d > 0 && !(dl >= notes_cell_dl_lo[d]))
+		d--;
+	return t * 32 + d;
+}
+
+/* Upper bound of the tf part of a BM25 term score over a cell. */
+double
+NotesCellBound(int cell, double avgdl, double k1, double b)
+{
+	double		tf = notes_cell_tf_hi[(cell >> 5) & 7],
+				dl = notes_cell_dl_lo[cell & 31],
+				u;
+
+	if (isinf(tf) || avgdl <= 0)
+		return 1;
+	u = tf / (tf + k1 * (1 - b + b * dl / avgdl));
+	/* Room for rounding: scores are summed in another order. */
+	return u > 1 ? 1 : u * (1 + 1e-9);
+}
+
+/* Sum of the counts of the terms without a space. */
+double
+NotesVecWordLen(const NotesVec *v)
+{
+	double		s = 0;
+	int32_t		i;
+
+	for (i = 0; i < v->n; i++)
+		if (memchr(NOTESVEC_TERM(v, i), ' ', NOTESVEC_TERMLEN(v, i)) == NULL)
+			s += NOTESVEC_WEIGHTS(v)[i];
+	return s;
+}
