@@ -10,6 +10,12 @@
 DROP INDEX referral_crm.note_vectors_tf_idx;
 DROP OPERATOR CLASS referral_crm.termvec_ops USING gin;
 DROP OPERATOR FAMILY referral_crm.termvec_ops USING gin;
+-- An upgrade from 0.2.0 ran the notes fragments of this release already
+-- (they are the room's 0.2.0--0.3.0 script): drop what they made first.
+DROP OPERATOR IF EXISTS referral_crm.&@ (referral_crm.termvec, int4[]);
+DROP FUNCTION IF EXISTS referral_crm.termvec_cells_any(referral_crm.termvec, int4[]);
+DROP FUNCTION IF EXISTS referral_crm.termvec_gin_compare_partial(int4, int4, int2, internal);
+DROP FUNCTION IF EXISTS referral_crm.termvec_search(referral_crm.termvec, referral_crm.termvec, float8, float8, int);
 CREATE FUNCTION referral_crm.termvec_cells_any(referral_crm.termvec, int4[]) RETURNS boolean
   AS 'MODULE_PATHNAME', 'termvec_cells_any' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE OPERATOR referral_crm.&@ (
