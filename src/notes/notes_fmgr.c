@@ -64,6 +64,7 @@ PG_FUNCTION_INFO_V1(termvec_gin_consistent);
 PG_FUNCTION_INFO_V1(termvec_gin_compare_partial);
 PG_FUNCTION_INFO_V1(termvec_cells_any);
 PG_FUNCTION_INFO_V1(termvec_search);
+PG_FUNCTION_INFO_V1(termvec_postings);
 PG_FUNCTION_INFO_V1(note_terms);
 PG_FUNCTION_INFO_V1(note_vector);
 PG_FUNCTION_INFO_V1(note_analysis);
@@ -1390,6 +1391,52 @@ termvec_words(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(BuildVec(e, k));
 }
 
+/* 32-bit hash of a whole term, as the postings keep it. */
+static inline uint32
+TermHash(const char *t, uint32_t len)
+{
+	return hash_bytes((const unsigned char *) t, (int) len);
+}
+
+/*
+ * termvec_postings(tf): the postings of a note's term counts as bytea:
+ * uint32 hash[n] (sorted) then uint8 count[n] (see NotesPosting).
+ */
+Datum
+termvec_postings(PG_FUNCTION_ARGS)
+{
+	NotesVec   *v = PG_GETARG_NOTESVEC(0);
+	NotesPosting *p;
+	int64_t		n,
+				i;
+	bytea	   *out;
+	uint32	   *h;
+	uint8	   *c;
+
+	if ((Size) v->n * (sizeof(uint32) + 1) + VARHDRSZ > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("term vector too large for postings"),
+				 errdetail("The vector has %d terms.", v->n)));
+	p = palloc(sizeof(NotesPosting) * Max(v->n, 1));
+	for (i = 0; i < v->n; i++)
+	{
+		p[i].hash = TermHash(NOTESVEC_TERM(v, i), NOTESVEC_TERMLEN(v, i));
+		p[i].tf = NotesPostingTf(NOTESVEC_WEIGHTS(v)[i]);
+	}
+	n = NotesPostingsMerge(p, v->n);
+	out = palloc(VARHDRSZ + n * (sizeof(uint32) + 1));
+	SET_VARSIZE(out, VARHDRSZ + n * (sizeof(uint32) + 1));
+	h = (uint32 *) VARDATA(out);
+	c = (uint8 *) (h + n);
+	for (i = 0; i < n; i++)
+	{
+		h[i] = p[i].hash;
+		c[i] = p[i].tf;
+	}
+	PG_RETURN_BYTEA_P(out);
+}
+
 /* A scored note in the search's top-k heap. */
 typedef struct SearchHit
 {
@@ -1447,17 +1494,157 @@ static SPIPlanPtr search_plan = NULL;
 #define SEARCH_RARE 50
 
 /*
- * termvec_search(query, dfs, ndocs, avgdl, k): the k notes of note_vectors of highest
- * BM25 score (termvec_bm25 with the settings' k1 and b) for query weights,
- * as rows (note_id, score), best first (ties by note_id).
+ * The state of one search: the query, the top-k heap (worst at the root),
+ * the notes read so far.  A DestReceiver that scores the rows the index
+ * scan returns where they are, without copying them.
+ */
+typedef struct SearchState
+{
+	DestReceiver pub;
+	NotesVec   *q;
+	uint32	   *qhash;
+	int			nq;
+	double		avgdl,
+				k1,
+				b;
+	int32		k;
+	SearchHit  *heap;
+	int			ncount,
+				cap;
+	HTAB	   *seen;
+	MemoryContext rowcxt;
+	uint64		nread,
+				nexact;
+} SearchState;
+
+/* Put a scored note into the heap if it ranks in the top k. */
+static void
+SearchOffer(SearchState *st, int64 id, double s)
+{
+	SearchHit	h = {id, s};
+
+	if (st->ncount < st->k)
+	{
+		int			j;
+
+		if (st->ncount == st->cap)
+		{
+			st->cap = (int) Min((int64) st->k, (int64) st->cap * 2);
+			st->heap = repalloc_huge(st->heap, sizeof(SearchHit) * st->cap);
+		}
+		j = st->ncount++;
+		while (j > 0 && HitWorse(&h, &st->heap[(j - 1) / 2]))
+		{
+			st->heap[j] = st->heap[(j - 1) / 2];
+			j = (j - 1) / 2;
+		}
+		st->heap[j] = h;
+	}
+	else if (HitWorse(&st->heap[0], &h))
+	{
+		st->heap[0] = h;
+		HitSiftDown(st->heap, st->ncount, 0);
+	}
+}
+
+/*
+ * Score one row (note_id, doclen, tf, postings) read for the first time:
+ * a bound from the postings first (never below the score, equal to it
+ * unless two terms share a hash); the vector is read, and the note scored
+ * exactly, only if it may enter the top k.
+ */
+static bool
+SearchReceive(TupleTableSlot *slot, DestReceiver *self)
+{
+	SearchState *st = (SearchState *) self;
+	bool		isnull,
+				found;
+	int64		id;
+	double		dl,
+				s = 0;
+	int			i;
+	MemoryContext old;
+
+	st->nread++;
+	id = DatumGetInt64(slot_getattr(slot, 1, &isnull));
+	hash_search(st->seen, &id, HASH_ENTER, &found);
+	if (found)
+		return true;
+	old = MemoryContextSwitchTo(st->rowcxt);
+	dl = DatumGetInt32(slot_getattr(slot, 2, &isnull));
+	{
+		bytea	   *pb = DatumGetByteaP(slot_getattr(slot, 4, &isnull));
+		int64		np = VARSIZE(pb) / (sizeof(uint32) + 1);
+		const uint32 *ph = (const uint32 *) VARDATA(pb);
+		const uint8 *pt = (const uint8 *) (ph + np);
+
+		for (i = 0; i < st->nq; i++)
+		{
+			int64_t		at = NotesPostingsFind(ph, np, st->qhash[i]);
+
+			if (at < 0)
+				continue;
+			if (pt[at] >= NOTES_POSTING_TF_MAX)
+				s += NOTESVEC_WEIGHTS(st->q)[i];
+			else
+				s += NotesBm25Term(NOTESVEC_WEIGHTS(st->q)[i], pt[at], dl, st->avgdl, st->k1, st->b);
+		}
+	}
+	if (s > 0 && st->ncount == st->k)
+	{
+		SearchHit	h = {id, s};
+
+		if (!HitWorse(&st->heap[0], &h))
+			s = 0;				/* cannot enter the top k */
+	}
+	if (s > 0)
+	{
+		/* The exact score, as termvec_bm25, in the same order. */
+		NotesVec   *tf = (NotesVec *) PG_DETOAST_DATUM(slot_getattr(slot, 3, &isnull));
+
+		s = 0;
+		for (i = 0; i < st->nq; i++)
+		{
+			int64_t		at = NotesVecFind(tf, NOTESVEC_TERM(st->q, i), NOTESVEC_TERMLEN(st->q, i));
+
+			if (at >= 0)
+				s += NotesBm25Term(NOTESVEC_WEIGHTS(st->q)[i], NOTESVEC_WEIGHTS(tf)[at], dl,
+								   st->avgdl, st->k1, st->b);
+		}
+		st->nexact++;
+	}
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(st->rowcxt);
+	/* No query term (another term of the same hash), or below the k-th. */
+	if (s > 0)
+		SearchOffer(st, id, s);
+	return true;
+}
+
+/* DestReceiver callbacks with nothing to do. */
+static void
+SearchStartup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+SearchShutdown(DestReceiver *self)
+{
+}
+
+/*
+ * termvec_search(query, dfs, ndocs, avgdl, k): the k notes of note_vectors
+ * of highest BM25 score (termvec_bm25 with the settings' k1 and b) for
+ * query weights, as rows (note_id, score), best first (ties by note_id).
  *
  * Threshold algorithm over impact cells: a term in cell c of a note adds
- * at most weight * NotesCellBound(c) to its score.  Rounds read, through
- * the index (&@), the notes holding a term in its cells of highest bound
- * not read yet, and score each new note exactly.  A note not read yet
- * scores at most the sum over the terms of their highest bound not read
- * yet; once the k-th best score is above that sum, no other note can
- * enter the top k.
+ * at most weight * NotesCellBound(c) to its score.  Terms in at most one
+ * note in SEARCH_RARE are read whole first (MaxScore: cheap, and then they
+ * bound nothing).  Rounds then read, through the index (&@), the notes
+ * holding a term in its cells of highest bound not read yet, and score
+ * each new note.  A note not read yet scores at most the sum over the
+ * terms of their highest bound not read yet; once the k-th best score is
+ * above that sum, no other note can enter the top k.
  */
 Datum
 termvec_search(PG_FUNCTION_ARGS)
@@ -1468,25 +1655,20 @@ termvec_search(PG_FUNCTION_ARGS)
 	double		ndocs = PG_GETARG_FLOAT8(2);
 	double		avgdl = PG_GETARG_FLOAT8(3);
 	int32		k = PG_GETARG_INT32(4);
-	double		k1 = notes_bm25_k1,
-				b = notes_bm25_b;
 	int			nq = q->n,
 				i,
 				c,
-				ncount = 0,
-				cap;
+				nrounds = 0;
 	double		bound[NOTES_CELLS];
 	int			order[NOTES_CELLS];
-	int		   *pos;
+	int		   *pos,
+			   *target;
 	bool	   *full;
-	int		   *target;
 	int32	   *groups;
-	SearchHit  *heap;
-	HTAB	   *seen;
 	HASHCTL		hctl;
-	MemoryContext rowcxt;
-	int			nrounds = 0;
-	uint64		nread = 0;
+	SearchState st;
+	ParamListInfo params;
+	SPIExecuteOptions opts;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (k <= 0)
@@ -1496,10 +1678,30 @@ termvec_search(PG_FUNCTION_ARGS)
 	if (nq == 0 || avgdl <= 0)
 		PG_RETURN_VOID();
 
+	memset(&st, 0, sizeof(st));
+	st.pub.receiveSlot = SearchReceive;
+	st.pub.rStartup = SearchStartup;
+	st.pub.rShutdown = SearchShutdown;
+	st.pub.rDestroy = SearchShutdown;
+	st.pub.mydest = DestNone;
+	st.q = q;
+	st.nq = nq;
+	st.avgdl = avgdl;
+	st.k1 = notes_bm25_k1;
+	st.b = notes_bm25_b;
+	st.k = k;
+	st.cap = Min(k, 1024);
+	st.heap = palloc(sizeof(SearchHit) * st.cap);
+	hctl.keysize = sizeof(int64);
+	hctl.entrysize = sizeof(int64);
+	hctl.hcxt = CurrentMemoryContext;
+	st.seen = hash_create("termvec_search seen notes", 1024, &hctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	st.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "termvec_search row", ALLOCSET_DEFAULT_SIZES);
+
 	/* Cells by bound, highest first (the same order for every term). */
 	for (c = 0; c < NOTES_CELLS; c++)
 	{
-		bound[c] = NotesCellBound(c, avgdl, k1, b);
+		bound[c] = NotesCellBound(c, avgdl, st.k1, st.b);
 		order[c] = c;
 	}
 	for (i = 1; i < NOTES_CELLS; i++)
@@ -1517,29 +1719,31 @@ termvec_search(PG_FUNCTION_ARGS)
 	}
 
 	pos = palloc0(sizeof(int) * nq);
-	full = palloc0(sizeof(bool) * nq);
 	target = palloc0(sizeof(int) * nq);
+	full = palloc0(sizeof(bool) * nq);
+	st.qhash = palloc(sizeof(uint32) * nq);
 	for (i = 0; i < nq; i++)
 	{
 		int64_t		at = NotesVecFind(dfs, NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
 
-		/* MaxScore: a rare term is cheap to read whole, and then bounds nothing. */
+		st.qhash[i] = TermHash(NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
 		full[i] = at >= 0 && NOTESVEC_WEIGHTS(dfs)[at] * SEARCH_RARE <= ndocs;
 	}
 	groups = palloc(sizeof(int32) * CELLQ_GROUP * nq);
-	cap = Min(k, 1024);
-	heap = palloc(sizeof(SearchHit) * cap);
-	hctl.keysize = sizeof(int64);
-	hctl.entrysize = sizeof(int64);
-	hctl.hcxt = CurrentMemoryContext;
-	seen = hash_create("termvec_search seen notes", 1024, &hctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "termvec_search row", ALLOCSET_DEFAULT_SIZES);
+	params = makeParamList(1);
+	params->params[0].isnull = false;
+	params->params[0].pflags = PARAM_FLAG_CONST;
+	params->params[0].ptype = INT4ARRAYOID;
+	memset(&opts, 0, sizeof(opts));
+	opts.params = params;
+	opts.read_only = true;
+	opts.dest = (DestReceiver *) &st;
 
 	SPI_connect();
 	if (search_plan == NULL)
 	{
 		Oid			argtypes[1] = {INT4ARRAYOID};
-		SPIPlanPtr	p = SPI_prepare("SELECT note_id, doclen, tf FROM referral_crm.note_vectors"
+		SPIPlanPtr	p = SPI_prepare("SELECT note_id, doclen, tf, postings FROM referral_crm.note_vectors"
 									" WHERE tf OPERATOR(referral_crm.&@) $1", 1, argtypes);
 
 		if (p == NULL)
@@ -1554,8 +1758,6 @@ termvec_search(PG_FUNCTION_ARGS)
 					top = 0,
 					level;
 		int			ng = 0;
-		Datum		arg;
-		uint64		r;
 
 		CHECK_FOR_INTERRUPTS();
 		/* What a note not read yet can score at most. */
@@ -1567,7 +1769,7 @@ termvec_search(PG_FUNCTION_ARGS)
 				rest += u;
 				top = Max(top, u);
 			}
-		if (top <= 0 || (ncount == k && heap[0].score > rest))
+		if (top <= 0 || (st.ncount == k && st.heap[0].score > rest))
 			break;
 
 		/*
@@ -1580,21 +1782,21 @@ termvec_search(PG_FUNCTION_ARGS)
 		for (i = 0; i < nq; i++)
 		{
 			target[i] = pos[i];
-			if (ncount < k)
+			if (st.ncount < k)
 				while (target[i] < NOTES_CELLS &&
 					   (full[i] || NOTESVEC_WEIGHTS(q)[i] * bound[order[target[i]]] >= level))
 					target[i]++;
 			else if (full[i])
 				target[i] = NOTES_CELLS;
 		}
-		if (ncount == k)
+		if (st.ncount == k)
 		{
 			double		need = 0;
 
 			for (i = 0; i < nq; i++)
 				if (target[i] < NOTES_CELLS)
 					need += NOTESVEC_WEIGHTS(q)[i] * bound[order[target[i]]];
-			need -= heap[0].score;
+			need -= st.heap[0].score;
 			while (need >= 0)
 			{
 				int			best = -1;
@@ -1644,89 +1846,27 @@ termvec_search(PG_FUNCTION_ARGS)
 
 			for (i = 0; i < ng * CELLQ_GROUP; i++)
 				d[i] = Int32GetDatum(groups[i]);
-			arg = PointerGetDatum(construct_array(d, ng * CELLQ_GROUP, INT4OID, 4, true, TYPALIGN_INT));
+			params->params[0].value =
+				PointerGetDatum(construct_array(d, ng * CELLQ_GROUP, INT4OID, 4, true, TYPALIGN_INT));
 			pfree(d);
 		}
-		if (SPI_execute_plan(search_plan, &arg, NULL, true, 0) != SPI_OK_SELECT)
-			elog(ERROR, "termvec_search: SPI_execute_plan failed");
+		if (SPI_execute_plan_extended(search_plan, &opts) < 0)
+			elog(ERROR, "termvec_search: SPI_execute_plan_extended failed");
+		pfree(DatumGetPointer(params->params[0].value));
 		nrounds++;
-		nread += SPI_processed;
-		pfree(DatumGetPointer(arg));
-
-		/* Score every note read for the first time. */
-		for (r = 0; r < SPI_processed; r++)
-		{
-			HeapTuple	tup = SPI_tuptable->vals[r];
-			TupleDesc	desc = SPI_tuptable->tupdesc;
-			bool		isnull,
-						found;
-			int64		id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
-			double		dl,
-						s = 0;
-			NotesVec   *tf;
-			MemoryContext old;
-
-			hash_search(seen, &id, HASH_ENTER, &found);
-			if (found)
-				continue;
-			old = MemoryContextSwitchTo(rowcxt);
-			dl = DatumGetInt32(SPI_getbinval(tup, desc, 2, &isnull));
-			tf = (NotesVec *) PG_DETOAST_DATUM(SPI_getbinval(tup, desc, 3, &isnull));
-			/* As termvec_bm25, in the same order. */
-			for (i = 0; i < nq; i++)
-			{
-				int64_t		at = NotesVecFind(tf, NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
-
-				if (at >= 0)
-					s += NotesBm25Term(NOTESVEC_WEIGHTS(q)[i], NOTESVEC_WEIGHTS(tf)[at], dl, avgdl, k1, b);
-			}
-			MemoryContextSwitchTo(old);
-			MemoryContextReset(rowcxt);
-			if (!(s > 0))
-				continue;		/* a note holding another term of the same hash */
-			if (ncount < k)
-			{
-				SearchHit	h = {id, s};
-				int			j;
-
-				if (ncount == cap)
-				{
-					cap = (int) Min((int64) k, (int64) cap * 2);
-					heap = repalloc_huge(heap, sizeof(SearchHit) * cap);
-				}
-				/* Sift up. */
-				j = ncount++;
-				while (j > 0 && HitWorse(&h, &heap[(j - 1) / 2]))
-				{
-					heap[j] = heap[(j - 1) / 2];
-					j = (j - 1) / 2;
-				}
-				heap[j] = h;
-			}
-			else
-			{
-				SearchHit	h = {id, s};
-
-				if (HitWorse(&heap[0], &h))
-				{
-					heap[0] = h;
-					HitSiftDown(heap, ncount, 0);
-				}
-			}
-		}
-		SPI_freetuptable(SPI_tuptable);
 	}
 	SPI_finish();
-	elog(DEBUG1, "termvec_search: %d rounds, %ld rows read, %ld notes scored", nrounds, (long) nread, hash_get_num_entries(seen));
+	elog(DEBUG1, "termvec_search: %d rounds, %ld rows read, %ld notes scored, %ld exactly",
+		 nrounds, (long) st.nread, hash_get_num_entries(st.seen), (long) st.nexact);
 
-	qsort(heap, ncount, sizeof(SearchHit), HitCmp);
-	for (i = 0; i < ncount; i++)
+	qsort(st.heap, st.ncount, sizeof(SearchHit), HitCmp);
+	for (i = 0; i < st.ncount; i++)
 	{
 		Datum		values[2];
 		bool		nulls[2] = {false, false};
 
-		values[0] = Int64GetDatum(heap[i].id);
-		values[1] = Float8GetDatum(heap[i].score);
+		values[0] = Int64GetDatum(st.heap[i].id);
+		values[1] = Float8GetDatum(st.heap[i].score);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	PG_RETURN_VOID();

@@ -563,3 +563,68 @@ NotesVecWordLen(const NotesVec *v)
 			s += NOTESVEC_WEIGHTS(v)[i];
 	return s;
 }
+
+/* Postings count for a term weight: rounded up, capped. */
+uint8_t
+NotesPostingTf(double w)
+{
+	if (!(w > 0))
+		return 0;
+	if (w >= NOTES_POSTING_TF_MAX)
+		return NOTES_POSTING_TF_MAX;
+	return (uint8_t) ceil(w);
+}
+
+/* Order postings by hash. */
+static int
+NotesPostingCmp(const void *x, const void *y)
+{
+	const NotesPosting *a = x,
+			   *b = y;
+
+	return a->hash < b->hash ? -1 : a->hash > b->hash;
+}
+
+/* Sort by hash and merge equal hashes, keeping the larger count. */
+int64_t
+NotesPostingsMerge(NotesPosting *p, int64_t n)
+{
+	int64_t		i,
+				k = 0;
+
+	if (n <= 0)
+		return 0;
+	qsort(p, (size_t) n, sizeof(NotesPosting), NotesPostingCmp);
+	for (i = 1; i < n; i++)
+	{
+		if (p[i].hash == p[k].hash)
+		{
+			if (p[i].tf > p[k].tf)
+				p[k].tf = p[i].tf;
+		}
+		else
+			p[++k] = p[i];
+	}
+	return k + 1;
+}
+
+/* Binary search of a sorted hash array. */
+int64_t
+NotesPostingsFind(const uint32_t *hashes, int64_t n, uint32_t hash)
+{
+	int64_t		lo = 0,
+				hi = n - 1;
+
+	while (lo <= hi)
+	{
+		int64_t		mid = lo + (hi - lo) / 2;
+
+		if (hashes[mid] < hash)
+			lo = mid + 1;
+		else if (hashes[mid] > hash)
+			hi = mid - 1;
+		else
+			return mid;
+	}
+	return -1;
+}

@@ -148,4 +148,29 @@ extern double NotesCellBound(int cell, double avgdl, double k1, double b);
  */
 extern double NotesVecWordLen(const NotesVec *v);
 
+/*
+ * Postings of a note: the 32-bit hashes of its terms, sorted, each with its
+ * count capped at NOTES_POSTING_TF_MAX (which means "that many or more").
+ * Two terms of one hash keep the larger count, so that a score computed
+ * from the postings is never below the exact one.
+ */
+#define NOTES_POSTING_TF_MAX 255
+
+typedef struct NotesPosting
+{
+	uint32_t	hash;
+	uint8_t		tf;
+} NotesPosting;
+
+/* Postings count for a term weight (a count). */
+extern uint8_t NotesPostingTf(double w);
+
+/* Sort postings by hash and merge equal hashes (larger count); returns n. */
+extern int64_t NotesPostingsMerge(NotesPosting *p, int64_t n);
+
+/*
+ * Index of hash in postings stored as uint32 hashes[n] (sorted), or -1.
+ */
+extern int64_t NotesPostingsFind(const uint32_t *hashes, int64_t n, uint32_t hash);
+
 #endif							/* NOTES_VEC_H */

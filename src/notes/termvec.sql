@@ -86,6 +86,11 @@ CREATE OPERATOR referral_crm.&& (
 COMMENT ON OPERATOR referral_crm.&& (referral_crm.termvec, text[]) IS
   'does the term vector hold any of the terms?';
 
+CREATE FUNCTION referral_crm.termvec_postings(referral_crm.termvec) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'termvec_postings' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.termvec_postings(referral_crm.termvec) IS
+  'compact postings of term counts: sorted 32-bit term hashes, then their counts capped at 255 (search_notes bounds scores with them)';
+
 CREATE FUNCTION referral_crm.termvec_cells_any(referral_crm.termvec, int4[]) RETURNS boolean
   AS 'MODULE_PATHNAME', 'termvec_cells_any' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE OPERATOR referral_crm.&@ (
