@@ -1503,6 +1503,8 @@ typedef struct SearchState
 	DestReceiver pub;
 	NotesVec   *q;
 	uint32	   *qhash;
+	int		   *qorder;			/* query terms by hash */
+	double	   *part;			/* each term's part of a note's bound */
 	int			nq;
 	double		avgdl,
 				k1,
@@ -1577,18 +1579,29 @@ SearchReceive(TupleTableSlot *slot, DestReceiver *self)
 		int64		np = VARSIZE(pb) / (sizeof(uint32) + 1);
 		const uint32 *ph = (const uint32 *) VARDATA(pb);
 		const uint8 *pt = (const uint8 *) (ph + np);
+		int64		j = 0;
 
+		/* One pass over the postings, the query's hashes in order. */
 		for (i = 0; i < st->nq; i++)
 		{
-			int64_t		at = NotesPostingsFind(ph, np, st->qhash[i]);
+			int			t = st->qorder[i];
+			uint32		h = st->qhash[t];
 
-			if (at < 0)
-				continue;
-			if (pt[at] >= NOTES_POSTING_TF_MAX)
-				s += NOTESVEC_WEIGHTS(st->q)[i];
+			while (j + 16 < np && ph[j + 16] < h)
+				j += 16;
+			while (j < np && ph[j] < h)
+				j++;
+			if (j >= np || ph[j] != h)
+				st->part[t] = 0;
+			else if (pt[j] >= NOTES_POSTING_TF_MAX)
+				st->part[t] = NOTESVEC_WEIGHTS(st->q)[t];
 			else
-				s += NotesBm25Term(NOTESVEC_WEIGHTS(st->q)[i], pt[at], dl, st->avgdl, st->k1, st->b);
+				st->part[t] = NotesBm25Term(NOTESVEC_WEIGHTS(st->q)[t], pt[j], dl, st->avgdl, st->k1, st->b);
 		}
+		/* Summed in the query's order, as the exact score. */
+		for (i = 0; i < st->nq; i++)
+			if (st->part[i] != 0)
+				s += st->part[i];
 	}
 	if (s > 0 && st->ncount == st->k)
 	{
@@ -1728,6 +1741,19 @@ termvec_search(PG_FUNCTION_ARGS)
 
 		st.qhash[i] = TermHash(NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
 		full[i] = at >= 0 && NOTESVEC_WEIGHTS(dfs)[at] * SEARCH_RARE <= ndocs;
+	}
+	st.qorder = palloc(sizeof(int) * nq);
+	st.part = palloc(sizeof(double) * nq);
+	for (i = 0; i < nq; i++)
+	{
+		int			j = i;
+
+		while (j > 0 && st.qhash[st.qorder[j - 1]] > st.qhash[i])
+		{
+			st.qorder[j] = st.qorder[j - 1];
+			j--;
+		}
+		st.qorder[j] = i;
 	}
 	groups = palloc(sizeof(int32) * CELLQ_GROUP * nq);
 	params = makeParamList(1);

@@ -607,24 +607,3 @@ NotesPostingsMerge(NotesPosting *p, int64_t n)
 	}
 	return k + 1;
 }
-
-/* Binary search of a sorted hash array. */
-int64_t
-NotesPostingsFind(const uint32_t *hashes, int64_t n, uint32_t hash)
-{
-	int64_t		lo = 0,
-				hi = n - 1;
-
-	while (lo <= hi)
-	{
-		int64_t		mid = lo + (hi - lo) / 2;
-
-		if (hashes[mid] < hash)
-			lo = mid + 1;
-		else if (hashes[mid] > hash)
-			hi = mid - 1;
-		else
-			return mid;
-	}
-	return -1;
-}

@@ -168,9 +168,4 @@ extern uint8_t NotesPostingTf(double w);
 /* Sort postings by hash and merge equal hashes (larger count); returns n. */
 extern int64_t NotesPostingsMerge(NotesPosting *p, int64_t n);
 
-/*
- * Index of hash in postings stored as uint32 hashes[n] (sorted), or -1.
- */
-extern int64_t NotesPostingsFind(const uint32_t *hashes, int64_t n, uint32_t hash);
-
 #endif							/* NOTES_VEC_H */
