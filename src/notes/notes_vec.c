@@ -44,6 +44,28 @@ EntryCmp(const void *x, const void *y)
 	return NotesTermCmp(a->term, a->len, b->term, b->len);
 }
 
+/* An entry with the first 8 bytes of its term, big-endian, zero-padded. */
+typedef struct KeyedEntry
+{
+	uint64_t	key;
+	NotesEntry	e;
+} KeyedEntry;
+
+/*
+ * qsort comparator of keyed entries: the same order as EntryCmp (terms
+ * hold no zero byte, so a padded shorter term sorts first).
+ */
+static int
+KeyedEntryCmp(const void *x, const void *y)
+{
+	const KeyedEntry *a = x,
+			   *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return NotesTermCmp(a->e.term, a->e.len, b->e.term, b->e.len);
+}
+
 /* Sort entries by term; returns the index of a duplicate term or -1. */
 int64_t
 NotesEntriesSort(NotesEntry *e, int64_t n)
@@ -84,6 +106,8 @@ NotesCountTerms(const NotesTokens *tok, int which, int surface, NotesEntry **out
 	NotesEntry *e;
 	int64_t		n = 0;
 	int			i;
+	uint64_t	nslots = 16;
+	int32_t    *slot;
 
 	*out = NULL;
 	if (tok->n == 0)
@@ -91,19 +115,66 @@ NotesCountTerms(const NotesTokens *tok, int which, int surface, NotesEntry **out
 	e = mem->alloc(mem->arg, sizeof(NotesEntry) * (size_t) tok->n);
 	if (e == NULL)
 		return -1;
+	/* Count in a hash table (slots hold index + 1), then sort the distinct. */
+	while (nslots < 2 * (uint64_t) tok->n)
+		nslots *= 2;
+	slot = mem->alloc(mem->arg, sizeof(int32_t) * nslots);
+	if (slot == NULL)
+		return -1;
+	memset(slot, 0, sizeof(int32_t) * nslots);
 	for (i = 0; i < tok->n; i++)
 	{
 		const char *t;
+		uint32_t	len,
+					h = 2166136261u,
+					j;
 
 		if ((which == 1 && tok->bigram[i]) || (which == 2 && !tok->bigram[i]))
 			continue;
 		t = tok->buf + (surface ? tok->surf[i] : tok->off[i]);
-		e[n].term = t;
-		e[n].len = (uint32_t) strlen(t);
-		e[n].w = 1.0;
-		n++;
+		len = (uint32_t) strlen(t);
+		for (j = 0; j < len; j++)
+			h = (h ^ (uint8_t) t[j]) * 16777619u;
+		for (h &= (uint32_t) (nslots - 1);; h = (h + 1) & (uint32_t) (nslots - 1))
+		{
+			if (slot[h] == 0)
+			{
+				e[n].term = t;
+				e[n].len = len;
+				e[n].w = 1.0;
+				slot[h] = (int32_t) (++n);
+				break;
+			}
+			if (e[slot[h] - 1].len == len && memcmp(e[slot[h] - 1].term, t, len) == 0)
+			{
+				e[slot[h] - 1].w += 1.0;
+				break;
+			}
+		}
 	}
-	n = NotesEntriesMerge(e, n);
+	mem->release(mem->arg, slot);
+	if (n > 1)
+	{
+		/* Sort on the first 8 bytes as an integer, then the rest. */
+		KeyedEntry *ke = mem->alloc(mem->arg, sizeof(KeyedEntry) * (size_t) n);
+
+		if (ke == NULL)
+			return -1;
+		for (i = 0; i < n; i++)
+		{
+			uint64_t	k = 0;
+			uint32_t	j;
+
+			for (j = 0; j < 8; j++)
+				k = (k << 8) | (j < e[i].len ? (uint8_t) e[i].term[j] : 0);
+			ke[i].key = k;
+			ke[i].e = e[i];
+		}
+		qsort(ke, (size_t) n, sizeof(KeyedEntry), KeyedEntryCmp);
+		for (i = 0; i < n; i++)
+			e[i] = ke[i].e;
+		mem->release(mem->arg, ke);
+	}
 	*out = e;
 	return n;
 }
