@@ -36,6 +36,19 @@ CREATE OPERATOR CLASS referral_crm.termvec_ops DEFAULT FOR TYPE referral_crm.ter
   FUNCTION 5 referral_crm.termvec_gin_compare_partial(int4, int4, int2, internal),
   STORAGE int4;
 
+-- Compact postings in each row of note_vectors (search_notes bounds every
+-- note it reads with them).  CREATE OR REPLACE and IF NOT EXISTS: an
+-- upgrade from 0.2.0 made them already.
+CREATE OR REPLACE FUNCTION referral_crm.termvec_postings(referral_crm.termvec) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'termvec_postings' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.termvec_postings(referral_crm.termvec) IS
+  'compact postings of term counts: sorted 32-bit term hashes, then their counts capped at 255 (search_notes bounds scores with them)';
+ALTER TABLE referral_crm.note_vectors
+  ADD COLUMN IF NOT EXISTS postings bytea GENERATED ALWAYS AS (referral_crm.termvec_postings(tf)) STORED;
+ALTER TABLE referral_crm.note_vectors ALTER COLUMN postings SET STORAGE MAIN;
+COMMENT ON TABLE referral_crm.note_vectors IS
+  'clinical analysis of every note of referral_notes (kept by triggers): length in words, term counts, their postings';
+
 -- lz4, when the server has it: search scores notes from their vectors, and
 -- lz4 decompresses them several times faster than pglz.
 DO $$
