@@ -1493,6 +1493,24 @@ static SPIPlanPtr search_plan = NULL;
 /* A term in at most one note in SEARCH_RARE is read whole in the first round. */
 #define SEARCH_RARE 50
 
+/* The notes a search has read: an open-addressing set of note ids. */
+typedef struct SeenEntry
+{
+	int64		id;
+	char		status;
+} SeenEntry;
+
+#define SH_PREFIX seenset
+#define SH_ELEMENT_TYPE SeenEntry
+#define SH_KEY_TYPE int64
+#define SH_KEY id
+#define SH_HASH_KEY(tb, key) murmurhash32((uint32) ((uint64) (key) ^ ((uint64) (key) >> 32)))
+#define SH_EQUAL(tb, a, b) ((a) == (b))
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
 /*
  * The state of one search: the query, the top-k heap (worst at the root),
  * the notes read so far.  A DestReceiver that scores the rows the index
@@ -1513,7 +1531,7 @@ typedef struct SearchState
 	SearchHit  *heap;
 	int			ncount,
 				cap;
-	HTAB	   *seen;
+	seenset_hash *seen;
 	MemoryContext rowcxt;
 	uint64		nread,
 				nexact;
@@ -1569,7 +1587,7 @@ SearchReceive(TupleTableSlot *slot, DestReceiver *self)
 
 	st->nread++;
 	id = DatumGetInt64(slot_getattr(slot, 1, &isnull));
-	hash_search(st->seen, &id, HASH_ENTER, &found);
+	seenset_insert(st->seen, id, &found);
 	if (found)
 		return true;
 	old = MemoryContextSwitchTo(st->rowcxt);
@@ -1678,7 +1696,6 @@ termvec_search(PG_FUNCTION_ARGS)
 			   *target;
 	bool	   *full;
 	int32	   *groups;
-	HASHCTL		hctl;
 	SearchState st;
 	ParamListInfo params;
 	SPIExecuteOptions opts;
@@ -1705,10 +1722,7 @@ termvec_search(PG_FUNCTION_ARGS)
 	st.k = k;
 	st.cap = Min(k, 1024);
 	st.heap = palloc(sizeof(SearchHit) * st.cap);
-	hctl.keysize = sizeof(int64);
-	hctl.entrysize = sizeof(int64);
-	hctl.hcxt = CurrentMemoryContext;
-	st.seen = hash_create("termvec_search seen notes", 1024, &hctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	st.seen = seenset_create(CurrentMemoryContext, 1024, NULL);
 	st.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "termvec_search row", ALLOCSET_DEFAULT_SIZES);
 
 	/* Cells by bound, highest first (the same order for every term). */
@@ -1883,7 +1897,7 @@ termvec_search(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 	elog(DEBUG1, "termvec_search: %d rounds, %ld rows read, %ld notes scored, %ld exactly",
-		 nrounds, (long) st.nread, hash_get_num_entries(st.seen), (long) st.nexact);
+		 nrounds, (long) st.nread, (long) st.seen->members, (long) st.nexact);
 
 	qsort(st.heap, st.ncount, sizeof(SearchHit), HitCmp);
 	for (i = 0; i < st.ncount; i++)
