@@ -22,6 +22,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_type_d.h"
 #include "commands/defrem.h"
+#include "executor/spi.h"
 #include "common/hashfn.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -35,6 +36,7 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/guc.h"
+#include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/regproc.h"
@@ -59,6 +61,10 @@ PG_FUNCTION_INFO_V1(termvec_size);
 PG_FUNCTION_INFO_V1(termvec_gin_extract_value);
 PG_FUNCTION_INFO_V1(termvec_gin_extract_query);
 PG_FUNCTION_INFO_V1(termvec_gin_consistent);
+PG_FUNCTION_INFO_V1(termvec_gin_compare_partial);
+PG_FUNCTION_INFO_V1(termvec_cells_any);
+PG_FUNCTION_INFO_V1(termvec_search);
+PG_FUNCTION_INFO_V1(termvec_postings);
 PG_FUNCTION_INFO_V1(note_terms);
 PG_FUNCTION_INFO_V1(note_vector);
 PG_FUNCTION_INFO_V1(note_analysis);
@@ -607,65 +613,191 @@ termvec_overlaps(PG_FUNCTION_ARGS)
 }
 
 /*
- * GIN key of a term: a 32-bit hash (collisions are rechecked).  A term of
- * several words ("chest pain") is keyed by its first word, which keeps the
- * index small: a vector holding "chest pain" is found by the key of
- * "chest" whether or not it also holds "chest", and the operator rechecks.
+ * GIN keys.  A key is a 24-bit hash of the term (high bits) and the term's
+ * impact cell (low 8 bits: its count and the note's length, see
+ * NotesCellOf), so the keys of one term are a range of 256 values that a
+ * partial match reads at once, whole (&&) or only some cells (&@).  A term
+ * of several words ("chest pain") is hashed by its first word, which keeps
+ * the index small: a vector holding "chest pain" is found by the hash of
+ * "chest", and && rechecks.
  */
-static Datum
-TermKey(const char *t, uint32_t len)
+#define TERMKEY_CELLMASK 0xFF
+
+/* The hash part of the key of a term (low 8 bits zero). */
+static int32
+TermKeyPrefix(const char *t, uint32_t len)
 {
 	const char *sp = memchr(t, ' ', len);
 
 	if (sp != NULL && sp > t)
 		len = (uint32_t) (sp - t);
-	return Int32GetDatum((int32) hash_bytes((const unsigned char *) t, (int) len));
+	return (int32) (hash_bytes((const unsigned char *) t, (int) len) & ~(uint32) TERMKEY_CELLMASK);
 }
 
-/* GIN extractValue: one hashed key per term. */
+/* The keys of every term of v (n of them, duplicates possible). */
+static int32 *
+TermvecKeys(const NotesVec *v)
+{
+	int32	   *keys = palloc(sizeof(int32) * Max(v->n, 1));
+	double		dl = NotesVecWordLen(v);
+	int32_t		i;
+
+	for (i = 0; i < v->n; i++)
+		keys[i] = TermKeyPrefix(NOTESVEC_TERM(v, i), NOTESVEC_TERMLEN(v, i)) |
+			NotesCellOf(NOTESVEC_WEIGHTS(v)[i], dl);
+	return keys;
+}
+
+/* A cell query (&@): groups of 9 int4, a key prefix and a 256-bit cell mask. */
+#define CELLQ_GROUP 9
+
+/* The int4 elements of a cell query, checked; *ngroups set. */
+static int32 *
+CellQueryGroups(ArrayType *a, int *ngroups)
+{
+	int			n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
+
+	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != INT4OID || n % CELLQ_GROUP != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("malformed cell query"),
+				 errdetail("A cell query is a one-dimensional int4 array of groups of %d elements without NULLs.",
+						   CELLQ_GROUP)));
+	*ngroups = n / CELLQ_GROUP;
+	/* No NULLs: the data follow the dimensions. */
+	return (int32 *) ((char *) a + ARR_OVERHEAD_NONULLS(ARR_NDIM(a)));
+}
+
+/* Is key in the cell query group g? */
+static inline bool
+CellGroupHas(const int32 *g, int32 key)
+{
+	int			c = key & TERMKEY_CELLMASK;
+
+	return (key & ~TERMKEY_CELLMASK) == g[0] &&
+		(((uint32) g[1 + (c >> 5)]) & ((uint32) 1 << (c & 31))) != 0;
+}
+
+/*
+ * termvec &@ int4[]: does one of the vector's keys (term hash and impact
+ * cell) fall in one of the query's groups?  Used by search_notes.
+ */
+Datum
+termvec_cells_any(PG_FUNCTION_ARGS)
+{
+	NotesVec   *v = PG_GETARG_NOTESVEC(0);
+	int			ng,
+				g;
+	int32	   *q = CellQueryGroups(PG_GETARG_ARRAYTYPE_P(1), &ng);
+	int32	   *keys = TermvecKeys(v);
+	int32_t		i;
+
+	for (i = 0; i < v->n; i++)
+		for (g = 0; g < ng; g++)
+			if (CellGroupHas(q + g * CELLQ_GROUP, keys[i]))
+				PG_RETURN_BOOL(true);
+	PG_RETURN_BOOL(false);
+}
+
+/* GIN extractValue: one key per term (GIN drops duplicates). */
 Datum
 termvec_gin_extract_value(PG_FUNCTION_ARGS)
 {
 	NotesVec   *v = PG_GETARG_NOTESVEC(0);
 	int32	   *nkeys = (int32 *) PG_GETARG_POINTER(1);
+	int32	   *k = TermvecKeys(v);
 	Datum	   *keys = palloc(sizeof(Datum) * Max(v->n, 1));
 	int32_t		i;
 
 	for (i = 0; i < v->n; i++)
-		keys[i] = TermKey(NOTESVEC_TERM(v, i), NOTESVEC_TERMLEN(v, i));
+		keys[i] = Int32GetDatum(k[i]);
 	*nkeys = v->n;
 	PG_RETURN_POINTER(keys);
 }
 
-/* GIN extractQuery for termvec && text[]. */
+/*
+ * GIN extractQuery: termvec && text[] (strategy 1), every cell of each
+ * term; termvec &@ int4[] (strategy 2), the cells of each group.  Both are
+ * partial matches over a term's 256 keys; the cell mask travels as extra
+ * data (none: every cell).
+ */
 Datum
 termvec_gin_extract_query(PG_FUNCTION_ARGS)
 {
-	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
 	int32	   *nkeys = (int32 *) PG_GETARG_POINTER(1);
+	StrategyNumber strategy = PG_GETARG_UINT16(2);
+	bool	  **pmatch = (bool **) PG_GETARG_POINTER(3);
+	Pointer   **extra = (Pointer **) PG_GETARG_POINTER(4);
 	int32	   *searchMode = (int32 *) PG_GETARG_POINTER(6);
-	NotesEntry *e;
-	int			n = TextArrayEntries(a, &e, "terms"),
+	Datum	   *keys;
+	int			n,
 				i;
-	Datum	   *keys = palloc(sizeof(Datum) * Max(n, 1));
 
+	if (strategy == 2)
+	{
+		int32	   *q = CellQueryGroups(PG_GETARG_ARRAYTYPE_P(0), &n);
+
+		keys = palloc(sizeof(Datum) * Max(n, 1));
+		*extra = palloc(sizeof(Pointer) * Max(n, 1));
+		for (i = 0; i < n; i++)
+		{
+			int32	   *g = palloc(sizeof(int32) * CELLQ_GROUP);
+
+			memcpy(g, q + i * CELLQ_GROUP, sizeof(int32) * CELLQ_GROUP);
+			keys[i] = Int32GetDatum(g[0] & ~TERMKEY_CELLMASK);
+			g[0] &= ~TERMKEY_CELLMASK;
+			(*extra)[i] = (Pointer) g;
+		}
+	}
+	else
+	{
+		NotesEntry *e;
+
+		n = TextArrayEntries(PG_GETARG_ARRAYTYPE_P(0), &e, "terms");
+		keys = palloc(sizeof(Datum) * Max(n, 1));
+		for (i = 0; i < n; i++)
+			keys[i] = Int32GetDatum(TermKeyPrefix(e[i].term, e[i].len));
+	}
+	*pmatch = palloc(sizeof(bool) * Max(n, 1));
 	for (i = 0; i < n; i++)
-		keys[i] = TermKey(e[i].term, e[i].len);
+		(*pmatch)[i] = true;
 	*nkeys = n;
 	*searchMode = GIN_SEARCH_MODE_DEFAULT;
 	PG_RETURN_POINTER(keys);
 }
 
-/* GIN consistent: any key present (recheck, keys are hashes). */
+/*
+ * GIN comparePartial: keys from the query's prefix on; past its 256 keys,
+ * stop; a cell outside the mask, skip.
+ */
+Datum
+termvec_gin_compare_partial(PG_FUNCTION_ARGS)
+{
+	int32		prefix = PG_GETARG_INT32(0);
+	int32		key = PG_GETARG_INT32(1);
+	int32	   *g = (int32 *) PG_GETARG_POINTER(3);
+
+	if ((key & ~TERMKEY_CELLMASK) != prefix)
+		PG_RETURN_INT32(key < prefix ? -1 : 1);
+	if (g == NULL || CellGroupHas(g, key))
+		PG_RETURN_INT32(0);
+	PG_RETURN_INT32(-1);
+}
+
+/*
+ * GIN consistent: any key present.  && rechecks (keys are hashes of first
+ * words); &@ is exactly what the keys say.
+ */
 Datum
 termvec_gin_consistent(PG_FUNCTION_ARGS)
 {
 	bool	   *check = (bool *) PG_GETARG_POINTER(0);
+	StrategyNumber strategy = PG_GETARG_UINT16(1);
 	int32		nkeys = PG_GETARG_INT32(3);
 	bool	   *recheck = (bool *) PG_GETARG_POINTER(5);
 	int32		i;
 
-	*recheck = true;
+	*recheck = (strategy != 2);
 	for (i = 0; i < nkeys; i++)
 		if (check[i])
 			PG_RETURN_BOOL(true);
@@ -1257,4 +1389,525 @@ termvec_words(PG_FUNCTION_ARGS)
 		k++;
 	}
 	PG_RETURN_POINTER(BuildVec(e, k));
+}
+
+/* 32-bit hash of a whole term, as the postings keep it. */
+static inline uint32
+TermHash(const char *t, uint32_t len)
+{
+	return hash_bytes((const unsigned char *) t, (int) len);
+}
+
+/*
+ * termvec_postings(tf): the postings of a note's term counts as bytea:
+ * uint32 hash[n] (sorted) then uint8 count[n] (see NotesPosting).
+ */
+Datum
+termvec_postings(PG_FUNCTION_ARGS)
+{
+	NotesVec   *v = PG_GETARG_NOTESVEC(0);
+	NotesPosting *p;
+	int64_t		n,
+				i;
+	bytea	   *out;
+	uint32	   *h;
+	uint8	   *c;
+
+	if ((Size) v->n * (sizeof(uint32) + 1) + VARHDRSZ > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("term vector too large for postings"),
+				 errdetail("The vector has %d terms.", v->n)));
+	p = palloc(sizeof(NotesPosting) * Max(v->n, 1));
+	for (i = 0; i < v->n; i++)
+	{
+		p[i].hash = TermHash(NOTESVEC_TERM(v, i), NOTESVEC_TERMLEN(v, i));
+		p[i].tf = NotesPostingTf(NOTESVEC_WEIGHTS(v)[i]);
+	}
+	n = NotesPostingsMerge(p, v->n);
+	out = palloc(VARHDRSZ + n * (sizeof(uint32) + 1));
+	SET_VARSIZE(out, VARHDRSZ + n * (sizeof(uint32) + 1));
+	h = (uint32 *) VARDATA(out);
+	c = (uint8 *) (h + n);
+	for (i = 0; i < n; i++)
+	{
+		h[i] = p[i].hash;
+		c[i] = p[i].tf;
+	}
+	PG_RETURN_BYTEA_P(out);
+}
+
+/* A scored note in the search's top-k heap. */
+typedef struct SearchHit
+{
+	int64		id;
+	double		score;
+} SearchHit;
+
+/* Does a rank below b (lower score, or equal score and higher id)? */
+static inline bool
+HitWorse(const SearchHit *a, const SearchHit *b)
+{
+	return a->score < b->score || (a->score == b->score && a->id > b->id);
+}
+
+/* Restore the heap (worst at the root) below position i. */
+static void
+HitSiftDown(SearchHit *h, int n, int i)
+{
+	for (;;)
+	{
+		int			l = 2 * i + 1,
+					w = i;
+		SearchHit	t;
+
+		if (l < n && HitWorse(&h[l], &h[w]))
+			w = l;
+		if (l + 1 < n && HitWorse(&h[l + 1], &h[w]))
+			w = l + 1;
+		if (w == i)
+			return;
+		t = h[i];
+		h[i] = h[w];
+		h[w] = t;
+		i = w;
+	}
+}
+
+/* Order hits best first. */
+static int
+HitCmp(const void *x, const void *y)
+{
+	const SearchHit *a = x,
+			   *b = y;
+
+	if (HitWorse(a, b))
+		return 1;
+	if (HitWorse(b, a))
+		return -1;
+	return 0;
+}
+
+static SPIPlanPtr search_plan = NULL;
+
+/* A term in at most one note in SEARCH_RARE is read whole in the first round. */
+#define SEARCH_RARE 50
+
+/* The notes a search has read: an open-addressing set of note ids. */
+typedef struct SeenEntry
+{
+	int64		id;
+	char		status;
+} SeenEntry;
+
+#define SH_PREFIX seenset
+#define SH_ELEMENT_TYPE SeenEntry
+#define SH_KEY_TYPE int64
+#define SH_KEY id
+#define SH_HASH_KEY(tb, key) murmurhash32((uint32) ((uint64) (key) ^ ((uint64) (key) >> 32)))
+#define SH_EQUAL(tb, a, b) ((a) == (b))
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/*
+ * The state of one search: the query, the top-k heap (worst at the root),
+ * the notes read so far.  A DestReceiver that scores the rows the index
+ * scan returns where they are, without copying them.
+ */
+typedef struct SearchState
+{
+	DestReceiver pub;
+	NotesVec   *q;
+	uint32	   *qhash;
+	int		   *qorder;			/* query terms by hash */
+	double	   *part;			/* each term's part of a note's bound */
+	int			nq;
+	double		avgdl,
+				k1,
+				b;
+	int32		k;
+	SearchHit  *heap;
+	int			ncount,
+				cap;
+	seenset_hash *seen;
+	MemoryContext rowcxt;
+	uint64		nread,
+				nexact;
+} SearchState;
+
+/* Put a scored note into the heap if it ranks in the top k. */
+static void
+SearchOffer(SearchState *st, int64 id, double s)
+{
+	SearchHit	h = {id, s};
+
+	if (st->ncount < st->k)
+	{
+		int			j;
+
+		if (st->ncount == st->cap)
+		{
+			st->cap = (int) Min((int64) st->k, (int64) st->cap * 2);
+			st->heap = repalloc_huge(st->heap, sizeof(SearchHit) * st->cap);
+		}
+		j = st->ncount++;
+		while (j > 0 && HitWorse(&h, &st->heap[(j - 1) / 2]))
+		{
+			st->heap[j] = st->heap[(j - 1) / 2];
+			j = (j - 1) / 2;
+		}
+		st->heap[j] = h;
+	}
+	else if (HitWorse(&st->heap[0], &h))
+	{
+		st->heap[0] = h;
+		HitSiftDown(st->heap, st->ncount, 0);
+	}
+}
+
+/*
+ * Score one row (note_id, doclen, tf, postings) read for the first time:
+ * a bound from the postings first (never below the score, equal to it
+ * unless two terms share a hash); the vector is read, and the note scored
+ * exactly, only if it may enter the top k.
+ */
+static bool
+SearchReceive(TupleTableSlot *slot, DestReceiver *self)
+{
+	SearchState *st = (SearchState *) self;
+	bool		isnull,
+				found;
+	int64		id;
+	double		dl,
+				s = 0;
+	int			i;
+	MemoryContext old;
+
+	st->nread++;
+	id = DatumGetInt64(slot_getattr(slot, 1, &isnull));
+	seenset_insert(st->seen, id, &found);
+	if (found)
+		return true;
+	old = MemoryContextSwitchTo(st->rowcxt);
+	dl = DatumGetInt32(slot_getattr(slot, 2, &isnull));
+	{
+		bytea	   *pb = DatumGetByteaP(slot_getattr(slot, 4, &isnull));
+		int64		np = VARSIZE(pb) / (sizeof(uint32) + 1);
+		const uint32 *ph = (const uint32 *) VARDATA(pb);
+		const uint8 *pt = (const uint8 *) (ph + np);
+		int64		j = 0;
+
+		/* One pass over the postings, the query's hashes in order. */
+		for (i = 0; i < st->nq; i++)
+		{
+			int			t = st->qorder[i];
+			uint32		h = st->qhash[t];
+
+			while (j + 16 < np && ph[j + 16] < h)
+				j += 16;
+			while (j < np && ph[j] < h)
+				j++;
+			if (j >= np || ph[j] != h)
+				st->part[t] = 0;
+			else if (pt[j] >= NOTES_POSTING_TF_MAX)
+				st->part[t] = NOTESVEC_WEIGHTS(st->q)[t];
+			else
+				st->part[t] = NotesBm25Term(NOTESVEC_WEIGHTS(st->q)[t], pt[j], dl, st->avgdl, st->k1, st->b);
+		}
+		/* Summed in the query's order, as the exact score. */
+		for (i = 0; i < st->nq; i++)
+			if (st->part[i] != 0)
+				s += st->part[i];
+	}
+	if (s > 0 && st->ncount == st->k)
+	{
+		SearchHit	h = {id, s};
+
+		if (!HitWorse(&st->heap[0], &h))
+			s = 0;				/* cannot enter the top k */
+	}
+	if (s > 0)
+	{
+		/* The exact score, as termvec_bm25, in the same order. */
+		NotesVec   *tf = (NotesVec *) PG_DETOAST_DATUM(slot_getattr(slot, 3, &isnull));
+
+		s = 0;
+		for (i = 0; i < st->nq; i++)
+		{
+			int64_t		at = NotesVecFind(tf, NOTESVEC_TERM(st->q, i), NOTESVEC_TERMLEN(st->q, i));
+
+			if (at >= 0)
+				s += NotesBm25Term(NOTESVEC_WEIGHTS(st->q)[i], NOTESVEC_WEIGHTS(tf)[at], dl,
+								   st->avgdl, st->k1, st->b);
+		}
+		st->nexact++;
+	}
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(st->rowcxt);
+	/* No query term (another term of the same hash), or below the k-th. */
+	if (s > 0)
+		SearchOffer(st, id, s);
+	return true;
+}
+
+/* DestReceiver callbacks with nothing to do. */
+static void
+SearchStartup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+SearchShutdown(DestReceiver *self)
+{
+}
+
+/*
+ * termvec_search(query, dfs, ndocs, avgdl, k): the k notes of note_vectors
+ * of highest BM25 score (termvec_bm25 with the settings' k1 and b) for
+ * query weights, as rows (note_id, score), best first (ties by note_id).
+ *
+ * Threshold algorithm over impact cells: a term in cell c of a note adds
+ * at most weight * NotesCellBound(c) to its score.  Terms in at most one
+ * note in SEARCH_RARE are read whole first (MaxScore: cheap, and then they
+ * bound nothing).  Rounds then read, through the index (&@), the notes
+ * holding a term in its cells of highest bound not read yet, and score
+ * each new note.  A note not read yet scores at most the sum over the
+ * terms of their highest bound not read yet; once the k-th best score is
+ * above that sum, no other note can enter the top k.
+ */
+Datum
+termvec_search(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	NotesVec   *q = PG_GETARG_NOTESVEC(0);
+	NotesVec   *dfs = PG_GETARG_NOTESVEC(1);
+	double		ndocs = PG_GETARG_FLOAT8(2);
+	double		avgdl = PG_GETARG_FLOAT8(3);
+	int32		k = PG_GETARG_INT32(4);
+	int			nq = q->n,
+				i,
+				c,
+				nrounds = 0;
+	double		bound[NOTES_CELLS];
+	int			order[NOTES_CELLS];
+	int		   *pos,
+			   *target;
+	bool	   *full;
+	int32	   *groups;
+	SearchState st;
+	ParamListInfo params;
+	SPIExecuteOptions opts;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (k <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("k must be positive, not %d", k)));
+	if (nq == 0 || avgdl <= 0)
+		PG_RETURN_VOID();
+
+	memset(&st, 0, sizeof(st));
+	st.pub.receiveSlot = SearchReceive;
+	st.pub.rStartup = SearchStartup;
+	st.pub.rShutdown = SearchShutdown;
+	st.pub.rDestroy = SearchShutdown;
+	st.pub.mydest = DestNone;
+	st.q = q;
+	st.nq = nq;
+	st.avgdl = avgdl;
+	st.k1 = notes_bm25_k1;
+	st.b = notes_bm25_b;
+	st.k = k;
+	st.cap = Min(k, 1024);
+	st.heap = palloc(sizeof(SearchHit) * st.cap);
+	st.seen = seenset_create(CurrentMemoryContext, 1024, NULL);
+	st.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "termvec_search row", ALLOCSET_DEFAULT_SIZES);
+
+	/* Cells by bound, highest first (the same order for every term). */
+	for (c = 0; c < NOTES_CELLS; c++)
+	{
+		bound[c] = NotesCellBound(c, avgdl, st.k1, st.b);
+		order[c] = c;
+	}
+	for (i = 1; i < NOTES_CELLS; i++)
+	{
+		int			t = order[i],
+					j = i;
+
+		while (j > 0 && (bound[order[j - 1]] < bound[t] ||
+						 (bound[order[j - 1]] == bound[t] && order[j - 1] > t)))
+		{
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = t;
+	}
+
+	pos = palloc0(sizeof(int) * nq);
+	target = palloc0(sizeof(int) * nq);
+	full = palloc0(sizeof(bool) * nq);
+	st.qhash = palloc(sizeof(uint32) * nq);
+	for (i = 0; i < nq; i++)
+	{
+		int64_t		at = NotesVecFind(dfs, NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
+
+		st.qhash[i] = TermHash(NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
+		full[i] = at >= 0 && NOTESVEC_WEIGHTS(dfs)[at] * SEARCH_RARE <= ndocs;
+	}
+	st.qorder = palloc(sizeof(int) * nq);
+	st.part = palloc(sizeof(double) * nq);
+	for (i = 0; i < nq; i++)
+	{
+		int			j = i;
+
+		while (j > 0 && st.qhash[st.qorder[j - 1]] > st.qhash[i])
+		{
+			st.qorder[j] = st.qorder[j - 1];
+			j--;
+		}
+		st.qorder[j] = i;
+	}
+	groups = palloc(sizeof(int32) * CELLQ_GROUP * nq);
+	params = makeParamList(1);
+	params->params[0].isnull = false;
+	params->params[0].pflags = PARAM_FLAG_CONST;
+	params->params[0].ptype = INT4ARRAYOID;
+	memset(&opts, 0, sizeof(opts));
+	opts.params = params;
+	opts.read_only = true;
+	opts.dest = (DestReceiver *) &st;
+
+	SPI_connect();
+	if (search_plan == NULL)
+	{
+		Oid			argtypes[1] = {INT4ARRAYOID};
+		SPIPlanPtr	p = SPI_prepare("SELECT note_id, doclen, tf, postings FROM referral_crm.note_vectors"
+									" WHERE tf OPERATOR(referral_crm.&@) $1", 1, argtypes);
+
+		if (p == NULL)
+			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		SPI_keepplan(p);
+		search_plan = p;
+	}
+
+	for (;;)
+	{
+		double		rest = 0,
+					top = 0,
+					level;
+		int			ng = 0;
+
+		CHECK_FOR_INTERRUPTS();
+		/* What a note not read yet can score at most. */
+		for (i = 0; i < nq; i++)
+			if (pos[i] < NOTES_CELLS)
+			{
+				double		u = NOTESVEC_WEIGHTS(q)[i] * bound[order[pos[i]]];
+
+				rest += u;
+				top = Max(top, u);
+			}
+		if (top <= 0 || (st.ncount == k && st.heap[0].score > rest))
+			break;
+
+		/*
+		 * This round's cells, up to target[i] for term i.  Until there are
+		 * k notes: the cells above 0.6 times the highest bound left.  Then
+		 * enough cells, highest bound first, that what is left is below
+		 * the k-th best score.
+		 */
+		level = 0.6 * top;
+		for (i = 0; i < nq; i++)
+		{
+			target[i] = pos[i];
+			if (st.ncount < k)
+				while (target[i] < NOTES_CELLS &&
+					   (full[i] || NOTESVEC_WEIGHTS(q)[i] * bound[order[target[i]]] >= level))
+					target[i]++;
+			else if (full[i])
+				target[i] = NOTES_CELLS;
+		}
+		if (st.ncount == k)
+		{
+			double		need = 0;
+
+			for (i = 0; i < nq; i++)
+				if (target[i] < NOTES_CELLS)
+					need += NOTESVEC_WEIGHTS(q)[i] * bound[order[target[i]]];
+			need -= st.heap[0].score;
+			while (need >= 0)
+			{
+				int			best = -1;
+				double		bp = 0;
+
+				for (i = 0; i < nq; i++)
+					if (target[i] < NOTES_CELLS)
+					{
+						double		p = NOTESVEC_WEIGHTS(q)[i] * bound[order[target[i]]];
+
+						if (best < 0 || p > bp)
+						{
+							bp = p;
+							best = i;
+						}
+					}
+				if (best < 0)
+					break;
+				need -= NOTESVEC_WEIGHTS(q)[best] * bound[order[target[best]]];
+				target[best]++;
+				if (target[best] < NOTES_CELLS)
+					need += NOTESVEC_WEIGHTS(q)[best] * bound[order[target[best]]];
+			}
+		}
+
+		/* The cells of this round, a group per term. */
+		for (i = 0; i < nq; i++)
+		{
+			int32	   *g = groups + ng * CELLQ_GROUP;
+			bool		any = false;
+
+			memset(g, 0, sizeof(int32) * CELLQ_GROUP);
+			g[0] = TermKeyPrefix(NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
+			while (pos[i] < target[i])
+			{
+				c = order[pos[i]++];
+				g[1 + (c >> 5)] = (int32) (((uint32) g[1 + (c >> 5)]) | ((uint32) 1 << (c & 31)));
+				any = true;
+			}
+			if (any)
+				ng++;
+		}
+		if (ng == 0)
+			continue;
+		{
+			Datum	   *d = palloc(sizeof(Datum) * ng * CELLQ_GROUP);
+
+			for (i = 0; i < ng * CELLQ_GROUP; i++)
+				d[i] = Int32GetDatum(groups[i]);
+			params->params[0].value =
+				PointerGetDatum(construct_array(d, ng * CELLQ_GROUP, INT4OID, 4, true, TYPALIGN_INT));
+			pfree(d);
+		}
+		if (SPI_execute_plan_extended(search_plan, &opts) < 0)
+			elog(ERROR, "termvec_search: SPI_execute_plan_extended failed");
+		pfree(DatumGetPointer(params->params[0].value));
+		nrounds++;
+	}
+	SPI_finish();
+	elog(DEBUG1, "termvec_search: %d rounds, %ld rows read, %ld notes scored, %ld exactly",
+		 nrounds, (long) st.nread, (long) st.seen->members, (long) st.nexact);
+
+	qsort(st.heap, st.ncount, sizeof(SearchHit), HitCmp);
+	for (i = 0; i < st.ncount; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		values[0] = Int64GetDatum(st.heap[i].id);
+		values[1] = Float8GetDatum(st.heap[i].score);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	PG_RETURN_VOID();
 }

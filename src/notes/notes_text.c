@@ -67,7 +67,7 @@ typedef struct Seg
 
 /*
  * PostgreSQL's English stop list (snowball english.stop) without "no",
- * "nor" and "not", sorted for bsearch.
+ * "nor" and "not".
  */
 static const char *const stop_words[] = {
 	"a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
@@ -83,25 +83,61 @@ static const char *const stop_words[] = {
 	"why", "will", "with", "you", "your", "yours", "yourself", "yourselves"
 };
 
-/* bsearch comparator for the stop list. */
-static int
-StopCmp(const void *key, const void *elem)
+/* Open-addressing hash table of the stop list (built on first use). */
+#define STOP_SLOTS 512
+static int16_t stop_slot[STOP_SLOTS];	/* index + 1 into stop_words; 0 empty */
+static uint8_t stop_len[sizeof(stop_words) / sizeof(stop_words[0])];
+static int	stop_ready = 0;
+
+/* FNV-1a hash of a word. */
+static inline uint32_t
+StopHash(const char *w, int len)
 {
-	return strcmp((const char *) key, *(const char *const *) elem);
+	uint32_t	h = 2166136261u;
+	int			i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (uint8_t) w[i]) * 16777619u;
+	return h;
+}
+
+/* Fill the stop-word hash table. */
+static void
+StopInit(void)
+{
+	int			i;
+
+	for (i = 0; i < (int) (sizeof(stop_words) / sizeof(stop_words[0])); i++)
+	{
+		int			len = (int) strlen(stop_words[i]);
+		uint32_t	h = StopHash(stop_words[i], len) % STOP_SLOTS;
+
+		stop_len[i] = (uint8_t) len;
+		while (stop_slot[h] != 0)
+			h = (h + 1) % STOP_SLOTS;
+		stop_slot[h] = (int16_t) (i + 1);
+	}
+	stop_ready = 1;
 }
 
 /* Is word one of the stop words? */
 int
 NotesIsStopWord(const char *word, int len)
 {
-	char		buf[16];
+	uint32_t	h;
 
-	if (len <= 0 || len >= (int) sizeof(buf))
+	if (len <= 0 || len >= 16)
 		return 0;
-	memcpy(buf, word, len);
-	buf[len] = '\0';
-	return bsearch(buf, stop_words, sizeof(stop_words) / sizeof(stop_words[0]),
-				   sizeof(stop_words[0]), StopCmp) != NULL;
+	if (!stop_ready)
+		StopInit();
+	for (h = StopHash(word, len) % STOP_SLOTS; stop_slot[h] != 0; h = (h + 1) % STOP_SLOTS)
+	{
+		int			i = stop_slot[h] - 1;
+
+		if (stop_len[i] == len && memcmp(stop_words[i], word, len) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 /* Analyser by name; -1 if unknown. */

@@ -44,6 +44,28 @@ EntryCmp(const void *x, const void *y)
 	return NotesTermCmp(a->term, a->len, b->term, b->len);
 }
 
+/* An entry with the first 8 bytes of its term, big-endian, zero-padded. */
+typedef struct KeyedEntry
+{
+	uint64_t	key;
+	NotesEntry	e;
+} KeyedEntry;
+
+/*
+ * qsort comparator of keyed entries: the same order as EntryCmp (terms
+ * hold no zero byte, so a padded shorter term sorts first).
+ */
+static int
+KeyedEntryCmp(const void *x, const void *y)
+{
+	const KeyedEntry *a = x,
+			   *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return NotesTermCmp(a->e.term, a->e.len, b->e.term, b->e.len);
+}
+
 /* Sort entries by term; returns the index of a duplicate term or -1. */
 int64_t
 NotesEntriesSort(NotesEntry *e, int64_t n)
@@ -84,6 +106,8 @@ NotesCountTerms(const NotesTokens *tok, int which, int surface, NotesEntry **out
 	NotesEntry *e;
 	int64_t		n = 0;
 	int			i;
+	uint64_t	nslots = 16;
+	int32_t    *slot;
 
 	*out = NULL;
 	if (tok->n == 0)
@@ -91,19 +115,66 @@ NotesCountTerms(const NotesTokens *tok, int which, int surface, NotesEntry **out
 	e = mem->alloc(mem->arg, sizeof(NotesEntry) * (size_t) tok->n);
 	if (e == NULL)
 		return -1;
+	/* Count in a hash table (slots hold index + 1), then sort the distinct. */
+	while (nslots < 2 * (uint64_t) tok->n)
+		nslots *= 2;
+	slot = mem->alloc(mem->arg, sizeof(int32_t) * nslots);
+	if (slot == NULL)
+		return -1;
+	memset(slot, 0, sizeof(int32_t) * nslots);
 	for (i = 0; i < tok->n; i++)
 	{
 		const char *t;
+		uint32_t	len,
+					h = 2166136261u,
+					j;
 
 		if ((which == 1 && tok->bigram[i]) || (which == 2 && !tok->bigram[i]))
 			continue;
 		t = tok->buf + (surface ? tok->surf[i] : tok->off[i]);
-		e[n].term = t;
-		e[n].len = (uint32_t) strlen(t);
-		e[n].w = 1.0;
-		n++;
+		len = (uint32_t) strlen(t);
+		for (j = 0; j < len; j++)
+			h = (h ^ (uint8_t) t[j]) * 16777619u;
+		for (h &= (uint32_t) (nslots - 1);; h = (h + 1) & (uint32_t) (nslots - 1))
+		{
+			if (slot[h] == 0)
+			{
+				e[n].term = t;
+				e[n].len = len;
+				e[n].w = 1.0;
+				slot[h] = (int32_t) (++n);
+				break;
+			}
+			if (e[slot[h] - 1].len == len && memcmp(e[slot[h] - 1].term, t, len) == 0)
+			{
+				e[slot[h] - 1].w += 1.0;
+				break;
+			}
+		}
 	}
-	n = NotesEntriesMerge(e, n);
+	mem->release(mem->arg, slot);
+	if (n > 1)
+	{
+		/* Sort on the first 8 bytes as an integer, then the rest. */
+		KeyedEntry *ke = mem->alloc(mem->arg, sizeof(KeyedEntry) * (size_t) n);
+
+		if (ke == NULL)
+			return -1;
+		for (i = 0; i < n; i++)
+		{
+			uint64_t	k = 0;
+			uint32_t	j;
+
+			for (j = 0; j < 8; j++)
+				k = (k << 8) | (j < e[i].len ? (uint8_t) e[i].term[j] : 0);
+			ke[i].key = k;
+			ke[i].e = e[i];
+		}
+		qsort(ke, (size_t) n, sizeof(KeyedEntry), KeyedEntryCmp);
+		for (i = 0; i < n; i++)
+			e[i] = ke[i].e;
+		mem->release(mem->arg, ke);
+	}
 	*out = e;
 	return n;
 }
@@ -510,4 +581,100 @@ NotesBm25Term(double idf, double tf, double dl, double avgdl, double k1, double 
 	if (tf <= 0)
 		return 0;
 	return idf * tf / (tf + k1 * (1 - b + b * dl / avgdl));
+}
+
+/* Upper ends of the term-count classes (the last is unbounded). */
+static const double notes_cell_tf_hi[8] = {1, 2, 3, 4, 6, 9, 14, HUGE_VAL};
+
+/* Lower ends of the length classes: 0, then about 8 * 1.25^i. */
+static const double notes_cell_dl_lo[32] = {
+	0, 10, 12, 15, 19, 24, 30, 38, 47, 59, 74, 93, 116, 145, 181, 227,
+	284, 355, 444, 555, 693, 867, 1084, 1355, 1694, 2117, 2647, 3308, 4136, 5170,
+	6462, 8078
+};
+
+/* Cell of a term counted tf times in a note of dl words. */
+int
+NotesCellOf(double tf, double dl)
+{
+	int			t = 0,
+				d = 31;
+
+	while (t < 7 && !(tf <= notes_cell_tf_hi[t]))
+		t++;
+	while (d > 0 && !(dl >= notes_cell_dl_lo[d]))
+		d--;
+	return t * 32 + d;
+}
+
+/* Upper bound of the tf part of a BM25 term score over a cell. */
+double
+NotesCellBound(int cell, double avgdl, double k1, double b)
+{
+	double		tf = notes_cell_tf_hi[(cell >> 5) & 7],
+				dl = notes_cell_dl_lo[cell & 31],
+				u;
+
+	if (isinf(tf) || avgdl <= 0)
+		return 1;
+	u = tf / (tf + k1 * (1 - b + b * dl / avgdl));
+	/* Room for rounding: scores are summed in another order. */
+	return u > 1 ? 1 : u * (1 + 1e-9);
+}
+
+/* Sum of the counts of the terms without a space. */
+double
+NotesVecWordLen(const NotesVec *v)
+{
+	double		s = 0;
+	int32_t		i;
+
+	for (i = 0; i < v->n; i++)
+		if (memchr(NOTESVEC_TERM(v, i), ' ', NOTESVEC_TERMLEN(v, i)) == NULL)
+			s += NOTESVEC_WEIGHTS(v)[i];
+	return s;
+}
+
+/* Postings count for a term weight: rounded up, capped. */
+uint8_t
+NotesPostingTf(double w)
+{
+	if (!(w > 0))
+		return 0;
+	if (w >= NOTES_POSTING_TF_MAX)
+		return NOTES_POSTING_TF_MAX;
+	return (uint8_t) ceil(w);
+}
+
+/* Order postings by hash. */
+static int
+NotesPostingCmp(const void *x, const void *y)
+{
+	const NotesPosting *a = x,
+			   *b = y;
+
+	return a->hash < b->hash ? -1 : a->hash > b->hash;
+}
+
+/* Sort by hash and merge equal hashes, keeping the larger count. */
+int64_t
+NotesPostingsMerge(NotesPosting *p, int64_t n)
+{
+	int64_t		i,
+				k = 0;
+
+	if (n <= 0)
+		return 0;
+	qsort(p, (size_t) n, sizeof(NotesPosting), NotesPostingCmp);
+	for (i = 1; i < n; i++)
+	{
+		if (p[i].hash == p[k].hash)
+		{
+			if (p[i].tf > p[k].tf)
+				p[k].tf = p[i].tf;
+		}
+		else
+			p[++k] = p[i];
+	}
+	return k + 1;
 }

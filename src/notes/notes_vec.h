@@ -123,4 +123,49 @@ extern double NotesBm25Idf(double df, double n);
 /* BM25 term score for tf occurrences in a document of length dl. */
 extern double NotesBm25Term(double idf, double tf, double dl, double avgdl, double k1, double b);
 
+/*
+ * Impact cells.  Every (note, term) pair falls in one of NOTES_CELLS cells
+ * by the term's count tf (8 classes) and the note's length in words dl (32
+ * classes, about 1.25 times apart).  The GIN index keys each term with its
+ * cell, so that a search can read the notes where a term weighs most first
+ * and bound what the notes it has not read can score.
+ */
+#define NOTES_CELLS 256
+
+/* Cell of a term counted tf times in a note of dl words. */
+extern int	NotesCellOf(double tf, double dl);
+
+/*
+ * Upper bound of the BM25 term score tf / (tf + k1 (1 - b + b dl / avgdl))
+ * (times idf) over the cell, for any k1 >= 0 and 0 <= b <= 1.
+ */
+extern double NotesCellBound(int cell, double avgdl, double k1, double b);
+
+/*
+ * Length in words of the note of term counts v: the sum of the counts of
+ * its terms without a space (bigrams have one).  Never more than the
+ * note's length (a word that folds to text with a space is left out).
+ */
+extern double NotesVecWordLen(const NotesVec *v);
+
+/*
+ * Postings of a note: the 32-bit hashes of its terms, sorted, each with its
+ * count capped at NOTES_POSTING_TF_MAX (which means "that many or more").
+ * Two terms of one hash keep the larger count, so that a score computed
+ * from the postings is never below the exact one.
+ */
+#define NOTES_POSTING_TF_MAX 255
+
+typedef struct NotesPosting
+{
+	uint32_t	hash;
+	uint8_t		tf;
+} NotesPosting;
+
+/* Postings count for a term weight (a count). */
+extern uint8_t NotesPostingTf(double w);
+
+/* Sort postings by hash and merge equal hashes (larger count); returns n. */
+extern int64_t NotesPostingsMerge(NotesPosting *p, int64_t n);
+
 #endif							/* NOTES_VEC_H */

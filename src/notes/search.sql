@@ -13,6 +13,13 @@ BEGIN
 END
 $$;
 
+CREATE FUNCTION referral_crm.termvec_search(query referral_crm.termvec, dfs referral_crm.termvec,
+                                            ndocs float8, avgdl float8, k int,
+                                            OUT note_id bigint, OUT score float8) RETURNS SETOF record
+  AS 'MODULE_PATHNAME', 'termvec_search' LANGUAGE C STABLE STRICT ROWS 10;
+COMMENT ON FUNCTION referral_crm.termvec_search(referral_crm.termvec, referral_crm.termvec, float8, float8, int) IS
+  'the k notes of note_vectors of highest BM25 score for query weights (termvec_bm25_query), best first: threshold algorithm over the index''s impact cells';
+
 CREATE FUNCTION referral_crm.search_notes(query text, k int DEFAULT 10)
   RETURNS TABLE (note_id bigint, referral_id bigint, score float8)
 LANGUAGE plpgsql STABLE AS $$
@@ -22,11 +29,6 @@ DECLARE
   q referral_crm.termvec;
   qw referral_crm.termvec;
   dfs referral_crm.termvec;
-  rare text[];
-  nt int;
-  rest float8;
-  ids bigint[];
-  scores float8[];
 BEGIN
   PERFORM referral_crm.notes_check_k(k);
   IF query IS NULL THEN
@@ -37,41 +39,18 @@ BEGIN
   IF st.ndocs <= 0 OR referral_crm.termvec_size(q) = 0 THEN
     RETURN;
   END IF;
-  qw := referral_crm.termvec_bm25_query(q, referral_crm.corpus_dfs(referral_crm.termvec_terms(q)), st.ndocs);
-  nt := referral_crm.termvec_size(qw);
-  IF nt = 0 THEN
+  dfs := referral_crm.corpus_dfs(referral_crm.termvec_terms(q));
+  qw := referral_crm.termvec_bm25_query(q, dfs, st.ndocs);
+  IF referral_crm.termvec_size(qw) = 0 THEN
     RETURN;
   END IF;
-  -- MaxScore: a term adds less than its query weight to any score.  First
-  -- score only the notes holding a term found in under a tenth of the
-  -- notes; if the k-th best of them reaches the summed weights of the
-  -- common terms, no other note can enter the top k.  Otherwise score
-  -- every note holding any query term.
-  dfs := referral_crm.corpus_dfs(referral_crm.termvec_terms(qw));
-  SELECT array_agg(t.term) FILTER (WHERE d.weight < st.ndocs / 10.0),
-         coalesce(sum(t.weight) FILTER (WHERE d.weight >= st.ndocs / 10.0), 0)
-    INTO rare, rest
-    FROM referral_crm.top_terms(qw, nt) t JOIN referral_crm.top_terms(dfs, nt) d ON d.term = t.term;
-  IF rare IS NOT NULL THEN
-    SELECT array_agg(s.note_id ORDER BY s.score DESC, s.note_id), array_agg(s.score ORDER BY s.score DESC, s.note_id)
-      INTO ids, scores
-      FROM (SELECT v.note_id, referral_crm.termvec_bm25(v.tf, v.doclen, qw, st.avgdl) AS score
-              FROM referral_crm.note_vectors v
-             WHERE v.tf OPERATOR(referral_crm.&&) rare
-             ORDER BY 2 DESC, 1 LIMIT k) s;
-  END IF;
-  IF rare IS NULL OR (rest > 0 AND (coalesce(array_length(ids, 1), 0) < k OR scores[k] < rest)) THEN
-    SELECT array_agg(s.note_id ORDER BY s.score DESC, s.note_id), array_agg(s.score ORDER BY s.score DESC, s.note_id)
-      INTO ids, scores
-      FROM (SELECT v.note_id, referral_crm.termvec_bm25(v.tf, v.doclen, qw, st.avgdl) AS score
-              FROM referral_crm.note_vectors v
-             WHERE v.tf OPERATOR(referral_crm.&&) referral_crm.termvec_terms(qw)
-             ORDER BY 2 DESC, 1 LIMIT k) s;
-  END IF;
+  -- Top k by the threshold algorithm over the index's impact cells: the
+  -- notes where a query term weighs most are read first, and the search
+  -- stops once no note left unread can enter the top k.
   RETURN QUERY
-  SELECT r.id, n.referral_id, r.score
-    FROM unnest(ids, scores) WITH ORDINALITY r(id, score, ord)
-    JOIN referral_crm.referral_notes n ON n.note_id = r.id
+  SELECT r.note_id, n.referral_id, r.score
+    FROM referral_crm.termvec_search(qw, dfs, st.ndocs, st.avgdl, k) WITH ORDINALITY r(note_id, score, ord)
+    JOIN referral_crm.referral_notes n ON n.note_id = r.note_id
    ORDER BY r.ord;
 END
 $$;

@@ -86,18 +86,36 @@ CREATE OPERATOR referral_crm.&& (
 COMMENT ON OPERATOR referral_crm.&& (referral_crm.termvec, text[]) IS
   'does the term vector hold any of the terms?';
 
+CREATE FUNCTION referral_crm.termvec_postings(referral_crm.termvec) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'termvec_postings' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.termvec_postings(referral_crm.termvec) IS
+  'compact postings of term counts: sorted 32-bit term hashes, then their counts capped at 255 (search_notes bounds scores with them)';
+
+CREATE FUNCTION referral_crm.termvec_cells_any(referral_crm.termvec, int4[]) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'termvec_cells_any' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR referral_crm.&@ (
+  LEFTARG = referral_crm.termvec, RIGHTARG = int4[],
+  FUNCTION = referral_crm.termvec_cells_any, RESTRICT = contsel, JOIN = contjoinsel
+);
+COMMENT ON OPERATOR referral_crm.&@ (referral_crm.termvec, int4[]) IS
+  'does one of the vector''s index keys (term hash and impact cell) fall in the cell query? (search_notes reads the index with it)';
+
 CREATE FUNCTION referral_crm.termvec_gin_extract_value(referral_crm.termvec, internal, internal)
   RETURNS internal AS 'MODULE_PATHNAME', 'termvec_gin_extract_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION referral_crm.termvec_gin_extract_query(text[], internal, int2, internal, internal, internal, internal)
   RETURNS internal AS 'MODULE_PATHNAME', 'termvec_gin_extract_query' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION referral_crm.termvec_gin_consistent(internal, int2, text[], int4, internal, internal, internal, internal)
   RETURNS boolean AS 'MODULE_PATHNAME', 'termvec_gin_consistent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION referral_crm.termvec_gin_compare_partial(int4, int4, int2, internal)
+  RETURNS int4 AS 'MODULE_PATHNAME', 'termvec_gin_compare_partial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE OPERATOR CLASS referral_crm.termvec_ops DEFAULT FOR TYPE referral_crm.termvec USING gin AS
   OPERATOR 1 referral_crm.&& (referral_crm.termvec, text[]),
+  OPERATOR 2 referral_crm.&@ (referral_crm.termvec, int4[]),
   FUNCTION 1 btint4cmp(int4, int4),
   FUNCTION 2 referral_crm.termvec_gin_extract_value(referral_crm.termvec, internal, internal),
   FUNCTION 3 referral_crm.termvec_gin_extract_query(text[], internal, int2, internal, internal, internal, internal),
   FUNCTION 4 referral_crm.termvec_gin_consistent(internal, int2, text[], int4, internal, internal, internal, internal),
+  FUNCTION 5 referral_crm.termvec_gin_compare_partial(int4, int4, int2, internal),
   STORAGE int4;
 
 -- Analysers.

@@ -274,8 +274,10 @@ UNION ALL SELECT 'peer: GIN on tsvector', pg_size_pretty((SELECT pg_relation_siz
 UNION ALL SELECT 'peer: RUM on tsvector', pg_size_pretty((SELECT pg_relation_size(indexrelid) FROM pg_index WHERE indrelid = to_regclass('bench_rum') AND NOT indisprimary))
 UNION ALL SELECT 'peer: tsvector table (heap + TOAST)', pg_size_pretty(pg_table_size('bench_gin'));
 \echo
-\echo The search reads the index (candidate query of search_notes):
+\echo The term query (&&, similar_referrals) reads the index:
 EXPLAIN (COSTS OFF) SELECT note_id FROM referral_crm.note_vectors WHERE tf OPERATOR(referral_crm.&&) ARRAY['dyspnea', 'effusion'];
+\echo The cell query of search_notes (termvec_search) reads the index too:
+EXPLAIN (COSTS OFF) SELECT note_id, doclen, tf FROM referral_crm.note_vectors WHERE tf OPERATOR(referral_crm.&@) ARRAY[0, -1, -1, -1, -1, -1, -1, -1, -1];
 SQL
   psql_run -q -c "DROP TABLE queries, qtimes, bench_results"
 done
