@@ -8,6 +8,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use File::Spec;
 
 my $node = PostgreSQL::Test::Cluster->new('notes_corpus');
 $node->init;
@@ -186,7 +187,7 @@ $node->safe_psql('postgres', 'SELECT referral_crm.rebuild_corpus()');
 is($node->safe_psql('postgres', $snapshot_sql), $live, 'after concurrent writers the statistics equal a rebuild');
 
 # 6. TRUNCATE empties the statistics; binary COPY of termvec round-trips.
-my $path = $node->basedir . '/tv.bin';
+my $path = File::Spec->rel2abs($node->basedir . '/tv.bin');
 $node->safe_psql('postgres', qq{
   CREATE TABLE tv (v referral_crm.termvec);
   INSERT INTO tv SELECT tf FROM referral_crm.note_vectors;
