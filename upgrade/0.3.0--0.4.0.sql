@@ -4,12 +4,14 @@
 -- upgrade give the same catalog (test/t/003_upgrade.pl compares them).
 
 -- ==== routing
--- routing_match(row) planned as routing_match_attrs(column, ...).
-CREATE FUNCTION referral_crm.routing_match_attrs(VARIADIC "any") RETURNS bigint
+-- routing_match(row) planned as routing_match_attrs(column, ...).  CREATE OR
+-- REPLACE: the 0.2.0 -> 0.3.0 script is assembled from the current fragments,
+-- so on that path these functions exist already.
+CREATE OR REPLACE FUNCTION referral_crm.routing_match_attrs(VARIADIC "any") RETURNS bigint
   AS 'MODULE_PATHNAME', 'routing_match_attrs' LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION referral_crm.routing_match_attrs("any") IS
   'routing_match on the attributes passed one by one (the planner''s form of routing_match(row)); call routing_match instead';
-CREATE FUNCTION referral_crm.routing_match_support(internal) RETURNS internal
+CREATE OR REPLACE FUNCTION referral_crm.routing_match_support(internal) RETURNS internal
   AS 'MODULE_PATHNAME', 'routing_match_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION referral_crm.routing_match_support(internal) IS
   'planner support for routing_match: passes the row''s columns instead of the composite';

@@ -10,7 +10,10 @@
 # "anchored" (each rule anchored on specialty, payer, zip or referrer).
 # All forms read the same materialised copy of routing_input and must pick
 # the same rule for every referral (checked).  Then route_pending() end to
-# end (match, decisions, queue update) and one route() call (p50, p95).
+# end (lock, match, record a decision, set the queue) against the same
+# statements with the PL/pgSQL matcher in place of routing_match (run first,
+# on a copy of the database made before either ran; same decisions,
+# checked), and one route() call (p50, p95).
 #
 #   sudo test/bench/routing.sh [SCALE]      SCALE referrals (default 1000000)
 #
