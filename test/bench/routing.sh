@@ -169,12 +169,12 @@ done
 # route_pending end to end on the anchored set: lock the pending referrals,
 # match, record a decision per referral, set each referral's queue.  The
 # PL/pgSQL form runs route_pending's own statements with the generated
-# PL/pgSQL matcher in place of routing_match, on a copy of the database made
-# before either ran, so that both do the same writes on the same data.
+# PL/pgSQL matcher in place of routing_match, on a file copy of the database
+# made before either ran, so that both do the same writes on the same data.
 echo
 rcrm_say "route_pending() end to end on $SCALE referrals (anchored rules, default queue bench-q1)"
-rcrm_as_runner psql -X -q -d postgres -c "DROP DATABASE IF EXISTS referral_crm_bench_pl" \
-  -c "CREATE DATABASE referral_crm_bench_pl TEMPLATE referral_crm_bench"
+rcrm_as_runner psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS referral_crm_bench_pl" \
+  -c "CREATE DATABASE referral_crm_bench_pl TEMPLATE referral_crm_bench STRATEGY = FILE_COPY"
 PGDATABASE=referral_crm_bench_pl psql_run -tA <<'SQL'
 SELECT format('CREATE FUNCTION bench_plpgsql_ri(r referral_crm.routing_input) RETURNS bigint LANGUAGE plpgsql STABLE AS $f$ BEGIN %s RETURN NULL; END $f$',
               string_agg(format('IF %s THEN RETURN %s; END IF;', referral_crm.routing_condition_sql(condition, 'r.'), rule_id),
@@ -196,9 +196,13 @@ BEGIN
 END $$;
 SQL
 decisions="SELECT count(*) || ',' || coalesce(sum(rule_id), 0) || ',' || coalesce(sum(queue_id), 0) FROM referral_crm.routing_decisions WHERE method = 'route_pending'"
+# Each run starts right after a checkpoint, so that both pay the same
+# full-page writes.
+psql_run -c "CHECKPOINT"
 PRE="SET referral_crm.default_queue = 'bench-q1'" PGDATABASE=referral_crm_bench_pl timed "SELECT public.bench_route_pending()" "$decisions"
 T[pl_e2e]=$ELAPSED; pl_routed=$RESULT; pl_dec=$EXTRA
 rcrm_as_runner psql -X -q -d postgres -c "DROP DATABASE referral_crm_bench_pl"
+psql_run -c "CHECKPOINT"
 PRE="SET referral_crm.default_queue = 'bench-q1'" timed "SELECT referral_crm.route_pending()" "$decisions"
 T[ours_e2e]=$ELAPSED; routed=$RESULT; our_dec=$EXTRA
 psql_run -c "ANALYZE referral_crm.referrals" >/dev/null
