@@ -236,6 +236,29 @@ SELECT r.name AS rule FROM rt_ref t, referral_crm.route(t.referral_id) x
   LEFT JOIN referral_crm.routing_rules r ON r.rule_id = x.rule_id WHERE t.tag = 'R7';
 ROLLBACK;
 
+-- routing_match(row) is planned as routing_match_attrs(column, ...) for a
+-- table's row and for routing_input; the rule is the same as through the
+-- composite (a scalar subquery keeps the composite form)
+CREATE TEMP TABLE rt_input AS
+SELECT i.* FROM referral_crm.routing_input i JOIN rt_ref t USING (referral_id);
+EXPLAIN (COSTS OFF, VERBOSE) SELECT referral_crm.routing_match(b) FROM rt_input b;
+EXPLAIN (COSTS OFF, VERBOSE) SELECT referral_crm.routing_match(ROW(b.specialty, b.channel)) FROM rt_input b;
+SELECT t.tag, r.name AS rule,
+       referral_crm.routing_match(b) IS NOT DISTINCT FROM referral_crm.routing_match((SELECT b)) AS table_same,
+       referral_crm.routing_match(i) IS NOT DISTINCT FROM referral_crm.routing_match((SELECT b)) AS view_same
+  FROM rt_ref t
+  JOIN rt_input b USING (referral_id)
+  JOIN referral_crm.routing_input i USING (referral_id)
+  LEFT JOIN referral_crm.routing_rules r ON r.rule_id = referral_crm.routing_match(b)
+ ORDER BY t.tag;
+-- a row that an outer join leaves NULL is not taken apart: still NULL
+EXPLAIN (COSTS OFF, VERBOSE)
+SELECT referral_crm.routing_match(b) FROM rt_ref t LEFT JOIN rt_input b ON false;
+SELECT t.tag, referral_crm.routing_match(b) FROM rt_ref t LEFT JOIN rt_input b ON false WHERE t.tag = 'R1';
+-- the planner's form is not meant to be called directly
+SELECT referral_crm.routing_match_attrs('cardiology');
+DROP TABLE rt_input;
+
 -- the optional trigger routes referrals as they arrive
 BEGIN;
 ALTER TABLE referral_crm.referrals ENABLE TRIGGER referrals_route_on_insert;

@@ -149,6 +149,20 @@ $$;
 COMMENT ON FUNCTION referral_crm.search_notes(text, int) IS
   'the k notes of highest BM25 score for a query against the live corpus (settings referral_crm.bm25_k1, _b)';
 
+-- ==== routing
+-- routing_match(row) planned as routing_match_attrs(column, ...).
+CREATE OR REPLACE FUNCTION referral_crm.routing_match_attrs(VARIADIC "any") RETURNS bigint
+  AS 'MODULE_PATHNAME', 'routing_match_attrs' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION referral_crm.routing_match_attrs("any") IS
+  'routing_match on the attributes passed one by one (the planner''s form of routing_match(row)); call routing_match instead';
+CREATE OR REPLACE FUNCTION referral_crm.routing_match_support(internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'routing_match_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.routing_match_support(internal) IS
+  'planner support for routing_match: passes the row''s columns instead of the composite';
+ALTER FUNCTION referral_crm.routing_match(record) SUPPORT referral_crm.routing_match_support;
+-- route_ids: no JIT for its one large statement.
+ALTER FUNCTION referral_crm.route_ids(bigint[], text) SET jit = off;
+
 -- ==== governance
 -- The audit trail drops its (chain_id, seq) b-tree: the head of every chain
 -- is kept in audit_chain_tips instead, filled here from the entries so far.

@@ -622,6 +622,7 @@ struct RoutingSet
 	SetKey	   *table;
 	uint32_t	tabmask;
 	uint32_t	attrmask;
+	uint32_t	textmask;		/* attributes of type text */
 	uint64_t   *scratch;
 	int			nanchored;
 };
@@ -648,10 +649,9 @@ HashNum(int attr, double num)
 
 /* Find the slot of a key (existing or the empty slot where it belongs). */
 static SetKey *
-Probe(const RoutingSet *set, int attr, const char *s, int32_t len, double num, uint64_t h)
+Probe(const RoutingSet *set, int attr, bool text, const char *s, int32_t len, double num, uint64_t h)
 {
 	uint32_t	i = (uint32_t) h & set->tabmask;
-	bool		text = RoutingAttrType(attr) == RT_TEXT;
 
 	for (;;)
 	{
@@ -759,6 +759,9 @@ RoutingSetBuild(const RoutingSetRule *rules, int nrules, const RoutingAllocator 
 	memset(set->bitmaps, 0, sizeof(uint64_t) * set->nwords * (nkeys ? nkeys : 1));
 	for (uint32_t i = 0; i < tabsize; i++)
 		set->table[i].attr = -1;
+	for (int a = 0; a < RA_COUNT; a++)
+		if (RoutingAttrType(a) == RT_TEXT)
+			set->textmask |= 1u << a;
 
 	for (int r = 0; r < nrules; r++)
 	{
@@ -780,7 +783,7 @@ RoutingSetBuild(const RoutingSetRule *rules, int nrules, const RoutingAllocator 
 			bool		text = RoutingAttrType(nd->attr) == RT_TEXT;
 			const char *s = text ? STR(e) + v->off : NULL;
 			uint64_t	h = text ? HashBytes(nd->attr, s, v->len) : HashNum(nd->attr, v->num);
-			SetKey	   *key = Probe(set, nd->attr, s, v->len, v->num, h);
+			SetKey	   *key = Probe(set, nd->attr, text, s, v->len, v->num, h);
 
 			if (key->attr < 0)
 			{
@@ -814,14 +817,17 @@ RoutingSetRuleId(const RoutingSet *set, int i)
 /*
  * The first rule in order that is valid at now and whose condition is
  * true for row, or -1.  *tested (if not NULL) counts the rules evaluated.
+ * The candidates (rules without an anchor, and those whose anchor value
+ * the row has) are gathered one 64-rule word at a time, so that a match
+ * among the first rules ends the work early.
  */
 int
 RoutingSetMatch(const RoutingSet *set, const RoutingRow *row, int64_t now, int *tested)
 {
-	uint64_t   *cand = set->scratch;
+	const uint64_t *maps[RA_COUNT];
+	int			nmaps = 0;
 	int			n = 0;
 
-	memcpy(cand, set->unanchored, sizeof(uint64_t) * set->nwords);
 	for (int attr = 0; attr < RA_COUNT; attr++)
 	{
 		SetKey	   *key;
@@ -829,19 +835,20 @@ RoutingSetMatch(const RoutingSet *set, const RoutingRow *row, int64_t now, int *
 
 		if (!(set->attrmask & (1u << attr)) || row->isnull[attr])
 			continue;
-		text = RoutingAttrType(attr) == RT_TEXT;
-		key = Probe(set, attr, row->str[attr], row->len[attr], row->num[attr],
+		text = (set->textmask & (1u << attr)) != 0;
+		key = Probe(set, attr, text, row->str[attr], row->len[attr], row->num[attr],
 					text ? HashBytes(attr, row->str[attr], row->len[attr]) :
 					HashNum(attr, row->num[attr]));
 		if (key->attr < 0)
 			continue;
-		for (int w = 0; w < set->nwords; w++)
-			cand[w] |= set->bitmaps[(size_t) key->bitmap * set->nwords + w];
+		maps[nmaps++] = &set->bitmaps[(size_t) key->bitmap * set->nwords];
 	}
 	for (int w = 0; w < set->nwords; w++)
 	{
-		uint64_t	bits = cand[w];
+		uint64_t	bits = set->unanchored[w];
 
+		for (int k = 0; k < nmaps; k++)
+			bits |= maps[k][w];
 		while (bits)
 		{
 			int			r = w * 64 + __builtin_ctzll(bits);

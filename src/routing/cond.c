@@ -1756,7 +1756,7 @@ CompareValue(const RoutingExpr *e, const RoutingNode *nd, const RoutingRow *row,
 {
 	const RoutingValue *v = &VALUES(e)[vi];
 
-	if (nd->attr != RA_DISTANCE && RoutingAttrType(nd->attr) == RT_TEXT)
+	if (nd->attr != RA_DISTANCE && attr_defs[nd->attr].type == RT_TEXT)
 		return StrCmp(row->str[nd->attr], row->len[nd->attr], STR(e) + v->off, v->len);
 	return (num > v->num) - (num < v->num);
 }

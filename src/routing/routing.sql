@@ -260,8 +260,20 @@ CREATE FUNCTION referral_crm.routing_check(referral_crm.routing_condition, recor
 COMMENT ON FUNCTION referral_crm.routing_check(referral_crm.routing_condition, record) IS
   'whether the condition matches the row and, if not, the first clause that failed and any missing attribute';
 
+-- routing_match(row) is planned as routing_match_attrs(column, ...) when
+-- its argument is a table's row or a ROW(...) (a pulled-up view such as
+-- routing_input), so that no composite is built and deformed per row.
+CREATE FUNCTION referral_crm.routing_match_attrs(VARIADIC "any") RETURNS bigint
+  AS 'MODULE_PATHNAME', 'routing_match_attrs' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION referral_crm.routing_match_attrs("any") IS
+  'routing_match on the attributes passed one by one (the planner''s form of routing_match(row)); call routing_match instead';
+CREATE FUNCTION referral_crm.routing_match_support(internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'routing_match_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.routing_match_support(internal) IS
+  'planner support for routing_match: passes the row''s columns instead of the composite';
 CREATE FUNCTION referral_crm.routing_match(record) RETURNS bigint
-  AS 'MODULE_PATHNAME', 'routing_match' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+  AS 'MODULE_PATHNAME', 'routing_match' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED
+  SUPPORT referral_crm.routing_match_support;
 COMMENT ON FUNCTION referral_crm.routing_match(record) IS
   'the id of the first active, valid rule matching a row shaped like routing_input (rules cached per backend, indexed on their anchors)';
 
@@ -425,8 +437,10 @@ COMMENT ON FUNCTION referral_crm.assign_task(bigint) IS
 
 -- Route a set of locked referrals: match, record, set queues, then assign
 -- those whose strategy pushes work to a person, one by one.
+-- JIT off: compiling the large statement below costs more (about a second)
+-- than it saves even on a million referrals, most of whose cost is writes.
 CREATE FUNCTION referral_crm.route_ids(p_ids bigint[], p_method text) RETURNS bigint
-  LANGUAGE plpgsql VOLATILE AS
+  LANGUAGE plpgsql VOLATILE SET jit = off AS
 $$
 DECLARE
   dq       text := NULLIF(pg_catalog.current_setting('referral_crm.default_queue', true), '');

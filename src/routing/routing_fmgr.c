@@ -19,6 +19,8 @@
 
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_collation_d.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type_d.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -27,12 +29,19 @@
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/pathnodes.h"
+#include "nodes/supportnodes.h"
+#include "optimizer/optimizer.h"
+#include "parser/parsetree.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 #include "access/xact.h"
@@ -49,6 +58,8 @@ PG_FUNCTION_INFO_V1(routing_condition_sql);
 PG_FUNCTION_INFO_V1(routing_condition_matches);
 PG_FUNCTION_INFO_V1(routing_check);
 PG_FUNCTION_INFO_V1(routing_match);
+PG_FUNCTION_INFO_V1(routing_match_attrs);
+PG_FUNCTION_INFO_V1(routing_match_support);
 PG_FUNCTION_INFO_V1(routing_rules_changed);
 PG_FUNCTION_INFO_V1(routing_condition_implies);
 PG_FUNCTION_INFO_V1(routing_condition_overlaps);
@@ -230,6 +241,9 @@ typedef struct RowMap
 	bool	   *nulls;
 } RowMap;
 
+/* The type of each attribute slot (set by RcrmRoutingInit). */
+static RoutingType SlotType[RA_COUNT];
+
 /* Is a column type acceptable for a slot? */
 static bool
 RowTypeOk(int slot, Oid t)
@@ -342,6 +356,61 @@ NumberOf(Datum d, Oid t)
 	}
 }
 
+/* Set one attribute slot of a row from a (non-null) datum of a column type. */
+static inline void
+RowSetSlot(RoutingRow *row, int s, Datum d, Oid coltype)
+{
+	switch (SlotType[s])
+	{
+		case RT_TEXT:
+			{
+				text	   *t = DatumGetTextPP(d);
+
+				row->str[s] = VARDATA_ANY(t);
+				row->len[s] = VARSIZE_ANY_EXHDR(t);
+				row->isnull[s] = false;
+			}
+			break;
+		case RT_PRIORITY:
+			{
+				text	   *t = DatumGetTextPP(d);
+				int			r = RoutingRankWord(RT_PRIORITY, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+
+				if (r >= 0)
+				{
+					row->num[s] = r;
+					row->isnull[s] = false;
+				}
+			}
+			break;
+		case RT_WEEKDAY:
+			if (coltype == TEXTOID)
+			{
+				text	   *t = DatumGetTextPP(d);
+				int			r = RoutingRankWord(RT_WEEKDAY, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+
+				if (r >= 0)
+					row->num[s] = r, row->isnull[s] = false;
+			}
+			else
+			{
+				double		v = NumberOf(d, coltype);
+
+				if (v >= 1 && v <= 7)
+					row->num[s] = v - 1, row->isnull[s] = false;
+			}
+			break;
+		case RT_NUMBER:
+			row->num[s] = NumberOf(d, coltype);
+			row->isnull[s] = false;
+			break;
+		case RT_BOOL:
+			row->num[s] = DatumGetBool(d) ? 1 : 0;
+			row->isnull[s] = false;
+			break;
+	}
+}
+
 /* Fill a RoutingRow from a composite argument. */
 static void
 RowFromComposite(FunctionCallInfo fcinfo, HeapTupleHeader td, RoutingRow *row)
@@ -359,60 +428,10 @@ RowFromComposite(FunctionCallInfo fcinfo, HeapTupleHeader td, RoutingRow *row)
 	for (int s = 0; s < RA_COUNT; s++)
 	{
 		int			c = map->col[s];
-		Datum		d;
 
 		if (c < 0 || map->nulls[c])
 			continue;
-		d = map->values[c];
-		switch (RoutingAttrType(s))
-		{
-			case RT_TEXT:
-				{
-					text	   *t = DatumGetTextPP(d);
-
-					row->str[s] = VARDATA_ANY(t);
-					row->len[s] = VARSIZE_ANY_EXHDR(t);
-					row->isnull[s] = false;
-				}
-				break;
-			case RT_PRIORITY:
-				{
-					text	   *t = DatumGetTextPP(d);
-					int			r = RoutingRankWord(RT_PRIORITY, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-
-					if (r >= 0)
-					{
-						row->num[s] = r;
-						row->isnull[s] = false;
-					}
-				}
-				break;
-			case RT_WEEKDAY:
-				if (map->coltype[s] == TEXTOID)
-				{
-					text	   *t = DatumGetTextPP(d);
-					int			r = RoutingRankWord(RT_WEEKDAY, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-
-					if (r >= 0)
-						row->num[s] = r, row->isnull[s] = false;
-				}
-				else
-				{
-					double		v = NumberOf(d, map->coltype[s]);
-
-					if (v >= 1 && v <= 7)
-						row->num[s] = v - 1, row->isnull[s] = false;
-				}
-				break;
-			case RT_NUMBER:
-				row->num[s] = NumberOf(d, map->coltype[s]);
-				row->isnull[s] = false;
-				break;
-			case RT_BOOL:
-				row->num[s] = DatumGetBool(d) ? 1 : 0;
-				row->isnull[s] = false;
-				break;
-		}
+		RowSetSlot(row, s, map->values[c], map->coltype[s]);
 	}
 	if (map->col[COL_PLAT] >= 0 && map->col[COL_PLON] >= 0 &&
 		!map->nulls[map->col[COL_PLAT]] && !map->nulls[map->col[COL_PLON]])
@@ -509,6 +528,8 @@ RcrmRoutingInit(void)
 							   &RoutingDefaultQueue, "", PGC_USERSET, 0,
 							   NULL, NULL, NULL);
 	CacheRegisterRelcacheCallback(RulesInvalidate, (Datum) 0);
+	for (int s = 0; s < RA_COUNT; s++)
+		SlotType[s] = RoutingAttrType(s);
 }
 
 /* Load the active rules, in order, and index them. */
@@ -595,6 +616,290 @@ routing_match(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	StatMatches++;
 	PG_RETURN_INT64(RoutingSetRuleId(Rules, r));
+}
+
+/*
+ * routing_match_attrs(VARIADIC "any") returns bigint: routing_match on the
+ * attributes passed one by one, in slot order (RA_COUNT attributes, then
+ * patient latitude and longitude, location latitude and longitude).  The
+ * planner puts it in place of routing_match(row) (routing_match_support),
+ * so that no composite is formed and taken apart again for every row.
+ */
+Datum
+routing_match_attrs(PG_FUNCTION_ARGS)
+{
+	Oid		   *types = fcinfo->flinfo->fn_extra;
+	RoutingRow	row;
+	int			tested = 0;
+	int			r;
+
+	if (types == NULL)
+	{
+		if (PG_NARGS() != NSLOTS)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("routing_match_attrs takes %d arguments, not %d", NSLOTS, PG_NARGS()),
+					 errhint("Call routing_match(row) instead; the planner uses this form.")));
+		types = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(Oid) * NSLOTS);
+		for (int s = 0; s < NSLOTS; s++)
+		{
+			types[s] = get_fn_expr_argtype(fcinfo->flinfo, s);
+			if (!RowTypeOk(s, types[s]))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("argument %d of routing_match_attrs has type %s, which routing cannot read",
+								s + 1, format_type_be(types[s])),
+						 errhint("Call routing_match(row) instead; the planner uses this form.")));
+		}
+		fcinfo->flinfo->fn_extra = types;
+	}
+	if (!RulesValid || Rules == NULL)
+		RulesLoad();
+	RoutingRowInit(&row);
+	for (int s = 0; s < RA_COUNT; s++)
+		if (!PG_ARGISNULL(s))
+			RowSetSlot(&row, s, PG_GETARG_DATUM(s), types[s]);
+	if (!PG_ARGISNULL(COL_PLAT) && !PG_ARGISNULL(COL_PLON))
+	{
+		row.has_patient_coord = true;
+		row.patient_lat = NumberOf(PG_GETARG_DATUM(COL_PLAT), types[COL_PLAT]);
+		row.patient_lon = NumberOf(PG_GETARG_DATUM(COL_PLON), types[COL_PLON]);
+	}
+	if (!PG_ARGISNULL(COL_LLAT) && !PG_ARGISNULL(COL_LLON))
+	{
+		row.has_location_coord = true;
+		row.location_lat = NumberOf(PG_GETARG_DATUM(COL_LLAT), types[COL_LLAT]);
+		row.location_lon = NumberOf(PG_GETARG_DATUM(COL_LLON), types[COL_LLON]);
+	}
+	r = RoutingSetMatch(Rules, &row, GetCurrentTransactionStartTimestamp(), &tested);
+	StatRows++;
+	StatTested += tested;
+	if (r < 0)
+		PG_RETURN_NULL();
+	StatMatches++;
+	PG_RETURN_INT64(RoutingSetRuleId(Rules, r));
+}
+
+/* Slot of a column name (an attribute or a coordinate), or -1. */
+static int
+SlotOfName(const char *name)
+{
+	static const char *const extra[] = {"patient_latitude", "patient_longitude",
+	"location_latitude", "location_longitude"};
+	int			slot = RoutingAttrLookup(name, strlen(name));
+
+	for (int k = 0; k < 4 && slot < 0; k++)
+		if (strcmp(name, extra[k]) == 0)
+			slot = RA_COUNT + k;
+	return slot;
+}
+
+/* Is range table entry varno on the nullable side of an outer join?  1 yes, 0 no, -1 not found. */
+static int
+RtiNullable(Node *jt, int varno, bool nullable)
+{
+	if (jt == NULL)
+		return -1;
+	if (IsA(jt, RangeTblRef))
+		return ((RangeTblRef *) jt)->rtindex == varno ? (nullable ? 1 : 0) : -1;
+	if (IsA(jt, FromExpr))
+	{
+		ListCell   *lc;
+
+		foreach(lc, ((FromExpr *) jt)->fromlist)
+		{
+			int			r = RtiNullable(lfirst(lc), varno, nullable);
+
+			if (r >= 0)
+				return r;
+		}
+		return -1;
+	}
+	if (IsA(jt, JoinExpr))
+	{
+		JoinExpr   *j = (JoinExpr *) jt;
+		bool		left_null = nullable || j->jointype == JOIN_RIGHT || j->jointype == JOIN_FULL;
+		bool		right_null = nullable || j->jointype != JOIN_INNER;
+		int			r = RtiNullable(j->larg, varno, left_null);
+
+		if (r >= 0)
+			return r;
+		return RtiNullable(j->rarg, varno, right_null);
+	}
+	return 1;					/* unknown node: assume the worst */
+}
+
+/* A NULL constant of a type routing reads for a slot. */
+static Node *
+SlotNull(int s)
+{
+	Oid			t = FLOAT8OID;
+
+	if (s < RA_COUNT)
+		switch (RoutingAttrType(s))
+		{
+			case RT_TEXT:
+			case RT_PRIORITY:
+				t = TEXTOID;
+				break;
+			case RT_BOOL:
+				t = BOOLOID;
+				break;
+			case RT_WEEKDAY:
+				t = INT4OID;
+				break;
+			case RT_NUMBER:
+				break;
+		}
+	return (Node *) makeNullConst(t, -1, t == TEXTOID ? DEFAULT_COLLATION_OID : InvalidOid);
+}
+
+/*
+ * The argument list of routing_match_attrs for a row expression: a
+ * whole-row Var of a table (not on the nullable side of an outer join,
+ * where the row itself may be NULL), or a ROW(...) (what a whole-row
+ * reference to a view such as routing_input becomes once the view is
+ * pulled up).  NIL when the row cannot be taken apart safely.
+ */
+static List *
+AttrsOfRow(PlannerInfo *root, Node *arg)
+{
+	Node	   *cols[NSLOTS];
+	Oid			typid;
+	TupleDesc	desc;
+	List	   *rowargs = NIL;
+	List	   *colnames = NIL;
+	List	   *out = NIL;
+	Var		   *var = NULL;
+	bool		ok = true;
+
+	if (IsA(arg, Var))
+	{
+		RangeTblEntry *rte;
+
+		var = (Var *) arg;
+		if (var->varattno != 0 || var->varlevelsup != 0 || root == NULL || root->parse == NULL ||
+			var->varno < 1 || var->varno > list_length(root->parse->rtable))
+			return NIL;
+		rte = rt_fetch(var->varno, root->parse->rtable);
+		if (rte->rtekind != RTE_RELATION || !OidIsValid(var->vartype) ||
+			get_typ_typrelid(var->vartype) != rte->relid)
+			return NIL;
+		if (RtiNullable((Node *) root->parse->jointree, var->varno, false) != 0)
+			return NIL;
+		typid = var->vartype;
+	}
+	else if (IsA(arg, RowExpr))
+	{
+		RowExpr    *re = (RowExpr *) arg;
+
+		typid = re->row_typeid;
+		rowargs = re->args;
+		colnames = re->colnames;
+	}
+	else
+		return NIL;
+
+	for (int s = 0; s < NSLOTS; s++)
+		cols[s] = NULL;
+	if (typid == RECORDOID)
+	{
+		ListCell   *a,
+				   *n;
+
+		if (list_length(colnames) != list_length(rowargs))
+			return NIL;
+		forboth(a, rowargs, n, colnames)
+		{
+			int			slot = SlotOfName(strVal(lfirst(n)));
+
+			if (slot < 0)
+			{
+				if (contain_volatile_functions(lfirst(a)))
+					return NIL;
+				continue;
+			}
+			if (cols[slot] != NULL || !RowTypeOk(slot, exprType(lfirst(a))))
+				return NIL;
+			cols[slot] = lfirst(a);
+		}
+	}
+	else
+	{
+		desc = lookup_rowtype_tupdesc_noerror(typid, -1, true);
+		if (desc == NULL)
+			return NIL;
+		if (var == NULL && list_length(rowargs) != desc->natts)
+			ok = false;
+		for (int i = 0; ok && i < desc->natts; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, i);
+			Node	   *expr;
+			int			slot;
+
+			if (att->attisdropped)
+				continue;
+			if (var)
+				expr = (Node *) makeVar(var->varno, i + 1, att->atttypid, att->atttypmod,
+										att->attcollation, 0);
+			else
+				expr = list_nth(rowargs, i);
+			slot = SlotOfName(NameStr(att->attname));
+			if (slot < 0)
+			{
+				if (contain_volatile_functions(expr))
+					ok = false;
+				continue;
+			}
+			if (!RowTypeOk(slot, att->atttypid) || exprType(expr) != att->atttypid)
+				ok = false;
+			else
+				cols[slot] = expr;
+		}
+		ReleaseTupleDesc(desc);
+		if (!ok)
+			return NIL;
+	}
+	for (int s = 0; s < NSLOTS; s++)
+		out = lappend(out, cols[s] ? copyObject(cols[s]) : SlotNull(s));
+	return out;
+}
+
+/*
+ * Planner support for routing_match(row): replace the call by
+ * routing_match_attrs(attribute, ...) over the row's columns, so that
+ * each row's attributes are passed as they are instead of being formed
+ * into a composite and deformed again.  The result is the same.
+ */
+Datum
+routing_match_support(PG_FUNCTION_ARGS)
+{
+	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
+	SupportRequestSimplify *req;
+	FuncExpr   *fe;
+	List	   *args;
+	Oid			target;
+	Oid			argtypes[1] = {ANYOID};
+	Oid			nsp;
+
+	if (!IsA(rawreq, SupportRequestSimplify))
+		PG_RETURN_POINTER(NULL);
+	req = (SupportRequestSimplify *) rawreq;
+	fe = req->fcall;
+	if (list_length(fe->args) != 1)
+		PG_RETURN_POINTER(NULL);
+	args = AttrsOfRow(req->root, linitial(fe->args));
+	if (args == NIL)
+		PG_RETURN_POINTER(NULL);
+	nsp = get_func_namespace(fe->funcid);
+	target = GetSysCacheOid3(PROCNAMEARGSNSP, Anum_pg_proc_oid,
+							 CStringGetDatum("routing_match_attrs"),
+							 PointerGetDatum(buildoidvector(argtypes, 1)),
+							 ObjectIdGetDatum(nsp));
+	if (!OidIsValid(target))
+		PG_RETURN_POINTER(NULL);
+	PG_RETURN_POINTER(makeFuncExpr(target, INT8OID, args, InvalidOid, InvalidOid,
+								   COERCE_EXPLICIT_CALL));
 }
 
 /* Trigger on routing_rules: tell every backend to reload the rule set. */

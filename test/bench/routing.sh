@@ -10,7 +10,10 @@
 # "anchored" (each rule anchored on specialty, payer, zip or referrer).
 # All forms read the same materialised copy of routing_input and must pick
 # the same rule for every referral (checked).  Then route_pending() end to
-# end (match, decisions, queue update) and one route() call (p50, p95).
+# end (lock, match, record a decision, set the queue) against the same
+# statements with the PL/pgSQL matcher in place of routing_match (run first,
+# on a copy of the database made before either ran; same decisions,
+# checked), and one route() call (p50, p95).
 #
 #   sudo test/bench/routing.sh [SCALE]      SCALE referrals (default 1000000)
 #
@@ -119,11 +122,11 @@ SQL
 # jit_above_cost 0, inlining and optimisation at their default thresholds.
 timed() {
   local out
-  out=$(psql_run -tA -c "SET jit = ${JIT:-off}" -c "SET jit_above_cost = 0" -c '\timing on' -c "$1" -c '\timing off' -c "${2:-SELECT 1}")
+  out=$(psql_run -tA -c "SET jit = ${JIT:-off}" -c "SET jit_above_cost = 0" -c "${PRE:-SELECT}" -c '\timing on' -c "$1" -c '\timing off' -c "${2:-SELECT 1}")
   ELAPSED=$(echo "$out" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1)
   ELAPSED=$(echo "scale=3; $ELAPSED / 1000" | bc)
-  RESULT=$(echo "$out" | grep -v '^Time:' | grep -v '^SET$' | sed -n 1p)
-  EXTRA=$(echo "$out" | grep -v '^Time:' | grep -v '^SET$' | sed -n 2p)
+  RESULT=$(echo "$out" | grep -v '^Time:' | grep -v '^SET$' | grep -v '^$' | sed -n 1p)
+  EXTRA=$(echo "$out" | grep -v '^Time:' | grep -v '^SET$' | grep -v '^$' | sed -n 2p)
 }
 
 declare -A T
@@ -163,16 +166,53 @@ for f in case_off case_on plpgsql; do
   printf 'ratio %-18s %12.1f x %12.1f x\n' "$f/ours" "$(echo "${T[random,$f]} / ${T[random,ours]}" | bc -l)" "$(echo "${T[anchored,$f]} / ${T[anchored,ours]}" | bc -l)"
 done
 
-# route_pending end to end on the anchored set: match, record, set queues.
+# route_pending end to end on the anchored set: lock the pending referrals,
+# match, record a decision per referral, set each referral's queue.  The
+# PL/pgSQL form runs route_pending's own statements with the generated
+# PL/pgSQL matcher in place of routing_match, on a file copy of the database
+# made before either ran, so that both do the same writes on the same data.
 echo
-rcrm_say "route_pending() on $SCALE referrals (anchored rules, default queue bench-q1)"
-t0=$(date +%s.%N)
-routed=$(psql_run -tA -c "SET referral_crm.default_queue = 'bench-q1'" -c "SELECT referral_crm.route_pending()" | tail -1)
+rcrm_say "route_pending() end to end on $SCALE referrals (anchored rules, default queue bench-q1)"
+rcrm_as_runner psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS referral_crm_bench_pl" \
+  -c "CREATE DATABASE referral_crm_bench_pl TEMPLATE referral_crm_bench STRATEGY = FILE_COPY"
+PGDATABASE=referral_crm_bench_pl psql_run -tA <<'SQL'
+SELECT format('CREATE FUNCTION bench_plpgsql_ri(r referral_crm.routing_input) RETURNS bigint LANGUAGE plpgsql STABLE AS $f$ BEGIN %s RETURN NULL; END $f$',
+              string_agg(format('IF %s THEN RETURN %s; END IF;', referral_crm.routing_condition_sql(condition, 'r.'), rule_id),
+                         ' ' ORDER BY priority_order, rule_id))
+  FROM referral_crm.routing_rules \gexec
+DO $$
+DECLARE
+  ids text := pg_get_functiondef('referral_crm.route_ids(bigint[], text)'::regprocedure);
+  pend text := pg_get_functiondef('referral_crm.route_pending()'::regprocedure);
+BEGIN
+  IF position('referral_crm.routing_match(ri)' IN ids) = 0
+     OR position('referral_crm.route_ids(ids' IN pend) = 0 THEN
+    RAISE EXCEPTION 'route_ids / route_pending changed: update the PL/pgSQL end-to-end form of the benchmark';
+  END IF;
+  EXECUTE replace(replace(ids, 'referral_crm.routing_match(ri)', 'public.bench_plpgsql_ri(ri)'),
+                  'FUNCTION referral_crm.route_ids(', 'FUNCTION public.bench_route_ids(');
+  EXECUTE replace(replace(pend, 'referral_crm.route_ids(ids', 'public.bench_route_ids(ids'),
+                  'FUNCTION referral_crm.route_pending(', 'FUNCTION public.bench_route_pending(');
+END $$;
+SQL
+decisions="SELECT count(*) || ',' || coalesce(sum(rule_id), 0) || ',' || coalesce(sum(queue_id), 0) FROM referral_crm.routing_decisions WHERE method = 'route_pending'"
+# Each run starts right after a checkpoint, so that both pay the same
+# full-page writes.
+psql_run -c "CHECKPOINT"
+PRE="SET referral_crm.default_queue = 'bench-q1'" PGDATABASE=referral_crm_bench_pl timed "SELECT public.bench_route_pending()" "$decisions"
+T[pl_e2e]=$ELAPSED; pl_routed=$RESULT; pl_dec=$EXTRA
+rcrm_as_runner psql -X -q -d postgres -c "DROP DATABASE referral_crm_bench_pl"
+psql_run -c "CHECKPOINT"
+PRE="SET referral_crm.default_queue = 'bench-q1'" timed "SELECT referral_crm.route_pending()" "$decisions"
+T[ours_e2e]=$ELAPSED; routed=$RESULT; our_dec=$EXTRA
 psql_run -c "ANALYZE referral_crm.referrals" >/dev/null
-t1=$(date +%s.%N)
-RP=$(echo "$t1 - $t0" | bc)
-printf 'route_pending: %s referrals routed in %.2f s (%.0f per s); PL/pgSQL matching alone took %.2f s: %.1f x\n' \
-  "$routed" "$RP" "$(echo "$routed / $RP" | bc -l)" "${T[anchored,plpgsql]}" "$(echo "${T[anchored,plpgsql]} / $RP" | bc -l)"
+agree=yes
+[ "$routed" = "$pl_routed" ] && [ "$our_dec" = "$pl_dec" ] || agree="NO (ours $routed $our_dec, PL/pgSQL $pl_routed $pl_dec)"
+printf 'end to end (%s referrals routed, same decisions: %s)\n' "$routed" "$agree"
+printf '%-44s %9.2f s (%6.0f per s)\n' "route_pending() (ours)" "${T[ours_e2e]}" "$(echo "$routed / ${T[ours_e2e]}" | bc -l)"
+printf '%-44s %9.2f s (%6.0f per s)\n' "route_pending() with the PL/pgSQL matcher" "${T[pl_e2e]}" "$(echo "$routed / ${T[pl_e2e]}" | bc -l)"
+printf 'ratio end to end plpgsql/ours  %14.1f x\n' "$(echo "${T[pl_e2e]} / ${T[ours_e2e]}" | bc -l)"
+printf 'ratio PL/pgSQL matching alone / route_pending() %5.1f x\n' "$(echo "${T[anchored,plpgsql]} / ${T[ours_e2e]}" | bc -l)"
 
 # One referral at a time: route(), routing_match on the prepared input
 # row, the prepared CASE on the same row, and fetching the row alone.
@@ -190,16 +230,24 @@ DECLARE
   r record;
 BEGIN
   PERFORM referral_crm.routing_stats();
+  -- One loop per form, so that one form's work (the CASE initialises a
+  -- 500-branch expression per call) does not slow down the timing of the next.
   FOREACH x IN ARRAY ids LOOP
     t := clock_timestamp();
     PERFORM 1 FROM referral_crm.routing_input i WHERE i.referral_id = x;
     INSERT INTO lat VALUES (1, 'fetch the routing_input row', extract(epoch FROM clock_timestamp() - t) * 1000);
+  END LOOP;
+  FOREACH x IN ARRAY ids LOOP
     t := clock_timestamp();
     PERFORM referral_crm.routing_match(i) FROM referral_crm.routing_input i WHERE i.referral_id = x;
     INSERT INTO lat VALUES (2, 'routing_match on that row', extract(epoch FROM clock_timestamp() - t) * 1000);
+  END LOOP;
+  FOREACH x IN ARRAY ids LOOP
     t := clock_timestamp();
     PERFORM bench_one_case(x);
     INSERT INTO lat VALUES (3, 'prepared CASE on that row', extract(epoch FROM clock_timestamp() - t) * 1000);
+  END LOOP;
+  FOREACH x IN ARRAY ids LOOP
     t := clock_timestamp();
     SELECT * INTO r FROM referral_crm.route(x);
     INSERT INTO lat VALUES (4, 'route() (match, assign, record)', extract(epoch FROM clock_timestamp() - t) * 1000);
