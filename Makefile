@@ -96,7 +96,7 @@ $(eval $(call upgrade_rule,0.3.0,0.4.0))
 UNIT_SRCS  = $(filter-out %_fmgr.c src/referral_crm.c,$(SRCS))
 UNIT_TESTS = $(patsubst %.c,%,$(sort $(wildcard test/unit/*.c)))
 EXTRA_CLEAN += $(UNIT_TESTS)
-test/unit/%: test/unit/%.c $(UNIT_SRCS) $(wildcard src/*/*.h)
+test/unit/%: test/unit/%.c test/unit/unit.h $(UNIT_SRCS) $(wildcard src/*/*.h)
 	$(CC) -std=c99 -O1 -g -Wall -Wextra -Werror -Isrc -o $@ $< $(UNIT_SRCS) $(ICU_LIBS) -lm
 
 .PHONY: unitcheck

@@ -13,21 +13,7 @@
 
 #include "crm/template.h"
 
-static int	passed;
-static int	failed;
-
-/* Record one assertion. */
-static void
-Check(int ok, const char *what)
-{
-	if (ok)
-		passed++;
-	else
-	{
-		failed++;
-		printf("FAIL: %s\n", what);
-	}
-}
+#include "unit.h"
 
 /* Render body with a=va, b=vb in mode; returns malloc'd text or NULL. */
 static char *
@@ -115,6 +101,5 @@ main(void)
 	Check(CrmEscapeForChannel("fax", &mode) && mode == CRM_ESCAPE_TEXT, "fax is text");
 	Check(!CrmEscapeForChannel("pigeon", &mode), "unknown channel");
 
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return UnitReport();
 }

@@ -13,21 +13,7 @@
 
 #include "governance/audit_frame.h"
 
-static int	passed;
-static int	failed;
-
-/* Record one assertion. */
-static void
-Check(int ok, const char *what)
-{
-	if (ok)
-		passed++;
-	else
-	{
-		failed++;
-		printf("FAIL: %s\n", what);
-	}
-}
+#include "unit.h"
 
 /* realloc as the frame's allocator. */
 static void *
@@ -151,6 +137,5 @@ main(void)
 	TestFrame();
 	TestHex();
 	TestSuppression();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return UnitReport();
 }

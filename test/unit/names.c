@@ -19,21 +19,7 @@
 #include "names/names_score.h"
 #include "names/names_text.h"
 
-static int	passed;
-static int	failed;
-
-/* Record one assertion. */
-static void
-Check(int ok, const char *what)
-{
-	if (ok)
-		passed++;
-	else
-	{
-		failed++;
-		printf("FAIL: %s\n", what);
-	}
-}
+#include "unit.h"
 
 /* Decode into a static buffer pair. */
 static int
@@ -526,6 +512,5 @@ main(void)
 	TestParse();
 	TestSimilarity();
 	TestSimilarityBound();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return UnitReport();
 }

@@ -16,21 +16,7 @@
 #include "notes/notes_text.h"
 #include "notes/notes_vec.h"
 
-static int	passed;
-static int	failed;
-
-/* Record one assertion. */
-static void
-Check(int ok, const char *what)
-{
-	if (ok)
-		passed++;
-	else
-	{
-		failed++;
-		printf("FAIL: %s\n", what);
-	}
-}
+#include "unit.h"
 
 static void *
 MAlloc(void *arg, size_t size)
@@ -244,6 +230,5 @@ main(void)
 	TestAnalyzers();
 	TestVec();
 	TestFormulas();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return UnitReport();
 }

@@ -15,21 +15,7 @@
 
 #include "routing/cond.h"
 
-static int	passed;
-static int	failed;
-
-/* Record one assertion. */
-static void
-Check(int ok, const char *what)
-{
-	if (ok)
-		passed++;
-	else
-	{
-		failed++;
-		printf("FAIL: %s\n", what);
-	}
-}
+#include "unit.h"
 
 static void *
 TestAlloc(void *ctx, size_t n)
@@ -560,6 +546,5 @@ main(void)
 	TestRuleSet();
 	TestCorrupt();
 
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return UnitReport();
 }

@@ -14,21 +14,7 @@
 #include "model/npi.h"
 #include "ingest/parse.h"
 
-static int	passed;
-static int	failed;
-
-/* Record one assertion. */
-static void
-Check(int ok, const char *what)
-{
-	if (ok)
-		passed++;
-	else
-	{
-		failed++;
-		printf("FAIL: %s\n", what);
-	}
-}
+#include "unit.h"
 
 /* NPI validation against published valid and invalid examples. */
 static void
@@ -202,6 +188,5 @@ main(void)
 	TestCodes();
 	TestTransitions();
 	TestParsers();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed > 0;
+	return UnitReport();
 }

@@ -17,21 +17,7 @@
 
 #include "scoring/logit.h"
 
-static int	passed;
-static int	failed;
-
-/* Record one assertion. */
-static void
-Check(int ok, const char *what)
-{
-	if (ok)
-		passed++;
-	else
-	{
-		failed++;
-		printf("FAIL: %s\n", what);
-	}
-}
+#include "unit.h"
 
 /* |a - b| <= tol * max(1, |b|) */
 static int
@@ -240,6 +226,5 @@ main(void)
 	TestFit();
 	TestAuc();
 	TestSplit();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return UnitReport();
 }
