@@ -412,21 +412,18 @@ GovRoleOf(Oid roleid)
 	 * An invalidation that arrived during the lookup may concern what was
 	 * just read: then answer without caching.
 	 */
+	old = MemoryContextSwitchTo(TopMemoryContext);
+	e.name = cstring_to_text(rolname);
+	MemoryContextSwitchTo(old);
 	if (generation != GovRoleGeneration)
 	{
 		if (GovRoleScratch.name != NULL)
 			pfree(GovRoleScratch.name);
 		GovRoleScratch = e;
-		GovRoleScratch.name = MemoryContextAlloc(TopMemoryContext, VARHDRSZ + strlen(rolname));
-		SET_VARSIZE(GovRoleScratch.name, VARHDRSZ + strlen(rolname));
-		memcpy(VARDATA(GovRoleScratch.name), rolname, strlen(rolname));
 		return &GovRoleScratch;
 	}
 	if (GovNRoles == GOV_ROLE_CACHE)
 		GovRoleCacheReset();
-	old = MemoryContextSwitchTo(TopMemoryContext);
-	e.name = cstring_to_text(rolname);
-	MemoryContextSwitchTo(old);
 	GovRoles[GovNRoles] = e;
 	GovStaffRelid = relid;
 	return &GovRoles[GovNRoles++];
@@ -1517,7 +1514,10 @@ typedef struct GovClaim
 	GovClaimKey key;
 	uint8		hash[GOV_HASH_LEN];
 	bool		found;
-	int64		by_seq;			/* checkpoint (chain 0 seq) that made it */
+	int64		by_seq;			/* checkpoint (chain 0 seq) that made it, or 0
+								 * if only the chain's tip claims it */
+	bool		tip;			/* audit_chain_tips claims it too ... */
+	uint8		tip_hash[GOV_HASH_LEN]; /* ... with this hash */
 } GovClaim;
 
 typedef struct GovFloor
@@ -1577,21 +1577,11 @@ GovParseHeads(JsonbValue *arr, bool (*add) (void *arg, int64 chain, int64 seq, c
 	return true;
 }
 
-/* The tip of a chain as audit_chain_tips records it. */
-typedef struct GovTip
-{
-	int64		chain;
-	int64		seq;
-	uint8		hash[GOV_HASH_LEN];
-	bool		found;
-} GovTip;
-
 /* State of one audit_verify run. */
 typedef struct GovVerify
 {
 	HTAB	   *claims;
 	HTAB	   *floors;
-	HTAB	   *tips;
 	int64		by_seq;
 	bool		bad;
 } GovVerify;
@@ -1608,14 +1598,16 @@ GovAddClaim(void *arg, int64 chain, int64 seq, const uint8 *hash)
 	k.chain = chain;
 	k.seq = seq;
 	c = hash_search(v->claims, &k, HASH_ENTER, &found);
-	if (found && memcmp(c->hash, hash, GOV_HASH_LEN) != 0)
-		v->bad = true;
-	memcpy(c->hash, hash, GOV_HASH_LEN);
 	if (!found)
 	{
 		c->found = false;
-		c->by_seq = v->by_seq;
+		c->tip = false;
 	}
+	else if (c->by_seq != 0 && memcmp(c->hash, hash, GOV_HASH_LEN) != 0)
+		v->bad = true;
+	if (!found || c->by_seq == 0)
+		c->by_seq = v->by_seq;
+	memcpy(c->hash, hash, GOV_HASH_LEN);
 	return true;
 }
 
@@ -1673,8 +1665,6 @@ audit_verify(PG_FUNCTION_ARGS)
 	ctl.keysize = sizeof(int64);
 	ctl.entrysize = sizeof(GovFloor);
 	v.floors = hash_create("audit floors", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	ctl.entrysize = sizeof(GovTip);
-	v.tips = hash_create("audit tips", 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	v.bad = false;
 	sha = pg_cryptohash_create(PG_SHA256);
 	if (sha == NULL)
@@ -1724,18 +1714,23 @@ audit_verify(PG_FUNCTION_ARGS)
 		int64		c = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &n1));
 		int64		s = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &n2));
 		bytea	   *h = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &n3));
-		GovTip	   *t;
+		GovClaimKey k;
+		GovClaim   *cl;
 		MemoryContext o = MemoryContextSwitchTo(callcxt);
 
-		t = hash_search(v.tips, &c, HASH_ENTER, NULL);
-		t->seq = (n2 ? -1 : s);
-		t->found = false;
+		/* each tip claims that its chain reaches (seq, hash) */
+		k.chain = c;
+		k.seq = (n1 || n2) ? -1 : s;
+		cl = hash_search(v.claims, &k, HASH_ENTER, NULL);
+		cl->found = false;
+		cl->by_seq = 0;
+		cl->tip = true;
 		if (n3 || VARSIZE_ANY_EXHDR(h) != GOV_HASH_LEN)
-			memset(t->hash, 0, GOV_HASH_LEN);
+			memset(cl->tip_hash, 0, GOV_HASH_LEN);
 		else
-			memcpy(t->hash, VARDATA_ANY(h), GOV_HASH_LEN);
+			memcpy(cl->tip_hash, VARDATA_ANY(h), GOV_HASH_LEN);
+		memcpy(cl->hash, cl->tip_hash, GOV_HASH_LEN);
 		MemoryContextSwitchTo(o);
-		(void) n1;
 	}
 
 	portal = SPI_cursor_open_with_args(NULL,
@@ -1813,21 +1808,15 @@ audit_verify(PG_FUNCTION_ARGS)
 				char	   *op = nulls[GA_OP] ? "" : TextDatumGetCString(values[GA_OP]);
 				Jsonb	   *det = nulls[GA_DETAILS] ? NULL : DatumGetJsonbP(values[GA_DETAILS]);
 
-				GovTip	   *tip = hash_search(v.tips, &chain, HASH_FIND, NULL);
-
-				if (tip != NULL && tip->seq == seq)
-				{
-					tip->found = true;
-					if (memcmp(tip->hash, calc, GOV_HASH_LEN) != 0)
-						problem = "entry changed: the tip of its chain records another hash for it";
-				}
 				k.chain = chain;
 				k.seq = seq;
 				cl = hash_search(v.claims, &k, HASH_FIND, NULL);
-				if (cl != NULL && problem == NULL)
+				if (cl != NULL)
 				{
 					cl->found = true;
-					if (memcmp(cl->hash, calc, GOV_HASH_LEN) != 0)
+					if (cl->tip && memcmp(cl->tip_hash, calc, GOV_HASH_LEN) != 0)
+						problem = "entry changed: the tip of its chain records another hash for it";
+					else if (cl->by_seq != 0 && memcmp(cl->hash, calc, GOV_HASH_LEN) != 0)
 						problem = MemoryContextStrdup(callcxt,
 													  psprintf("entry changed: checkpoint %lld recorded another hash for it",
 															   (long long) cl->by_seq));
@@ -1870,32 +1859,9 @@ audit_verify(PG_FUNCTION_ARGS)
 			{
 				p_chain = cl->key.chain;
 				p_seq = cl->key.seq;
-				problem = psprintf("entry missing: checkpoint %lld recorded it",
-								   (long long) cl->by_seq);
-			}
-		}
-	}
-	if (problem == NULL)
-	{
-		HASH_SEQ_STATUS hs;
-		GovTip	   *t;
-		GovFloor   *f;
-
-		/* every tip must be an entry of its chain, unless purged since */
-		hash_seq_init(&hs, v.tips);
-		while ((t = hash_seq_search(&hs)) != NULL)
-		{
-			if (t->found)
-				continue;
-			f = hash_search(v.floors, &t->chain, HASH_FIND, NULL);
-			if (f != NULL && t->seq <= f->seq)
-				continue;
-			if (problem == NULL || t->chain < p_chain ||
-				(t->chain == p_chain && t->seq < p_seq))
-			{
-				p_chain = t->chain;
-				p_seq = t->seq;
-				problem = "entry missing: the tip of its chain records it";
+				problem = cl->by_seq != 0
+					? psprintf("entry missing: checkpoint %lld recorded it", (long long) cl->by_seq)
+					: "entry missing: the tip of its chain records it";
 			}
 		}
 	}
