@@ -364,3 +364,90 @@ SELECT CASE xid WHEN :p1 THEN 'mapped' WHEN :p2 THEN 'unmapped' ELSE 'mapped aga
        staff_id = :dba_staff AS staff_is_dba, staff_id IS NULL AS no_staff
   FROM referral_crm_audit.audit_log
  WHERE xid IN (:p1, :p2, :p3) AND table_name = 'referral_crm.referrals' ORDER BY xid;
+
+------------------------------------------------------------------------
+-- Row images are encoded straight into jsonb: every column type, more
+-- than 32 members (jsonb stores an offset every 32 entries), nested and
+-- scalar jsonb documents, a sensitive column, the session's time zone.
+------------------------------------------------------------------------
+CREATE TABLE public.regress_gov_types (
+  id bigint PRIMARY KEY, n numeric, i2 smallint, i4 integer, b boolean, j jsonb,
+  v varchar(10), ch char(5), ts timestamptz, d date, arr integer[], secret text,
+  c01 text, c02 text, c03 text, c04 text, c05 text, c06 text, c07 text, c08 text,
+  c09 text, c10 text, c11 text, c12 text, c13 text, c14 text, c15 text, c16 text,
+  c17 text, c18 text, c19 text, c20 text, c21 text, c22 text, c23 text, c24 text);
+SELECT referral_crm.govern_table('public.regress_gov_types', 'admin_only',
+                                 sensitive_columns => '{secret}', patient_data => false);
+INSERT INTO public.regress_gov_types
+SELECT g, CASE g WHEN 1 THEN 12.5 WHEN 2 THEN 1e30 ELSE -0.000001 END, g, -g, g % 2 = 0,
+       (ARRAY['{"a": {"b": [1, 2.5, "x", null, true]}, "k": 1}', '"scalar"', '5', 'true', 'null', '[1, {"z": []}]'])[g]::jsonb,
+       'v' || g, 'ch', '2026-03-01 09:00+00', '2026-01-02', '{1,2}', 'pw' || g,
+       'é', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14', '15', '16',
+       '17', '18', '19', '20', '21', '22', '23', repeat('long ', 200)
+  FROM generate_series(1, 6) g;
+-- The images read back as jsonb: operators find every member, and the
+-- image equals the row's own jsonb (JSON nulls aside) except the time stamp and array (text
+-- forms) and the sensitive column (a hash).
+SELECT l.row_key->>'id' AS id, l.new_values -> 'j' AS j, l.new_values ->> 'ts' AS ts,
+       l.new_values ? 'c23' AS has_c23, l.new_values ->> 'ch' AS ch,
+       l.new_values ->> 'secret' = 'sha256:' || encode(sha256(convert_to('pw' || (l.row_key->>'id'), 'UTF8')), 'hex') AS secret_hashed,
+       jsonb_strip_nulls(l.new_values) - '{ts,arr,secret}'::text[] = jsonb_strip_nulls(to_jsonb(t)) - '{ts,arr,secret}'::text[] AS same_as_to_jsonb,
+       l.new_values::text::jsonb = l.new_values AS round_trip
+  FROM referral_crm_audit.audit_log l
+  JOIN public.regress_gov_types t ON t.id = (l.row_key->>'id')::bigint
+ WHERE l.table_name = 'public.regress_gov_types' AND l.operation = 'INSERT'
+ ORDER BY 1;
+SET TimeZone = 'America/New_York';
+UPDATE public.regress_gov_types SET ts = ts + interval '1 hour', j = '{"new": 1}', n = NULL, c24 = 'short';
+RESET TimeZone;
+SELECT l.row_key->>'id' AS id, l.old_values - 'c24' AS old_values, l.new_values
+  FROM referral_crm_audit.audit_log l
+ WHERE l.table_name = 'public.regress_gov_types' AND l.operation = 'UPDATE' AND l.row_key->>'id' IN ('1', '2')
+ ORDER BY 1;
+
+------------------------------------------------------------------------
+-- A transaction keeps one audit writer open from its first entry to its
+-- commit; savepoints rolled back take their entries with them, entries in
+-- deeper subtransactions and in exception blocks are kept, and nothing
+-- leaks (no resource warnings) whichever way a subtransaction ends.
+------------------------------------------------------------------------
+BEGIN;
+SELECT txid_current() AS sx \gset
+UPDATE public.regress_gov_types SET c01 = 'a' WHERE id = 1;
+SAVEPOINT s1;
+UPDATE public.regress_gov_types SET c01 = 'rolled back' WHERE id = 2;
+ROLLBACK TO SAVEPOINT s1;
+UPDATE public.regress_gov_types SET c01 = 'b' WHERE id = 3;
+SAVEPOINT s2;
+UPDATE public.regress_gov_types SET c01 = 'released' WHERE id = 4;
+RELEASE SAVEPOINT s2;
+SAVEPOINT s3;
+UPDATE public.regress_gov_types SET c01 = 'before the error' WHERE id = 5;
+INSERT INTO public.regress_gov_types (id) VALUES (1);
+ROLLBACK TO SAVEPOINT s3;
+DO $$
+BEGIN
+  UPDATE public.regress_gov_types SET c01 = 'in a block' WHERE id = 6;
+  BEGIN
+    UPDATE public.regress_gov_types SET c01 = 'in a failed block' WHERE id = 5;
+    PERFORM 1 / 0;
+  EXCEPTION WHEN division_by_zero THEN
+    UPDATE public.regress_gov_types SET c01 = 'in the handler' WHERE id = 2;
+  END;
+END
+$$;
+UPDATE public.regress_gov_types SET c01 = 'last' WHERE id = 1;
+COMMIT;
+SELECT seq - min(seq) OVER () + 1 AS n, row_key->>'id' AS id, new_values->>'c01' AS c01
+  FROM referral_crm_audit.audit_log
+ WHERE xid = :sx AND table_name = 'public.regress_gov_types' ORDER BY seq;
+SELECT (referral_crm.audit_verify()).ok;
+-- DDL on audit_log after an entry in the same transaction (an extension
+-- update does this): the writer is closed first, so the table is not "in use".
+BEGIN;
+UPDATE public.regress_gov_types SET c02 = 'x' WHERE id = 1;
+ALTER TABLE referral_crm_audit.audit_log ALTER COLUMN details SET STATISTICS 100;
+UPDATE public.regress_gov_types SET c02 = 'y' WHERE id = 1;
+ROLLBACK;
+DROP TABLE public.regress_gov_types;
+DELETE FROM referral_crm.governed_tables WHERE table_name::text = 'public.regress_gov_types';

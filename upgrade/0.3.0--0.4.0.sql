@@ -179,7 +179,6 @@ SELECT DISTINCT ON (l.chain_id) l.chain_id, l.seq, l.hash
  ORDER BY l.chain_id, l.seq DESC;
 SELECT pg_catalog.pg_extension_config_dump('referral_crm_audit.audit_chain_tips', '');
 ALTER TABLE referral_crm_audit.audit_log DROP CONSTRAINT audit_log_pkey;
-CREATE INDEX audit_log_logged_at ON referral_crm_audit.audit_log USING brin (logged_at);
 DO $$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'referral_crm_auditor') THEN

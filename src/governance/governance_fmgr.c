@@ -27,6 +27,7 @@
 
 #include "access/genam.h"
 #include "access/heapam.h"
+#include "access/hio.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/toast_compression.h"
@@ -49,9 +50,12 @@
 #include "storage/bufmgr.h"
 #include "storage/lmgr.h"
 #include "storage/proc.h"
+#include "storage/smgr.h"
+#include "tcop/utility.h"
 #include "parser/parse_relation.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
@@ -127,6 +131,39 @@ typedef struct GovSubSave
 	GovChainState state;
 } GovSubSave;
 
+/*
+ * What a writer holds open: audit_log with its indexes, a slot, the
+ * hashing state.  A statement's own sink lives as long as the statement;
+ * the (sub)transaction's sink (GovTxSink) stays open from the first entry
+ * to the end of the (sub)transaction that opened it, so that a transaction
+ * of several single-row statements opens audit_log once and keeps its
+ * insertion page pinned between entries.
+ */
+typedef struct GovSink
+{
+	Relation	rel;
+	EState	   *estate;
+	ResultRelInfo *rri;
+	TupleTableSlot *slot;
+	BulkInsertState bistate;
+	pg_cryptohash_ctx *sha;
+	GovFrame	frame;
+	/* bulk statements: entries are inserted GOV_BATCH at a time */
+	TupleTableSlot **bslots;
+	int			nb;
+	MemoryContext bcxt;
+	/* the transaction's sink only (owner is NULL for a statement's sink) */
+	ResourceOwner owner;		/* owns its relation, pin and hash context */
+	MemoryContext cxt;			/* under the (sub)transaction's context */
+	SubTransactionId subid;		/* the (sub)transaction that opened it */
+	bool		open;
+	bool		busy;			/* a writer is using it */
+	bool		stale;			/* audit_log's relcache entry was invalidated */
+} GovSink;
+
+/* The sink kept open for the current (sub)transaction, if any. */
+static GovSink GovTxSink;
+
 static GovChainState GovChain;
 static GovChainState GovXactStart;
 static bool GovXactSaved = false;
@@ -157,6 +194,8 @@ static Oid	GovStaffRelid = InvalidOid;
 static Oid	GovTipsRelid = InvalidOid;
 
 static void GovAuthCallback(Datum arg, int cacheid, uint32 hashvalue);
+static void GovTxSinkClose(void);
+static void GovTxSinkForget(void);
 
 /* Per-transaction cache of the pseudonym key. */
 static LocalTransactionId GovKeyLxid = InvalidLocalTransactionId;
@@ -184,8 +223,19 @@ GovSubXactCallback(SubXactEvent event, SubTransactionId mySubid,
 			GovSubStack[GovSubDepth].state = GovChain;
 			GovSubDepth++;
 			break;
+		case SUBXACT_EVENT_PRE_COMMIT_SUB:
+			if (GovTxSink.open && GovTxSink.subid == mySubid)
+				GovTxSinkClose();
+			break;
 		case SUBXACT_EVENT_COMMIT_SUB:
 		case SUBXACT_EVENT_ABORT_SUB:
+			if (GovTxSink.open && GovTxSink.subid == mySubid)
+			{
+				if (event == SUBXACT_EVENT_ABORT_SUB)
+					GovTxSinkForget();
+				else
+					GovTxSinkClose();
+			}
 			while (GovSubDepth > 0)
 			{
 				GovSubSave *top = &GovSubStack[--GovSubDepth];
@@ -216,12 +266,14 @@ GovXactCallback(XactEvent event, void *arg)
 	{
 		case XACT_EVENT_PRE_COMMIT:
 		case XACT_EVENT_PRE_PREPARE:
+			GovTxSinkClose();
 			if (GovXactSaved && GovChain.chain_id != 0 &&
 				(GovChain.chain_id != GovXactStart.chain_id || GovChain.seq != GovXactStart.seq))
 				GovWriteTip(&GovChain);
 			return;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
+			GovTxSinkForget();
 			if (GovXactSaved)
 				GovChain = GovXactStart;
 			break;
@@ -241,10 +293,37 @@ GovXactCallback(XactEvent event, void *arg)
 	GovSuppressDepth = 0;
 }
 
-/* Register the transaction callbacks (called from _PG_init). */
+static ProcessUtility_hook_type GovPrevProcessUtility = NULL;
+
+/*
+ * Before any utility statement but transaction control and SET, close the
+ * transaction's audit writer: DDL on audit_log (an extension update, say)
+ * refuses a table this session still holds open.
+ */
+static void
+GovProcessUtility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
+				  ProcessUtilityContext context, ParamListInfo params,
+				  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
+{
+	if (GovTxSink.open && !GovTxSink.busy &&
+		!IsA(pstmt->utilityStmt, TransactionStmt) &&
+		!IsA(pstmt->utilityStmt, VariableSetStmt) &&
+		!IsA(pstmt->utilityStmt, VariableShowStmt))
+		GovTxSinkClose();
+	if (GovPrevProcessUtility)
+		GovPrevProcessUtility(pstmt, queryString, readOnlyTree, context, params,
+							  queryEnv, dest, qc);
+	else
+		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params,
+								queryEnv, dest, qc);
+}
+
+/* Register the transaction callbacks and the utility hook (called from _PG_init). */
 void
 RcrmGovernanceInit(void)
 {
+	GovPrevProcessUtility = ProcessUtility_hook;
+	ProcessUtility_hook = GovProcessUtility;
 	RegisterXactCallback(GovXactCallback, NULL);
 	RegisterSubXactCallback(GovSubXactCallback, NULL);
 	CacheRegisterRelcacheCallback(GovRelcacheCallback, (Datum) 0);
@@ -439,25 +518,16 @@ GovStaffIdOf(Oid roleid, int64 *staff_id)
 	return e->staff_known;
 }
 
-/* An open audit_log, the actor and the hashing state of one statement. */
+/* A sink, the actor and the command of one statement's entries. */
 typedef struct GovWriter
 {
-	Relation	rel;
-	EState	   *estate;
-	ResultRelInfo *rri;
-	TupleTableSlot *slot;
-	BulkInsertState bistate;
-	pg_cryptohash_ctx *sha;
-	GovFrame	frame;
+	GovSink    *sink;			/* &own, or &GovTxSink */
+	GovSink		own;
 	CommandId	cid;
 	Datum		actor[GA_TABLE];	/* logged_at .. client_addr */
 	bool		actor_null[GA_TABLE];
 	Jsonb	   *via;			/* {"via_role": effective role} inside
 								 * SECURITY DEFINER, else NULL */
-	/* bulk statements: entries are inserted GOV_BATCH at a time */
-	TupleTableSlot **bslots;
-	int			nb;
-	MemoryContext bcxt;
 } GovWriter;
 
 #define GOV_BATCH 1000
@@ -537,10 +607,23 @@ GovTipStillThere(Relation rel, ItemPointer tid, int64 chain_id)
 	Page		page;
 	OffsetNumber off = ItemPointerGetOffsetNumber(tid);
 	bool		ok = false;
+	BlockNumber blk = ItemPointerGetBlockNumber(tid);
+	BlockNumber known;
 
-	if (ItemPointerGetBlockNumber(tid) >= RelationGetNumberOfBlocks(rel))
+	/*
+	 * The block must exist (the table may have been truncated).  The size
+	 * this backend last measured is an upper bound as long as its smgr
+	 * object lives: a truncation sends an smgr invalidation, processed when
+	 * the caller locked the table, that closes the object, and a new one
+	 * starts with no measured size.  So the file is asked (an lseek) only
+	 * after such an event or when the table grew beyond what was measured.
+	 */
+	known = RelationGetSmgr(rel)->smgr_cached_nblocks[MAIN_FORKNUM];
+	if (known == InvalidBlockNumber || blk >= known)
+		known = RelationGetNumberOfBlocks(rel);
+	if (blk >= known)
 		return false;
-	buf = ReadBuffer(rel, ItemPointerGetBlockNumber(tid));
+	buf = ReadBuffer(rel, blk);
 	heap_page_prune_opt(rel, buf);
 	LockBuffer(buf, BUFFER_LOCK_SHARE);
 	page = BufferGetPage(buf);
@@ -678,14 +761,12 @@ GovClientAddr(void)
 	return addr;
 }
 
-/* Open audit_log for writing and capture who is acting. */
+/* Open audit_log for writing: the relation, its indexes, slots, hashing. */
 static void
-GovWriterOpen(GovWriter *w, bool bulk)
+GovSinkOpen(GovSink *w, bool bulk)
 {
 	TupleDesc	desc;
 	int			i;
-	int64		staff;
-	char	   *addr;
 
 	if (RecoveryInProgress())
 		ereport(ERROR,
@@ -713,7 +794,17 @@ GovWriterOpen(GovWriter *w, bool bulk)
 	InitResultRelInfo(w->rri, w->rel, 1, NULL, 0);
 	ExecOpenIndices(w->rri, false);
 	w->slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
-	w->bistate = bulk ? GetBulkInsertState() : NULL;
+	if (bulk)
+		w->bistate = GetBulkInsertState();
+	else if (w->owner != NULL)
+	{
+		/* keep the insertion page pinned between entries, no ring buffer */
+		w->bistate = palloc0(sizeof(BulkInsertStateData));
+		w->bistate->strategy = NULL;
+		w->bistate->current_buf = InvalidBuffer;
+	}
+	else
+		w->bistate = NULL;
 	w->bslots = NULL;
 	w->nb = 0;
 	w->bcxt = NULL;
@@ -730,6 +821,86 @@ GovWriterOpen(GovWriter *w, bool bulk)
 	if (w->sha == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	GovFrameStart(&w->frame);
+}
+
+static void GovSinkClose(GovSink *w);
+
+/*
+ * Forget the transaction's sink when the (sub)transaction that opened it
+ * aborts: its resource owner releases the relation, the pin and the hash
+ * context, and its memory goes with the transaction's.
+ */
+static void
+GovTxSinkForget(void)
+{
+	GovTxSink.open = false;
+	GovTxSink.busy = false;
+}
+
+/* Close the transaction's sink (at the end of the (sub)transaction that opened it). */
+
+static void
+GovTxSinkClose(void)
+{
+	ResourceOwner save = CurrentResourceOwner;
+
+	if (!GovTxSink.open)
+		return;
+	GovTxSink.open = false;
+	CurrentResourceOwner = GovTxSink.owner;
+	GovSinkClose(&GovTxSink);
+	CurrentResourceOwner = save;
+	MemoryContextDelete(GovTxSink.cxt);
+}
+
+/*
+ * The sink for a statement's entries: the (sub)transaction's, opened on
+ * first use, unless the statement is a bulk one (its own sink, with a ring
+ * buffer) or runs in a deeper subtransaction than the one that opened it.
+ */
+static GovSink *
+GovSinkGet(GovSink *own, bool bulk)
+{
+	SubTransactionId subid = GetCurrentSubTransactionId();
+
+	if (!bulk && !GovTxSink.busy &&
+		(!GovTxSink.open || GovTxSink.subid == subid))
+	{
+		if (GovTxSink.open && GovTxSink.stale)
+			GovTxSinkClose();
+		if (!GovTxSink.open)
+		{
+			ResourceOwner save = CurrentResourceOwner;
+			MemoryContext old;
+
+			GovTxSink.cxt = AllocSetContextCreate(CurTransactionContext, "audit writer",
+												  ALLOCSET_SMALL_SIZES);
+			old = MemoryContextSwitchTo(GovTxSink.cxt);
+			GovTxSink.owner = CurTransactionResourceOwner;
+			GovTxSink.subid = subid;
+			GovTxSink.stale = false;
+			CurrentResourceOwner = GovTxSink.owner;
+			GovSinkOpen(&GovTxSink, false);
+			CurrentResourceOwner = save;
+			MemoryContextSwitchTo(old);
+			GovTxSink.open = true;
+		}
+		GovTxSink.busy = true;
+		return &GovTxSink;
+	}
+	own->owner = NULL;
+	GovSinkOpen(own, bulk);
+	return own;
+}
+
+/* Take a sink and capture who is acting, for one statement's entries. */
+static void
+GovWriterOpen(GovWriter *w, bool bulk)
+{
+	int64		staff;
+	char	   *addr;
+
+	w->sink = GovSinkGet(&w->own, bulk);
 	w->cid = GetCurrentCommandId(true);
 
 	memset(w->actor_null, false, sizeof(w->actor_null));
@@ -775,13 +946,13 @@ GovWriterOpen(GovWriter *w, bool bulk)
 
 /* Insert the batched entries and their index entries. */
 static void
-GovWriterFlush(GovWriter *w)
+GovSinkFlush(GovSink *w, CommandId cid)
 {
 	int			i;
 
 	if (w->nb == 0)
 		return;
-	table_multi_insert(w->rel, w->bslots, w->nb, w->cid, 0, w->bistate);
+	table_multi_insert(w->rel, w->bslots, w->nb, cid, 0, w->bistate);
 	for (i = 0; i < w->nb; i++)
 	{
 		if (w->rri->ri_NumIndices > 0)
@@ -792,11 +963,10 @@ GovWriterFlush(GovWriter *w)
 	MemoryContextReset(w->bcxt);
 }
 
-/* Release what GovWriterOpen took. */
+/* Release what GovSinkOpen took (batched entries are written first). */
 static void
-GovWriterClose(GovWriter *w)
+GovSinkClose(GovSink *w)
 {
-	GovWriterFlush(w);
 	if (w->bslots)
 	{
 		int			i;
@@ -812,6 +982,17 @@ GovWriterClose(GovWriter *w)
 	ExecCloseIndices(w->rri);
 	FreeExecutorState(w->estate);
 	table_close(w->rel, NoLock);
+}
+
+/* End a statement's use of its sink: write what is batched, release it. */
+static void
+GovWriterClose(GovWriter *w)
+{
+	GovSinkFlush(w->sink, w->cid);
+	if (w->sink == &GovTxSink)
+		GovTxSink.busy = false;
+	else
+		GovSinkClose(w->sink);
 }
 
 /* Make sure this backend has a chain, and save the state to restore. */
@@ -837,7 +1018,7 @@ GovChainPrepare(GovWriter *w)
 		GovChain.chain_id = (int64) ((uint64) GetCurrentTimestamp() << 8) | (n & 0xFF);
 		GovChain.seq = 0;
 		ItemPointerSetInvalid(&GovChain.tip);
-		GovChainSeed(w->sha, GovChain.chain_id, GovChain.hash);
+		GovChainSeed(w->sink->sha, GovChain.chain_id, GovChain.hash);
 	}
 }
 
@@ -854,6 +1035,8 @@ GovWriteEntry(GovWriter *w, GovChainState *state, Datum table_name,
 	uint8		hash[GOV_HASH_LEN];
 	HeapTuple	tup;
 	bytea	   *hb;
+	GovSink    *sink = w->sink;
+	ResourceOwner save;
 
 	if (state == NULL)
 	{
@@ -880,7 +1063,7 @@ GovWriteEntry(GovWriter *w, GovChainState *state, Datum table_name,
 		details = w->via;
 	values[GA_DETAILS] = JsonbPGetDatum(details);
 	nulls[GA_DETAILS] = details == NULL;
-	GovEntryHash(w->sha, &w->frame, state->hash, values, nulls, hash);
+	GovEntryHash(w->sink->sha, &w->sink->frame, state->hash, values, nulls, hash);
 	hb = palloc(VARHDRSZ + GOV_HASH_LEN);
 	SET_VARSIZE(hb, VARHDRSZ + GOV_HASH_LEN);
 	memcpy(VARDATA(hb), hash, GOV_HASH_LEN);
@@ -910,25 +1093,33 @@ GovWriteEntry(GovWriter *w, GovChainState *state, Datum table_name,
 			}
 		}
 	}
-	if (w->bslots)
+	if (sink->bslots)
 	{
-		MemoryContext old = MemoryContextSwitchTo(w->bcxt);
+		MemoryContext old = MemoryContextSwitchTo(sink->bcxt);
 
-		tup = heap_form_tuple(RelationGetDescr(w->rel), values, nulls);
+		tup = heap_form_tuple(RelationGetDescr(sink->rel), values, nulls);
 		MemoryContextSwitchTo(old);
-		ExecStoreHeapTuple(tup, w->bslots[w->nb++], false);
-		if (w->nb == GOV_BATCH)
-			GovWriterFlush(w);
+		ExecStoreHeapTuple(tup, sink->bslots[sink->nb++], false);
+		if (sink->nb == GOV_BATCH)
+			GovSinkFlush(sink, w->cid);
 		state->seq++;
 		memcpy(state->hash, hash, GOV_HASH_LEN);
 		return;
 	}
-	tup = heap_form_tuple(RelationGetDescr(w->rel), values, nulls);
-	ExecStoreHeapTuple(tup, w->slot, true);
-	table_tuple_insert(w->rel, w->slot, w->cid, 0, w->bistate);
-	if (w->rri->ri_NumIndices > 0)
-		ExecInsertIndexTuples(w->rri, w->slot, w->estate, false, false, NULL, NIL);
-	ExecClearTuple(w->slot);
+	tup = heap_form_tuple(RelationGetDescr(sink->rel), values, nulls);
+	ExecStoreHeapTuple(tup, sink->slot, true);
+	/* the transaction's sink keeps its pin and relation in its own owner */
+	save = CurrentResourceOwner;
+	if (sink->owner != NULL)
+		CurrentResourceOwner = sink->owner;
+	table_tuple_insert(sink->rel, sink->slot, w->cid, 0, sink->bistate);
+	if (sink->rri->ri_NumIndices > 0)
+	{
+		ExecInsertIndexTuples(sink->rri, sink->slot, sink->estate, false, false, NULL, NIL);
+		ResetPerTupleExprContext(sink->estate);
+	}
+	CurrentResourceOwner = save;
+	ExecClearTuple(sink->slot);
 
 	state->seq++;
 	memcpy(state->hash, hash, GOV_HASH_LEN);
@@ -940,7 +1131,8 @@ typedef struct GovColumn
 	bool		skip;			/* dropped */
 	bool		key;			/* part of the primary key */
 	bool		sensitive;		/* recorded as a hash */
-	char		kind;			/* 'n' number, 'b' bool, 'j' jsonb, 's' text form */
+	char		kind;			/* 'n' number, 'b' bool, 'j' jsonb, 't' text,
+								 * 'z' timestamptz, 's' other (text form) */
 	FmgrInfo	out;
 	JsonbValue	name;
 } GovColumn;
@@ -1021,6 +1213,14 @@ GovColumns(Relation rel, Trigger *trig)
 			case JSONBOID:
 				c->kind = 'j';
 				break;
+			case TEXTOID:
+			case VARCHAROID:
+			case BPCHAROID:
+				c->kind = 't';
+				break;
+			case TIMESTAMPTZOID:
+				c->kind = 'z';
+				break;
 			default:
 				c->kind = 's';
 				break;
@@ -1056,6 +1256,9 @@ GovRelcacheCallback(Datum arg, Oid relid)
 	HASH_SEQ_STATUS hs;
 	GovRelCache *e;
 
+	if (GovTxSink.open &&
+		(relid == InvalidOid || relid == RelationGetRelid(GovTxSink.rel)))
+		GovTxSink.stale = true;
 	GovAuditLogRelid = InvalidOid;
 	GovTipsRelid = InvalidOid;
 	if (relid == InvalidOid || relid == GovStaffRelid || !OidIsValid(GovStaffRelid))
@@ -1113,66 +1316,243 @@ GovRelCacheGet(Relation rel, Trigger *trig)
 /* The hashing context of the statement, for sensitive values. */
 static pg_cryptohash_ctx *GovValueSha = NULL;
 
-/* Push one column value (not NULL) as a jsonb value. */
-static void
-GovPushValue(JsonbParseState **st, GovColumn *c, Oid typid, Datum d)
+/*
+ * One member of a row image: the column's name and its value as a jsonb
+ * scalar (type is a JENTRY_IS* code; data/len the bytes a jsonb holds for
+ * it) or an embedded jsonb container.
+ */
+typedef struct GovMember
 {
-	JsonbValue	v;
-	char	   *s;
+	const char *key;
+	int			keylen;
+	uint32		type;
+	const char *data;
+	int			len;
+} GovMember;
 
+/*
+ * The text form of the last timestamptz written, kept while the session's
+ * time zone and date style stay the same: a row often holds one instant
+ * several times (now() in authored_at, created_at, updated_at).
+ */
+static struct
+{
+	bool		valid;
+	TimestampTz ts;
+	pg_tz	   *tz;
+	int			style;
+	int			order;
+	char		text[MAXDATELEN + 1];
+	int			len;
+} GovTsCache;
+
+/* The text form of a timestamptz, as timestamptz_out gives it. */
+static void
+GovTimestampText(Datum d, GovMember *m)
+{
+	TimestampTz ts = DatumGetTimestampTz(d);
+
+	if (!GovTsCache.valid || GovTsCache.ts != ts || GovTsCache.tz != session_timezone ||
+		GovTsCache.style != DateStyle || GovTsCache.order != DateOrder)
+	{
+		char	   *s = DatumGetCString(DirectFunctionCall1(timestamptz_out, d));
+		int			len = strlen(s);
+
+		if (len > MAXDATELEN)
+		{
+			m->data = s;
+			m->len = len;
+			return;
+		}
+		memcpy(GovTsCache.text, s, len);
+		GovTsCache.len = len;
+		GovTsCache.ts = ts;
+		GovTsCache.tz = session_timezone;
+		GovTsCache.style = DateStyle;
+		GovTsCache.order = DateOrder;
+		GovTsCache.valid = true;
+		m->data = s;
+		m->len = len;
+		return;
+	}
+	/* a copy: a later column of the row may replace the cached text */
+	m->data = memcpy(palloc(GovTsCache.len), GovTsCache.text, GovTsCache.len);
+	m->len = GovTsCache.len;
+}
+
+/* Fill in one column value (not NULL) of a row image. */
+static void
+GovMemberValue(GovMember *m, GovColumn *c, Oid typid, Datum d)
+{
 	if (c->sensitive)
 	{
 		uint8		digest[GOV_HASH_LEN];
-		char		hex[2 * GOV_HASH_LEN + 8];
+		char	   *hex = palloc(2 * GOV_HASH_LEN + 8);
+		char	   *s = OutputFunctionCall(&c->out, d);
 		pg_cryptohash_ctx *sha = GovValueSha;
 
-		s = OutputFunctionCall(&c->out, d);
 		if (sha == NULL || pg_cryptohash_init(sha) < 0 ||
 			pg_cryptohash_update(sha, (const uint8 *) s, strlen(s)) < 0 ||
 			pg_cryptohash_final(sha, digest, GOV_HASH_LEN) < 0)
 			elog(ERROR, "could not compute SHA-256");
 		memcpy(hex, "sha256:", 7);
 		GovHexEncode(digest, GOV_HASH_LEN, hex + 7);
-		v.type = jbvString;
-		v.val.string.val = pstrdup(hex);
-		v.val.string.len = strlen(hex);
-		pushJsonbValue(st, WJB_VALUE, &v);
+		m->type = JENTRY_ISSTRING;
+		m->data = hex;
+		m->len = 7 + 2 * GOV_HASH_LEN;
 		return;
 	}
 	switch (c->kind)
 	{
 		case 'n':
-			v.type = jbvNumeric;
-			if (typid == INT8OID)
-				v.val.numeric = int64_to_numeric(DatumGetInt64(d));
-			else if (typid == INT4OID)
-				v.val.numeric = int64_to_numeric(DatumGetInt32(d));
-			else if (typid == INT2OID)
-				v.val.numeric = int64_to_numeric(DatumGetInt16(d));
-			else
-				v.val.numeric = DatumGetNumeric(d);
-			break;
+			{
+				Numeric		n;
+
+				if (typid == INT8OID)
+					n = int64_to_numeric(DatumGetInt64(d));
+				else if (typid == INT4OID)
+					n = int64_to_numeric(DatumGetInt32(d));
+				else if (typid == INT2OID)
+					n = int64_to_numeric(DatumGetInt16(d));
+				else
+					n = DatumGetNumeric(d);
+				m->type = JENTRY_ISNUMERIC;
+				m->data = (const char *) n;
+				m->len = VARSIZE_ANY(n);
+				break;
+			}
 		case 'b':
-			v.type = jbvBool;
-			v.val.boolean = DatumGetBool(d);
+			m->type = DatumGetBool(d) ? JENTRY_ISBOOL_TRUE : JENTRY_ISBOOL_FALSE;
+			m->data = NULL;
+			m->len = 0;
 			break;
 		case 'j':
 			{
 				Jsonb	   *j = DatumGetJsonbP(d);
+				JsonbValue	v;
 
-				v.type = jbvBinary;
-				v.val.binary.data = &j->root;
-				v.val.binary.len = VARSIZE(j) - VARHDRSZ;
+				if (JB_ROOT_IS_SCALAR(j) && JsonbExtractScalar(&j->root, &v))
+				{
+					/* a scalar document is a scalar member, as jsonb makes it */
+					switch (v.type)
+					{
+						case jbvString:
+							m->type = JENTRY_ISSTRING;
+							m->data = v.val.string.val;
+							m->len = v.val.string.len;
+							break;
+						case jbvNumeric:
+							m->type = JENTRY_ISNUMERIC;
+							m->data = (const char *) v.val.numeric;
+							m->len = VARSIZE_ANY(v.val.numeric);
+							break;
+						case jbvBool:
+							m->type = v.val.boolean ? JENTRY_ISBOOL_TRUE : JENTRY_ISBOOL_FALSE;
+							m->data = NULL;
+							m->len = 0;
+							break;
+						default:
+							m->type = JENTRY_ISNULL;
+							m->data = NULL;
+							m->len = 0;
+							break;
+					}
+				}
+				else
+				{
+					/* containers are position-independent: embed the bytes */
+					m->type = JENTRY_ISCONTAINER;
+					m->data = (const char *) &j->root;
+					m->len = VARSIZE(j) - VARHDRSZ;
+				}
 				break;
 			}
-		default:
-			s = OutputFunctionCall(&c->out, d);
-			v.type = jbvString;
-			v.val.string.val = s;
-			v.val.string.len = strlen(s);
+		case 't':
+			{
+				/* text, varchar, bpchar: the stored bytes are the text form */
+				text	   *t = DatumGetTextPP(d);
+
+				m->type = JENTRY_ISSTRING;
+				m->data = VARDATA_ANY(t);
+				m->len = VARSIZE_ANY_EXHDR(t);
+				break;
+			}
+		case 'z':
+			m->type = JENTRY_ISSTRING;
+			GovTimestampText(d, m);
 			break;
+		default:
+			{
+				char	   *s = OutputFunctionCall(&c->out, d);
+
+				m->type = JENTRY_ISSTRING;
+				m->data = s;
+				m->len = strlen(s);
+				break;
+			}
 	}
-	pushJsonbValue(st, WJB_VALUE, &v);
+}
+
+/*
+ * Encode members (keys unique and in jsonb's key order: shorter first, then
+ * bytewise) as a jsonb object, byte for byte what JsonbValueToJsonb makes
+ * of the same object: the header, the keys' JEntries then the values',
+ * key strings then value data; an offset instead of a length in every
+ * JB_OFFSET_STRIDE'th JEntry; numerics and containers aligned to 4 bytes
+ * from the start of the datum, the padding counted in their length.
+ */
+static Jsonb *
+GovEncodeObject(GovMember *m, int n)
+{
+	Size		size = VARHDRSZ + sizeof(uint32) + 2 * n * sizeof(JEntry);
+	char	   *buf;
+	JEntry	   *je;
+	char	   *p;
+	uint32		off = 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		size += m[i].keylen + m[i].len + 3;
+	if (size - VARHDRSZ > JENTRY_OFFLENMASK || size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("audited row image is too large"),
+				 errdetail("A row image of %zu bytes exceeds the maximum jsonb size.", size)));
+	buf = palloc(size);
+	*(uint32 *) (buf + VARHDRSZ) = (uint32) n | JB_FOBJECT;
+	je = (JEntry *) (buf + VARHDRSZ + sizeof(uint32));
+	p = (char *) (je + 2 * n);
+	for (i = 0; i < n; i++)
+	{
+		memcpy(p, m[i].key, m[i].keylen);
+		p += m[i].keylen;
+		off += m[i].keylen;
+		je[i] = (i % JB_OFFSET_STRIDE) == 0
+			? (JENTRY_ISSTRING | off | JENTRY_HAS_OFF)
+			: (JENTRY_ISSTRING | (uint32) m[i].keylen);
+	}
+	for (i = 0; i < n; i++)
+	{
+		uint32		len = m[i].len;
+
+		if (m[i].type == JENTRY_ISNUMERIC || m[i].type == JENTRY_ISCONTAINER)
+		{
+			int			pad = INTALIGN(p - buf) - (p - buf);
+
+			memset(p, 0, pad);
+			p += pad;
+			len += pad;
+		}
+		if (m[i].len > 0)
+			memcpy(p, m[i].data, m[i].len);
+		p += m[i].len;
+		off += len;
+		je[n + i] = ((n + i) % JB_OFFSET_STRIDE) == 0
+			? (m[i].type | off | JENTRY_HAS_OFF)
+			: (m[i].type | len);
+	}
+	SET_VARSIZE(buf, p - buf);
+	return (Jsonb *) buf;
 }
 
 /*
@@ -1184,12 +1564,10 @@ static Jsonb *
 GovRowJsonb(TupleDesc desc, GovColumn *cols, int *order, TupleTableSlot *slot,
 			TupleTableSlot *other, char which, bool emptynull)
 {
-	JsonbParseState *st = NULL;
-	JsonbValue *res;
+	GovMember  *m = palloc(sizeof(GovMember) * Max(desc->natts, 1));
 	int			k;
 	int			n = 0;
 
-	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
 	for (k = 0; k < desc->natts; k++)
 	{
 		int			i = order[k];
@@ -1213,22 +1591,21 @@ GovRowJsonb(TupleDesc desc, GovColumn *cols, int *order, TupleTableSlot *slot,
 		}
 		else if (isnull)
 			continue;
-		pushJsonbValue(&st, WJB_KEY, &c->name);
+		m[n].key = c->name.val.string.val;
+		m[n].keylen = c->name.val.string.len;
 		if (isnull)
 		{
-			JsonbValue	nv;
-
-			nv.type = jbvNull;
-			pushJsonbValue(&st, WJB_VALUE, &nv);
+			m[n].type = JENTRY_ISNULL;
+			m[n].data = NULL;
+			m[n].len = 0;
 		}
 		else
-			GovPushValue(&st, c, att->atttypid, d);
+			GovMemberValue(&m[n], c, att->atttypid, d);
 		n++;
 	}
-	res = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
 	if (n == 0 && emptynull)
 		return NULL;
-	return JsonbValueToJsonb(res);
+	return GovEncodeObject(m, n);
 }
 
 /* Read a transition table with a read pointer of our own. */
@@ -1317,7 +1694,7 @@ audit_capture(PG_FUNCTION_ARGS)
 
 	suppress = GovSuppressDepth > 0 && strcmp(op, "DELETE") == 0;
 	GovWriterOpen(&w, nrows > 64);
-	GovValueSha = w.sha;
+	GovValueSha = w.sink->sha;
 	if (oldts)
 	{
 		GovRescan(oldts);
@@ -1957,7 +2334,7 @@ audit_checkpoint(PG_FUNCTION_ARGS)
 		memcpy(cp.hash, VARDATA_ANY(h), GOV_HASH_LEN);
 	}
 	else
-		GovChainSeed(w.sha, 0, cp.hash);
+		GovChainSeed(w.sink->sha, 0, cp.hash);
 
 	/* The tips of the chains that moved since the last checkpoint. */
 	if (SPI_execute(tips

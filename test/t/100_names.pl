@@ -7,6 +7,7 @@ use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
+use File::Spec;
 use Test::More;
 
 my $node = PostgreSQL::Test::Cluster->new('names');
@@ -32,7 +33,7 @@ $node->safe_psql('postgres', 'DROP EXTENSION referral_crm CASCADE');
 $node->safe_psql('postgres', 'CREATE EXTENSION referral_crm');
 
 # 2. Binary COPY round trip (send/recv).
-my $file = $PostgreSQL::Test::Utils::tmp_check . '/names.bin';
+my $file = File::Spec->rel2abs($node->basedir . '/names.bin');
 $node->safe_psql('postgres', qq{
   CREATE TABLE n_src (n referral_crm.clinician_name);
   INSERT INTO n_src VALUES ('Dr. Bob Smith MD'), ('José Núñez-García, PA-C'), ('Robert "Bob" van der Berg Jr., M.D., FACS'),
