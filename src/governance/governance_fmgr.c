@@ -7,10 +7,12 @@
  *
  *	  The audit trigger is a statement-level AFTER trigger that reads the
  *	  statement's transition tables, so that a bulk INSERT ... SELECT pays
- *	  one call and one relation open, not one per row.  It writes the
- *	  entries straight into referral_crm_audit.audit_log (heap insert plus index
- *	  entries), in the same transaction as the change; nobody holds INSERT
- *	  on audit_log, so this trigger is its only writer.
+ *	  one call, not one per row.  It writes the entries straight into
+ *	  referral_crm_audit.audit_log (heap inserts), in the same transaction
+ *	  as the change; nobody holds INSERT on audit_log, so this trigger is
+ *	  its only writer.  A transaction opens audit_log once, at its first
+ *	  entry, and keeps it open with its insertion page pinned until it
+ *	  commits (GovTxSink); row images are encoded straight into jsonb.
  *
  *	  Hash chain: every backend appends to a chain of its own (chain_id
  *	  from a sequence, seq 1, 2, 3 ...), each entry carrying
@@ -837,8 +839,10 @@ GovTxSinkForget(void)
 	GovTxSink.busy = false;
 }
 
-/* Close the transaction's sink (at the end of the (sub)transaction that opened it). */
-
+/*
+ * Close the transaction's sink: at the end of the (sub)transaction that
+ * opened it, or before a utility statement.
+ */
 static void
 GovTxSinkClose(void)
 {
