@@ -68,6 +68,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/rel.h"
+#include "utils/resowner.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
@@ -763,6 +764,32 @@ GovClientAddr(void)
 	return addr;
 }
 
+/*
+ * The backend's SHA-256 context for the audit writer, created once under a
+ * resource owner of its own that lives as long as the backend (each use
+ * runs init .. final without interruption, so writers share it).
+ */
+static pg_cryptohash_ctx *
+GovSha(void)
+{
+	static pg_cryptohash_ctx *sha = NULL;
+
+	if (sha == NULL)
+	{
+		static ResourceOwner owner = NULL;
+		ResourceOwner save = CurrentResourceOwner;
+
+		if (owner == NULL)
+			owner = ResourceOwnerCreate(NULL, "referral_crm audit hashing");
+		CurrentResourceOwner = owner;
+		sha = pg_cryptohash_create(PG_SHA256);
+		CurrentResourceOwner = save;
+		if (sha == NULL)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	}
+	return sha;
+}
+
 /* Open audit_log for writing: the relation, its indexes, slots, hashing. */
 static void
 GovSinkOpen(GovSink *w, bool bulk)
@@ -791,10 +818,19 @@ GovSinkOpen(GovSink *w, bool bulk)
 					 errmsg("referral_crm_audit.audit_log has been altered"),
 					 errdetail("Column %d has an unexpected type.", i + 1),
 					 errhint("Restore the table definition of the extension.")));
-	w->estate = CreateExecutorState();
-	w->rri = makeNode(ResultRelInfo);
-	InitResultRelInfo(w->rri, w->rel, 1, NULL, 0);
-	ExecOpenIndices(w->rri, false);
+	/* audit_log has no index, but a DBA may add one */
+	if (w->rel->rd_rel->relhasindex)
+	{
+		w->estate = CreateExecutorState();
+		w->rri = makeNode(ResultRelInfo);
+		InitResultRelInfo(w->rri, w->rel, 1, NULL, 0);
+		ExecOpenIndices(w->rri, false);
+	}
+	else
+	{
+		w->estate = NULL;
+		w->rri = NULL;
+	}
 	w->slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
 	if (bulk)
 		w->bistate = GetBulkInsertState();
@@ -819,9 +855,7 @@ GovSinkOpen(GovSink *w, bool bulk)
 			w->bslots[i] = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
 		w->bcxt = AllocSetContextCreate(CurrentMemoryContext, "audit batch", ALLOCSET_DEFAULT_SIZES);
 	}
-	w->sha = pg_cryptohash_create(PG_SHA256);
-	if (w->sha == NULL)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	w->sha = GovSha();
 	GovFrameStart(&w->frame);
 }
 
@@ -959,7 +993,7 @@ GovSinkFlush(GovSink *w, CommandId cid)
 	table_multi_insert(w->rel, w->bslots, w->nb, cid, 0, w->bistate);
 	for (i = 0; i < w->nb; i++)
 	{
-		if (w->rri->ri_NumIndices > 0)
+		if (w->rri != NULL && w->rri->ri_NumIndices > 0)
 			ExecInsertIndexTuples(w->rri, w->bslots[i], w->estate, false, false, NULL, NIL);
 		ExecClearTuple(w->bslots[i]);
 	}
@@ -979,12 +1013,14 @@ GovSinkClose(GovSink *w)
 			ExecDropSingleTupleTableSlot(w->bslots[i]);
 		MemoryContextDelete(w->bcxt);
 	}
-	pg_cryptohash_free(w->sha);
 	if (w->bistate)
 		FreeBulkInsertState(w->bistate);
 	ExecDropSingleTupleTableSlot(w->slot);
-	ExecCloseIndices(w->rri);
-	FreeExecutorState(w->estate);
+	if (w->rri != NULL)
+	{
+		ExecCloseIndices(w->rri);
+		FreeExecutorState(w->estate);
+	}
 	table_close(w->rel, NoLock);
 }
 
@@ -1117,7 +1153,7 @@ GovWriteEntry(GovWriter *w, GovChainState *state, Datum table_name,
 	if (sink->owner != NULL)
 		CurrentResourceOwner = sink->owner;
 	table_tuple_insert(sink->rel, sink->slot, w->cid, 0, sink->bistate);
-	if (sink->rri->ri_NumIndices > 0)
+	if (sink->rri != NULL && sink->rri->ri_NumIndices > 0)
 	{
 		ExecInsertIndexTuples(sink->rri, sink->slot, sink->estate, false, false, NULL, NIL);
 		ResetPerTupleExprContext(sink->estate);
