@@ -2584,7 +2584,8 @@ id_in(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("id_in needs a bigint array")));
-	n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	/* one dimension at most: the element count is the first dimension */
+	n = ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
 	if (!ARR_HASNULL(arr))
 	{
 		const int64 *v = (const int64 *) ((const char *) arr + ARR_OVERHEAD_NONULLS(ARR_NDIM(arr)));
