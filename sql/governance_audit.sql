@@ -451,3 +451,21 @@ UPDATE public.regress_gov_types SET c02 = 'y' WHERE id = 1;
 ROLLBACK;
 DROP TABLE public.regress_gov_types;
 DELETE FROM referral_crm.governed_tables WHERE table_name::text = 'public.regress_gov_types';
+
+------------------------------------------------------------------------
+-- The tips table emptied and truncated by VACUUM while this session
+-- remembers where its chain's tip row was: the next commit finds the row
+-- gone (the block no longer exists) and writes a new one.
+------------------------------------------------------------------------
+SELECT chain_id AS mychain FROM referral_crm_audit.audit_chain_tips t
+ WHERE t.chain_id = (SELECT chain_id FROM referral_crm_audit.audit_log WHERE xid = :sx LIMIT 1) \gset
+SET session_replication_role = replica;
+DELETE FROM referral_crm_audit.audit_chain_tips;
+RESET session_replication_role;
+VACUUM referral_crm_audit.audit_chain_tips;
+SELECT pg_relation_size('referral_crm_audit.audit_chain_tips') AS tips_bytes;
+UPDATE referral_crm.referrals SET reason = 'hearing loss, left ear'
+ WHERE source_system = 'gov-test' AND source_id = 'R1';
+SELECT count(*) AS tips, bool_and(t.seq = (SELECT max(seq) FROM referral_crm_audit.audit_log WHERE chain_id = :mychain)) AS at_last_entry
+  FROM referral_crm_audit.audit_chain_tips t WHERE t.chain_id = :mychain;
+SELECT ok, problem FROM referral_crm.audit_verify();
