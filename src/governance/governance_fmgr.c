@@ -1398,19 +1398,16 @@ GovTimestampText(Datum d, GovMember *m)
 		char	   *s = DatumGetCString(DirectFunctionCall1(timestamptz_out, d));
 		int			len = strlen(s);
 
-		if (len > MAXDATELEN)
+		if (len <= MAXDATELEN)
 		{
-			m->data = s;
-			m->len = len;
-			return;
+			memcpy(GovTsCache.text, s, len);
+			GovTsCache.len = len;
+			GovTsCache.ts = ts;
+			GovTsCache.tz = session_timezone;
+			GovTsCache.style = DateStyle;
+			GovTsCache.order = DateOrder;
+			GovTsCache.valid = true;
 		}
-		memcpy(GovTsCache.text, s, len);
-		GovTsCache.len = len;
-		GovTsCache.ts = ts;
-		GovTsCache.tz = session_timezone;
-		GovTsCache.style = DateStyle;
-		GovTsCache.order = DateOrder;
-		GovTsCache.valid = true;
 		m->data = s;
 		m->len = len;
 		return;
