@@ -4,55 +4,72 @@
 -- upgrade give the same catalog (test/t/003_upgrade.pl compares them).
 
 -- ==== names
--- match_clinician looks up specialty and ZIP evidence only for candidates
--- that can still reach the top.
+-- match_clinician looks up ZIP evidence only for candidates that can still
+-- reach the top, and is PL/pgSQL with a cached generic plan (no planning
+-- per call).
 CREATE OR REPLACE FUNCTION referral_crm.match_clinician(query text, k integer DEFAULT 5,
     specialty text DEFAULT NULL, zip text DEFAULT NULL)
   RETURNS TABLE (clinician_id bigint, npi text, display_name text, score double precision, band text)
-  LANGUAGE sql STABLE PARALLEL SAFE AS
+  LANGUAGE plpgsql STABLE PARALLEL SAFE
+  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off AS
 $$
+BEGIN
+  RETURN QUERY
   WITH cand AS (
-    SELECT c.clinician_id, c.npi, c.given_name, c.middle_name, c.family_name, c.name_suffix,
-           c.credentials, c.specialty,
-           referral_crm.name_score((SELECT referral_crm.try_clinician_name($1)),
-                                   c.given_name, c.middle_name, c.family_name, c.name_suffix) AS base
-      FROM referral_crm.clinicians c
-     WHERE referral_crm.name_keys(c.given_name, c.family_name)
-           OPERATOR(pg_catalog.&&) referral_crm.name_query_keys($1))
-  SELECT r.clinician_id, r.npi, r.display_name, r.score,
-         CASE WHEN r.rn = 1 AND r.score >= referral_crm.name_setting('auto_threshold')
-                   AND r.score - coalesce(r.next_score, 0) >= referral_crm.name_setting('auto_margin')
-              THEN 'auto'
-              WHEN r.score >= referral_crm.name_setting('review_threshold') THEN 'review'
-              ELSE 'reject' END
+    SELECT c.clinician_id, c.base,
+           CASE WHEN $3 IS NULL AND $4 IS NULL THEN c.base
+                ELSE 0.94 * c.base
+                     + CASE WHEN $3 IS NULL OR c.specialty IS NULL THEN 0.015
+                            WHEN c.specialty = $3 THEN 0.03 ELSE 0 END
+           END AS pre
+      FROM (SELECT c.clinician_id, c.specialty,
+                   referral_crm.name_score((SELECT referral_crm.try_clinician_name($1)),
+                                           c.given_name, c.middle_name, c.family_name, c.name_suffix) AS base
+              FROM referral_crm.clinicians c
+             WHERE referral_crm.name_keys(c.given_name, c.family_name)
+                   OPERATOR(pg_catalog.&&) referral_crm.name_query_keys($1)) c)
+  SELECT t.clinician_id, d.npi, d.display_name, t.score, t.band
     FROM (
-      SELECT s.*, row_number() OVER w AS rn, lead(s.score) OVER w AS next_score
+      SELECT r.clinician_id, r.score,
+             CASE WHEN r.rn = 1 AND r.score >= referral_crm.name_setting('auto_threshold')
+                       AND r.score - coalesce(r.next_score, 0) >= referral_crm.name_setting('auto_margin')
+                  THEN 'auto'
+                  WHEN r.score >= referral_crm.name_setting('review_threshold') THEN 'review'
+                  ELSE 'reject' END AS band
         FROM (
-          SELECT c.clinician_id, c.npi,
-                 concat_ws(' ', c.given_name, c.middle_name, c.family_name, c.name_suffix)
-                   || CASE WHEN cardinality(c.credentials) > 0
-                           THEN ', ' || array_to_string(c.credentials, ', ') ELSE '' END AS display_name,
-                 CASE WHEN $3 IS NULL AND $4 IS NULL THEN c.base
-                      ELSE 0.94 * c.base
-                           + CASE WHEN $3 IS NULL OR c.specialty IS NULL THEN 0.015
-                                  WHEN c.specialty = $3 THEN 0.03 ELSE 0 END
-                           + CASE WHEN $4 IS NULL THEN 0.015
-                                  ELSE coalesce((SELECT max(CASE WHEN left(l.zip, 5) = left($4, 5) THEN 0.03
-                                                                 WHEN left(l.zip, 3) = left($4, 3) THEN 0.02
-                                                                 ELSE 0 END)
-                                                   FROM referral_crm.clinician_locations cl
-                                                   JOIN referral_crm.locations l ON l.location_id = cl.location_id
-                                                  WHERE cl.clinician_id = c.clinician_id), 0.015) END
-                 END AS score
-            FROM cand c
-           WHERE c.base >= coalesce((SELECT x.base FROM cand x ORDER BY x.base DESC
-                                      LIMIT 1 OFFSET greatest($2, 2) - 1), 0)
-                           - CASE WHEN $3 IS NULL AND $4 IS NULL THEN 0 ELSE 0.07 END
-        ) s
-      WINDOW w AS (ORDER BY s.score DESC, s.clinician_id)
-    ) r
-   ORDER BY r.score DESC, r.clinician_id
-   LIMIT greatest($2, 1)
+          SELECT s.*, row_number() OVER w AS rn, lead(s.score) OVER w AS next_score
+            FROM (
+              SELECT c.clinician_id,
+                     CASE WHEN $3 IS NULL AND $4 IS NULL THEN c.pre
+                          ELSE c.pre
+                               + CASE WHEN $4 IS NULL THEN 0.015
+                                      ELSE coalesce((SELECT max(CASE WHEN left(l.zip, 5) = left($4, 5) THEN 0.03
+                                                                     WHEN left(l.zip, 3) = left($4, 3) THEN 0.02
+                                                                     ELSE 0 END)
+                                                       FROM referral_crm.clinician_locations cl
+                                                       JOIN referral_crm.locations l ON l.location_id = cl.location_id
+                                                      WHERE cl.clinician_id = c.clinician_id), 0.015) END
+                     END AS score
+                FROM cand c
+               WHERE c.pre >= coalesce((SELECT x.pre FROM cand x ORDER BY x.pre DESC
+                                         LIMIT 1 OFFSET greatest($2, 2) - 1), 0)
+                              - CASE WHEN $4 IS NULL THEN 0 ELSE 0.0301 END
+              OFFSET 0
+            ) s
+          WINDOW w AS (ORDER BY s.score DESC, s.clinician_id)
+        ) r
+       ORDER BY r.score DESC, r.clinician_id
+       LIMIT greatest($2, 1)
+    ) t
+   CROSS JOIN LATERAL (
+      SELECT c.npi,
+             concat_ws(' ', c.given_name, c.middle_name, c.family_name, c.name_suffix)
+               || CASE WHEN cardinality(c.credentials) > 0
+                       THEN ', ' || array_to_string(c.credentials, ', ') ELSE '' END AS display_name
+        FROM referral_crm.clinicians c
+       WHERE c.clinician_id = t.clinician_id) d
+   ORDER BY t.score DESC, t.clinician_id;
+END
 $$;
 
 -- ==== notes

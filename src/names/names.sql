@@ -306,57 +306,80 @@ CREATE INDEX clinicians_name_keys_idx ON referral_crm.clinicians
 --                     + zip (0.03 same ZIP5, 0.02 same ZIP3, 0.015 unknown, 0 other).
 -- band: auto when the best candidate reaches name_auto_threshold and leads
 -- the runner-up by name_auto_margin; review at name_review_threshold; else
--- reject.  A SQL function so that the planner inlines it (EXPLAIN shows the
--- index scan).  Evidence (at most 0.06 beside the name's 0.94) is looked up
--- only for candidates whose name score can still reach the top
--- greatest(k, 2): the others score below 0.94 times the m-th best name score.
+-- reject.  PL/pgSQL with a generic plan, so that each backend plans the
+-- query once and every call executes the cached plan (planning the inlined
+-- SQL took about as long as executing it); the nested plan shows the index
+-- scan (auto_explain.log_nested_statements, test/t/100_names.pl).  The ZIP
+-- (at most 0.03 beside 0.94 * name + specialty, which the row carries) is
+-- looked up only for candidates that can still reach the top greatest(k, 2):
+-- the others score 0.03 below the m-th best name-and-specialty score.
+-- Candidates carry only their id and scores; the display columns are read
+-- for the k rows returned, through the primary key.  enable_seqscan is off
+-- for the function: its plan is made once per backend, possibly while the
+-- directory is still tiny, and none of its reads is meant to scan a table.
 CREATE FUNCTION referral_crm.match_clinician(query text, k integer DEFAULT 5,
     specialty text DEFAULT NULL, zip text DEFAULT NULL)
   RETURNS TABLE (clinician_id bigint, npi text, display_name text, score double precision, band text)
-  LANGUAGE sql STABLE PARALLEL SAFE AS
+  LANGUAGE plpgsql STABLE PARALLEL SAFE
+  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off AS
 $$
+BEGIN
+  RETURN QUERY
   WITH cand AS (
-    SELECT c.clinician_id, c.npi, c.given_name, c.middle_name, c.family_name, c.name_suffix,
-           c.credentials, c.specialty,
-           referral_crm.name_score((SELECT referral_crm.try_clinician_name($1)),
-                                   c.given_name, c.middle_name, c.family_name, c.name_suffix) AS base
-      FROM referral_crm.clinicians c
-     WHERE referral_crm.name_keys(c.given_name, c.family_name)
-           OPERATOR(pg_catalog.&&) referral_crm.name_query_keys($1))
-  SELECT r.clinician_id, r.npi, r.display_name, r.score,
-         CASE WHEN r.rn = 1 AND r.score >= referral_crm.name_setting('auto_threshold')
-                   AND r.score - coalesce(r.next_score, 0) >= referral_crm.name_setting('auto_margin')
-              THEN 'auto'
-              WHEN r.score >= referral_crm.name_setting('review_threshold') THEN 'review'
-              ELSE 'reject' END
+    SELECT c.clinician_id, c.base,
+           CASE WHEN $3 IS NULL AND $4 IS NULL THEN c.base
+                ELSE 0.94 * c.base
+                     + CASE WHEN $3 IS NULL OR c.specialty IS NULL THEN 0.015
+                            WHEN c.specialty = $3 THEN 0.03 ELSE 0 END
+           END AS pre
+      FROM (SELECT c.clinician_id, c.specialty,
+                   referral_crm.name_score((SELECT referral_crm.try_clinician_name($1)),
+                                           c.given_name, c.middle_name, c.family_name, c.name_suffix) AS base
+              FROM referral_crm.clinicians c
+             WHERE referral_crm.name_keys(c.given_name, c.family_name)
+                   OPERATOR(pg_catalog.&&) referral_crm.name_query_keys($1)) c)
+  SELECT t.clinician_id, d.npi, d.display_name, t.score, t.band
     FROM (
-      SELECT s.*, row_number() OVER w AS rn, lead(s.score) OVER w AS next_score
+      SELECT r.clinician_id, r.score,
+             CASE WHEN r.rn = 1 AND r.score >= referral_crm.name_setting('auto_threshold')
+                       AND r.score - coalesce(r.next_score, 0) >= referral_crm.name_setting('auto_margin')
+                  THEN 'auto'
+                  WHEN r.score >= referral_crm.name_setting('review_threshold') THEN 'review'
+                  ELSE 'reject' END AS band
         FROM (
-          SELECT c.clinician_id, c.npi,
-                 concat_ws(' ', c.given_name, c.middle_name, c.family_name, c.name_suffix)
-                   || CASE WHEN cardinality(c.credentials) > 0
-                           THEN ', ' || array_to_string(c.credentials, ', ') ELSE '' END AS display_name,
-                 CASE WHEN $3 IS NULL AND $4 IS NULL THEN c.base
-                      ELSE 0.94 * c.base
-                           + CASE WHEN $3 IS NULL OR c.specialty IS NULL THEN 0.015
-                                  WHEN c.specialty = $3 THEN 0.03 ELSE 0 END
-                           + CASE WHEN $4 IS NULL THEN 0.015
-                                  ELSE coalesce((SELECT max(CASE WHEN left(l.zip, 5) = left($4, 5) THEN 0.03
-                                                                 WHEN left(l.zip, 3) = left($4, 3) THEN 0.02
-                                                                 ELSE 0 END)
-                                                   FROM referral_crm.clinician_locations cl
-                                                   JOIN referral_crm.locations l ON l.location_id = cl.location_id
-                                                  WHERE cl.clinician_id = c.clinician_id), 0.015) END
-                 END AS score
-            FROM cand c
-           WHERE c.base >= coalesce((SELECT x.base FROM cand x ORDER BY x.base DESC
-                                      LIMIT 1 OFFSET greatest($2, 2) - 1), 0)
-                           - CASE WHEN $3 IS NULL AND $4 IS NULL THEN 0 ELSE 0.07 END
-        ) s
-      WINDOW w AS (ORDER BY s.score DESC, s.clinician_id)
-    ) r
-   ORDER BY r.score DESC, r.clinician_id
-   LIMIT greatest($2, 1)
+          SELECT s.*, row_number() OVER w AS rn, lead(s.score) OVER w AS next_score
+            FROM (
+              SELECT c.clinician_id,
+                     CASE WHEN $3 IS NULL AND $4 IS NULL THEN c.pre
+                          ELSE c.pre
+                               + CASE WHEN $4 IS NULL THEN 0.015
+                                      ELSE coalesce((SELECT max(CASE WHEN left(l.zip, 5) = left($4, 5) THEN 0.03
+                                                                     WHEN left(l.zip, 3) = left($4, 3) THEN 0.02
+                                                                     ELSE 0 END)
+                                                       FROM referral_crm.clinician_locations cl
+                                                       JOIN referral_crm.locations l ON l.location_id = cl.location_id
+                                                      WHERE cl.clinician_id = c.clinician_id), 0.015) END
+                     END AS score
+                FROM cand c
+               WHERE c.pre >= coalesce((SELECT x.pre FROM cand x ORDER BY x.pre DESC
+                                         LIMIT 1 OFFSET greatest($2, 2) - 1), 0)
+                              - CASE WHEN $4 IS NULL THEN 0 ELSE 0.0301 END
+              OFFSET 0
+            ) s
+          WINDOW w AS (ORDER BY s.score DESC, s.clinician_id)
+        ) r
+       ORDER BY r.score DESC, r.clinician_id
+       LIMIT greatest($2, 1)
+    ) t
+   CROSS JOIN LATERAL (
+      SELECT c.npi,
+             concat_ws(' ', c.given_name, c.middle_name, c.family_name, c.name_suffix)
+               || CASE WHEN cardinality(c.credentials) > 0
+                       THEN ', ' || array_to_string(c.credentials, ', ') ELSE '' END AS display_name
+        FROM referral_crm.clinicians c
+       WHERE c.clinician_id = t.clinician_id) d
+   ORDER BY t.score DESC, t.clinician_id;
+END
 $$;
 COMMENT ON FUNCTION referral_crm.match_clinician(text, integer, text, text) IS
   'the k directory clinicians most similar to a free-text name, with score and band (auto, review, reject); specialty and ZIP are evidence, not filters';

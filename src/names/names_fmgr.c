@@ -948,6 +948,7 @@ NamesLoadCaches(void)
 	uint64		nslots;
 	char	   *prev = NULL;
 	MemoryContext old;
+	int			guc_level;
 
 	if (names_cache_ready)
 		return;
@@ -965,6 +966,14 @@ NamesLoadCaches(void)
 	variants_relid = get_relname_relid("name_variants", nsp);
 	freq_relid = get_relname_relid("name_frequencies", nsp);
 
+	/*
+	 * Both tables are read whole: plan the reads with sequential scans
+	 * allowed even when the caller disallows them (match_clinician does,
+	 * for its own plan).
+	 */
+	guc_level = NewGUCNestLevel();
+	(void) set_config_option("enable_seqscan", "on", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (SPI_execute("SELECT name, variant FROM referral_crm.name_variants ORDER BY name, variant",
@@ -1059,6 +1068,7 @@ NamesLoadCaches(void)
 			NamesCountBroadKeys(kind, name, DatumGetInt64(c));
 	}
 	SPI_finish();
+	AtEOXact_GUC(true, guc_level);
 	/* what the scorer reads, copied into the slots */
 	for (i = 0; i < nslots; i++)
 	{

@@ -1,8 +1,9 @@
 # The names room across sessions and at directory scale: the nickname cache
 # follows edits made by another session; clinician_name survives the binary
 # COPY format; match_clinician reads its candidates from the name-key index
-# (no sequential scan of the directory) on a few thousand clinicians; the
-# string functions give the same answers in parallel workers.
+# (no sequential scan of the directory, in the plan it executes) on a few
+# thousand clinicians; the string functions give the same answers in
+# parallel workers.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -61,8 +62,16 @@ $node->safe_psql('postgres', q{
          ('199999902' || referral_crm.npi_check_digit('199999902'), 'JANE', 'SMITH', 'tap', 'S2');
   ANALYZE referral_crm.clinicians;
 });
-my $plan = $node->safe_psql('postgres',
-  q{EXPLAIN (COSTS OFF) SELECT * FROM referral_crm.match_clinician('Bob Smith', 5, 'cardiology', '04101')});
+# match_clinician executes a cached plan: auto_explain prints the nested
+# plan it runs (as a notice).
+my ($rc, $stdout, $plan) = $node->psql('postgres', q{
+  LOAD 'auto_explain';
+  SET auto_explain.log_min_duration = 0;
+  SET auto_explain.log_nested_statements = on;
+  SET auto_explain.log_level = notice;
+  SELECT count(*) FROM referral_crm.match_clinician('Bob Smith', 5, 'cardiology', '04101');
+  SELECT count(*) FROM referral_crm.match_clinician('Bob Smith', 5, 'cardiology', '04101');});
+is($rc, 0, 'match_clinician under auto_explain');
 like($plan, qr/Bitmap Index Scan on clinicians_name_keys_idx/, 'candidates from the name-key index');
 unlike($plan, qr/Seq Scan on clinicians/, 'no sequential scan of the directory');
 is($node->safe_psql('postgres', q{SELECT display_name, band FROM referral_crm.match_clinician('Bob Smith', 1)}),
