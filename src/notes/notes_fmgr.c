@@ -653,10 +653,12 @@ TermvecKeys(const NotesVec *v)
  * A cell query (&@): an int4 array, a threshold then groups of
  * CELLQ_GROUP: a key prefix, a 256-bit cell mask, a term number, a bound,
  * two term numbers that the term requires (-1: none) and, for each, a
- * ratio in 1/65536 (0: none).  A term is present if one of the vector's
- * keys falls in one of its groups; it counts if it and its required terms
- * are present.  Its part is the largest bound of its groups matched, and
- * no more than each required term's part times the ratio.  The vector
+ * ratio in 1/65536 (0: none).  A group with an empty mask matches no key:
+ * it is its term's floor.  A term is present if one of the vector's keys
+ * falls in one of its groups, or if it has a floor; it counts if it and
+ * its required terms are present.  Its part is the largest of its floor
+ * and the bounds of its groups matched, and no more than each required
+ * term's part times the ratio.  The vector
  * matches if a term counts and the parts of the terms counted sum to at
  * least the threshold.  With threshold 1, bounds 1 and no requirements
  * that is "any key in any group".
@@ -669,6 +671,9 @@ TermvecKeys(const NotesVec *v)
  * first word, which alone would let every note with that word count it;
  * a bigram occurs at most as often as each of its words, in a note of the
  * same length, so its part is at most the word's bound times the ratio.
+ * In the last query a bigram is only a floor at its highest bound left,
+ * held to its words' bounds, so that its first word's postings are not
+ * read once more.
  */
 #define CELLQ_GROUP 15
 #define CELLQ_MAXTERMS 1024
@@ -680,6 +685,7 @@ typedef struct CellQuery
 	int			ngroups;
 	int			nterms;
 	const int32 *groups;
+	int64	   *floor;			/* per term */
 	int32	   *req;			/* per term, two required terms or -1 */
 	int64	   *ratio;			/* per term, their ratios (fixed point) */
 	int64	   *acc;			/* per term, scratch */
@@ -737,7 +743,7 @@ CellQueryParse(ArrayType *a)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("malformed cell query"),
-					 errdetail("Term numbers must be between 0 and %d (-1 for no required term), bounds and the threshold not negative.",
+					 errdetail("Term numbers must be between 0 and %d (-1 for no required term), bounds, ratios and the threshold not negative.",
 							   CELLQ_MAXTERMS - 1)));
 		q->nterms = Max(q->nterms, g[9] + 1);
 		q->nterms = Max(q->nterms, g[11] + 1);
@@ -745,6 +751,7 @@ CellQueryParse(ArrayType *a)
 	}
 	q->acc = palloc0(sizeof(int64) * Max(q->nterms, 1));
 	q->matched = palloc0(sizeof(bool) * Max(q->nterms, 1));
+	q->floor = palloc0(sizeof(int64) * Max(q->nterms, 1));
 	q->req = palloc(sizeof(int32) * 2 * Max(q->nterms, 1));
 	q->ratio = palloc(sizeof(int64) * 2 * Max(q->nterms, 1));
 	for (i = 0; i < 2 * Max(q->nterms, 1); i++)
@@ -756,6 +763,8 @@ CellQueryParse(ArrayType *a)
 	{
 		const int32 *g = q->groups + i * CELLQ_GROUP;
 
+		if (CellGroupEmpty(g))
+			q->floor[g[9]] = Max(q->floor[g[9]], (int64) g[10]);
 		/* A term's requirements: those of its last group that has any. */
 		if (g[11] >= 0)
 		{
@@ -781,11 +790,11 @@ CellGroupHas(const int32 *g, int32 key)
 		(((uint32) g[1 + (c >> 5)]) & ((uint32) 1 << (c & 31))) != 0;
 }
 
-/* Start a score: no group matched. */
+/* Start a score: every term at its floor. */
 static inline void
 CellQueryReset(CellQuery *q)
 {
-	memset(q->acc, 0, sizeof(int64) * Max(q->nterms, 1));
+	memcpy(q->acc, q->floor, sizeof(int64) * Max(q->nterms, 1));
 	memset(q->matched, 0, sizeof(bool) * Max(q->nterms, 1));
 }
 
@@ -798,11 +807,11 @@ CellQueryAdd(CellQuery *q, const int32 *g)
 		q->acc[g[9]] = g[10];
 }
 
-/* Is term t present (a key in one of its groups)? */
+/* Is term t present (a key in one of its groups, or a floor)? */
 static inline bool
 CellQueryPresent(const CellQuery *q, int32 t)
 {
-	return q->matched[t];
+	return q->matched[t] || q->floor[t] > 0;
 }
 
 /*
@@ -1924,14 +1933,18 @@ SearchShutdown(DestReceiver *self)
  * of highest BM25 score (termvec_bm25 with the settings' k1 and b) for
  * query weights, as rows (note_id, score), best first (ties by note_id).
  *
- * Threshold algorithm over impact cells: a term in cell c of a note adds
- * at most weight * NotesCellBound(c) to its score.  Terms in at most one
- * note in SEARCH_RARE are read whole first (MaxScore: cheap, and then they
- * bound nothing).  Rounds then read, through the index (&@), the notes
- * holding a term in its cells of highest bound not read yet, and score
- * each new note.  A note not read yet scores at most the sum over the
- * terms of their highest bound not read yet; once the k-th best score is
- * above that sum, no other note can enter the top k.
+ * Over impact cells: a term in cell c of a note adds at most weight *
+ * NotesCellBound(c) to its score.  Terms in at most one note in
+ * SEARCH_RARE are read whole first (MaxScore: cheap, and then they bound
+ * nothing).  Until there are k notes, rounds read through the index (&@)
+ * the notes holding a term in its cells of highest bound not read yet
+ * (every note holding a term in a cell read has been read), and score
+ * each new note.  Then, unless the k-th best score is above the sum of the
+ * highest bounds left, one last cell query over every cell not read yet,
+ * with the k-th best score as threshold, returns every note not read yet
+ * that may reach it: a note not read yet has each of its query terms in a
+ * cell not read yet, so the bounds of the bands they fall in, summed,
+ * bound its score.
  */
 Datum
 termvec_search(PG_FUNCTION_ARGS)
@@ -2124,6 +2137,7 @@ termvec_search(PG_FUNCTION_ARGS)
 					int32	   *g = groups + 1 + ng * CELLQ_GROUP;
 					double		hi = w * bound[order[pos[i]]],
 								u = ceil(hi * scale);
+					bool		bigram = req[2 * i] >= 0 && req[2 * i + 1] >= 0;
 
 					memset(g, 0, sizeof(int32) * CELLQ_GROUP);
 					g[0] = TermKeyPrefix(NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
@@ -2136,6 +2150,18 @@ termvec_search(PG_FUNCTION_ARGS)
 							g[13 + j] = (int32) Min(ceil(w / NOTESVEC_WEIGHTS(q)[req[2 * i + j]] * 65536.0),
 													(double) PG_INT32_MAX);
 					nb++;
+					if (bigram)
+					{
+						/*
+						 * A bigram with both words in the query: a floor
+						 * (an empty mask) at its highest bound left, held
+						 * to its words' bounds, so that its first word's
+						 * notes are not read again.
+						 */
+						pos[i] = NOTES_CELLS;
+						ng++;
+						break;
+					}
 					while (pos[i] < NOTES_CELLS &&
 						   (nb == SEARCH_BANDS || w * bound[order[pos[i]]] >= hi * SEARCH_BAND_RATIO))
 					{
