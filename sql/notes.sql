@@ -110,6 +110,9 @@ SELECT count(*) FROM referral_crm.search_notes('quixotal knee', 1);
 SELECT * FROM referral_crm.search_notes('xyzzy-never-seen');
 SELECT * FROM referral_crm.search_notes('', 5);
 SELECT * FROM referral_crm.search_notes('pain', 0);
+SELECT 'a:1'::referral_crm.termvec OPERATOR(referral_crm.&@) ARRAY[1, 2, 3];
+SELECT 'a:1'::referral_crm.termvec OPERATOR(referral_crm.&@) ARRAY[1, 0, -1, -1, -1, -1, -1, -1, -1, -1, 5000, 1, -1, -1, 0, 0];
+SELECT 'a:1'::referral_crm.termvec OPERATOR(referral_crm.&@) ARRAY[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, -1, -1, 0, 0];
 -- One statement, many notes; then updates and deletes.
 UPDATE referral_crm.referral_notes SET body = body || ' Zorblax again.' WHERE source_system = 'notes_test' AND source_id IN ('N1', 'N2');
 UPDATE referral_crm.referral_notes SET author = 'dr who' WHERE source_system = 'notes_test';

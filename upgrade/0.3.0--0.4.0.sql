@@ -89,6 +89,8 @@ COMMENT ON OPERATOR referral_crm.&@ (referral_crm.termvec, int4[]) IS
   'does one of the vector''s index keys (term hash and impact cell) fall in the cell query? (search_notes reads the index with it)';
 CREATE FUNCTION referral_crm.termvec_gin_compare_partial(int4, int4, int2, internal)
   RETURNS int4 AS 'MODULE_PATHNAME', 'termvec_gin_compare_partial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION referral_crm.termvec_gin_triconsistent(internal, int2, text[], int4, internal, internal, internal)
+  RETURNS "char" AS 'MODULE_PATHNAME', 'termvec_gin_triconsistent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE OPERATOR CLASS referral_crm.termvec_ops DEFAULT FOR TYPE referral_crm.termvec USING gin AS
   OPERATOR 1 referral_crm.&& (referral_crm.termvec, text[]),
   OPERATOR 2 referral_crm.&@ (referral_crm.termvec, int4[]),
@@ -97,6 +99,7 @@ CREATE OPERATOR CLASS referral_crm.termvec_ops DEFAULT FOR TYPE referral_crm.ter
   FUNCTION 3 referral_crm.termvec_gin_extract_query(text[], internal, int2, internal, internal, internal, internal),
   FUNCTION 4 referral_crm.termvec_gin_consistent(internal, int2, text[], int4, internal, internal, internal, internal),
   FUNCTION 5 referral_crm.termvec_gin_compare_partial(int4, int4, int2, internal),
+  FUNCTION 6 referral_crm.termvec_gin_triconsistent(internal, int2, text[], int4, internal, internal, internal),
   STORAGE int4;
 
 -- Compact postings in each row of note_vectors (search_notes bounds every

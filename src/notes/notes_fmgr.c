@@ -61,6 +61,7 @@ PG_FUNCTION_INFO_V1(termvec_size);
 PG_FUNCTION_INFO_V1(termvec_gin_extract_value);
 PG_FUNCTION_INFO_V1(termvec_gin_extract_query);
 PG_FUNCTION_INFO_V1(termvec_gin_consistent);
+PG_FUNCTION_INFO_V1(termvec_gin_triconsistent);
 PG_FUNCTION_INFO_V1(termvec_gin_compare_partial);
 PG_FUNCTION_INFO_V1(termvec_cells_any);
 PG_FUNCTION_INFO_V1(termvec_search);
@@ -648,24 +649,135 @@ TermvecKeys(const NotesVec *v)
 	return keys;
 }
 
-/* A cell query (&@): groups of 9 int4, a key prefix and a 256-bit cell mask. */
-#define CELLQ_GROUP 9
+/*
+ * A cell query (&@): an int4 array, a threshold then groups of
+ * CELLQ_GROUP: a key prefix, a 256-bit cell mask, a term number, a bound,
+ * two term numbers that the term requires (-1: none) and, for each, a
+ * ratio in 1/65536 (0: none).  A group with an empty mask matches no key:
+ * it is its term's floor.  A term is present if one of the vector's keys
+ * falls in one of its groups, or if it has a floor; it counts if it and
+ * its required terms are present.  Its part is the largest of its floor
+ * and the bounds of its groups matched, and no more than each required
+ * term's part times the ratio.  The vector
+ * matches if a term counts and the parts of the terms counted sum to at
+ * least the threshold.  With threshold 1, bounds 1 and no requirements
+ * that is "any key in any group".
+ *
+ * termvec_search passes bounds of BM25 term scores over bands of cells in
+ * fixed point and the k-th best score so far as the threshold, so that the
+ * index returns only the notes that may still enter the top k (block-max
+ * bounds, as WAND).  A word bigram requires its two words, the ratio being
+ * the bigram's query weight over the word's: its keys are those of its
+ * first word, which alone would let every note with that word count it;
+ * a bigram occurs at most as often as each of its words, in a note of the
+ * same length, so its part is at most the word's bound times the ratio.
+ * In the last query a bigram is only a floor at its highest bound left,
+ * held to its words' bounds, so that its first word's postings are not
+ * read once more.
+ */
+#define CELLQ_GROUP 15
+#define CELLQ_MAXTERMS 1024
 
-/* The int4 elements of a cell query, checked; *ngroups set. */
-static int32 *
-CellQueryGroups(ArrayType *a, int *ngroups)
+/* A parsed cell query. */
+typedef struct CellQuery
 {
-	int			n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
+	int64		theta;
+	int			ngroups;
+	int			nterms;
+	const int32 *groups;
+	int64	   *floor;			/* per term */
+	int32	   *req;			/* per term, two required terms or -1 */
+	int64	   *ratio;			/* per term, their ratios (fixed point) */
+	int64	   *acc;			/* per term, scratch */
+	bool	   *matched;		/* per term, scratch */
+} CellQuery;
 
-	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != INT4OID || n % CELLQ_GROUP != 0)
+/* A GIN key of a cell query: its group (prefix and mask first) and query. */
+typedef struct CellKey
+{
+	int32		g[CELLQ_GROUP];
+	CellQuery  *q;
+} CellKey;
+
+/* Is the cell mask of group g empty? */
+static inline bool
+CellGroupEmpty(const int32 *g)
+{
+	int			i;
+
+	for (i = 1; i <= 8; i++)
+		if (g[i] != 0)
+			return false;
+	return true;
+}
+
+/* Parse and check a cell query (the groups point into the array). */
+static CellQuery *
+CellQueryParse(ArrayType *a)
+{
+	int			n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a)),
+				i;
+	const int32 *d;
+	CellQuery  *q;
+
+	if (ARR_NDIM(a) > 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != INT4OID || n < 1 ||
+		(n - 1) % CELLQ_GROUP != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("malformed cell query"),
-				 errdetail("A cell query is a one-dimensional int4 array of groups of %d elements without NULLs.",
+				 errdetail("A cell query is a one-dimensional int4 array without NULLs: a threshold, then groups of %d elements.",
 						   CELLQ_GROUP)));
-	*ngroups = n / CELLQ_GROUP;
 	/* No NULLs: the data follow the dimensions. */
-	return (int32 *) ((char *) a + ARR_OVERHEAD_NONULLS(ARR_NDIM(a)));
+	d = (const int32 *) ((const char *) a + ARR_OVERHEAD_NONULLS(ARR_NDIM(a)));
+	q = palloc0(sizeof(CellQuery));
+	q->theta = d[0];
+	q->ngroups = (n - 1) / CELLQ_GROUP;
+	q->groups = d + 1;
+	for (i = 0; i < q->ngroups; i++)
+	{
+		const int32 *g = q->groups + i * CELLQ_GROUP;
+
+		if (g[9] < 0 || g[9] >= CELLQ_MAXTERMS || g[10] < 0 || d[0] < 0 ||
+			g[11] < -1 || g[11] >= CELLQ_MAXTERMS || g[12] < -1 || g[12] >= CELLQ_MAXTERMS ||
+			g[13] < 0 || g[14] < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("malformed cell query"),
+					 errdetail("Term numbers must be between 0 and %d (-1 for no required term), bounds, ratios and the threshold not negative.",
+							   CELLQ_MAXTERMS - 1)));
+		q->nterms = Max(q->nterms, g[9] + 1);
+		q->nterms = Max(q->nterms, g[11] + 1);
+		q->nterms = Max(q->nterms, g[12] + 1);
+	}
+	q->acc = palloc0(sizeof(int64) * Max(q->nterms, 1));
+	q->matched = palloc0(sizeof(bool) * Max(q->nterms, 1));
+	q->floor = palloc0(sizeof(int64) * Max(q->nterms, 1));
+	q->req = palloc(sizeof(int32) * 2 * Max(q->nterms, 1));
+	q->ratio = palloc(sizeof(int64) * 2 * Max(q->nterms, 1));
+	for (i = 0; i < 2 * Max(q->nterms, 1); i++)
+	{
+		q->req[i] = -1;
+		q->ratio[i] = 0;
+	}
+	for (i = 0; i < q->ngroups; i++)
+	{
+		const int32 *g = q->groups + i * CELLQ_GROUP;
+
+		if (CellGroupEmpty(g))
+			q->floor[g[9]] = Max(q->floor[g[9]], (int64) g[10]);
+		/* A term's requirements: those of its last group that has any. */
+		if (g[11] >= 0)
+		{
+			q->req[2 * g[9]] = g[11];
+			q->ratio[2 * g[9]] = g[13];
+		}
+		if (g[12] >= 0)
+		{
+			q->req[2 * g[9] + 1] = g[12];
+			q->ratio[2 * g[9] + 1] = g[14];
+		}
+	}
+	return q;
 }
 
 /* Is key in the cell query group g? */
@@ -674,29 +786,115 @@ CellGroupHas(const int32 *g, int32 key)
 {
 	int			c = key & TERMKEY_CELLMASK;
 
-	return (key & ~TERMKEY_CELLMASK) == g[0] &&
+	return (key & ~TERMKEY_CELLMASK) == (g[0] & ~TERMKEY_CELLMASK) &&
 		(((uint32) g[1 + (c >> 5)]) & ((uint32) 1 << (c & 31))) != 0;
 }
 
+/* Start a score: every term at its floor. */
+static inline void
+CellQueryReset(CellQuery *q)
+{
+	memcpy(q->acc, q->floor, sizeof(int64) * Max(q->nterms, 1));
+	memset(q->matched, 0, sizeof(bool) * Max(q->nterms, 1));
+}
+
+/* A group matched: its term counts at least its bound. */
+static inline void
+CellQueryAdd(CellQuery *q, const int32 *g)
+{
+	q->matched[g[9]] = true;
+	if (q->acc[g[9]] < g[10])
+		q->acc[g[9]] = g[10];
+}
+
+/* Is term t present (a key in one of its groups, or a floor)? */
+static inline bool
+CellQueryPresent(const CellQuery *q, int32 t)
+{
+	return q->matched[t] || q->floor[t] > 0;
+}
+
 /*
- * termvec &@ int4[]: does one of the vector's keys (term hash and impact
- * cell) fall in one of the query's groups?  Used by search_notes.
+ * The part of term t: its bound, and no more than the bound of each of its
+ * required terms times the ratio (a bigram occurs at most as often as
+ * each of its words, in a note of the same length).
+ */
+static inline int64
+CellQueryPart(const CellQuery *q, int t)
+{
+	int64		p = q->acc[t];
+	int			j;
+
+	for (j = 0; j < 2; j++)
+	{
+		int32		r = q->req[2 * t + j];
+
+		if (r >= 0 && q->ratio[2 * t + j] > 0)
+		{
+			int64		u = (q->acc[r] * q->ratio[2 * t + j] + 65535) >> 16;
+
+			if (u < p)
+				p = u;
+		}
+	}
+	return p;
+}
+
+/*
+ * Does the vector match: a key in a group of a term counted (present, its
+ * required terms present too), and the parts of the terms counted summed
+ * at least the threshold?  Monotone in the groups matched.
+ */
+static inline bool
+CellQueryReached(const CellQuery *q)
+{
+	int64		s = 0;
+	bool		any = false;
+	int			t;
+
+	for (t = 0; t < q->nterms; t++)
+	{
+		int32		a = q->req[2 * t],
+					b = q->req[2 * t + 1];
+
+		if (!CellQueryPresent(q, t) ||
+			(a >= 0 && !CellQueryPresent(q, a)) || (b >= 0 && !CellQueryPresent(q, b)))
+			continue;
+		s += CellQueryPart(q, t);
+		any |= q->matched[t];
+	}
+	return any && s >= q->theta;
+}
+
+/*
+ * termvec &@ int4[]: does the vector match the cell query (one of its keys,
+ * term hash and impact cell, in a group, and the bounds of the groups it
+ * falls in summed per term at least the threshold)?  Used by search_notes.
  */
 Datum
 termvec_cells_any(PG_FUNCTION_ARGS)
 {
 	NotesVec   *v = PG_GETARG_NOTESVEC(0);
-	int			ng,
-				g;
-	int32	   *q = CellQueryGroups(PG_GETARG_ARRAYTYPE_P(1), &ng);
+	CellQuery  *q = CellQueryParse(PG_GETARG_ARRAYTYPE_P(1));
 	int32	   *keys = TermvecKeys(v);
+	int			g;
 	int32_t		i;
 
-	for (i = 0; i < v->n; i++)
-		for (g = 0; g < ng; g++)
-			if (CellGroupHas(q + g * CELLQ_GROUP, keys[i]))
-				PG_RETURN_BOOL(true);
-	PG_RETURN_BOOL(false);
+	CellQueryReset(q);
+	for (g = 0; g < q->ngroups; g++)
+	{
+		const int32 *gr = q->groups + g * CELLQ_GROUP;
+
+		if (CellGroupEmpty(gr))
+			continue;
+		for (i = 0; i < v->n; i++)
+			if (CellGroupHas(gr, keys[i]))
+			{
+				CellQueryAdd(q, gr);
+				break;
+			}
+	}
+	PG_RETURN_BOOL(CellQueryReached(q));
 }
 
 /* GIN extractValue: one key per term (GIN drops duplicates). */
@@ -735,18 +933,24 @@ termvec_gin_extract_query(PG_FUNCTION_ARGS)
 
 	if (strategy == 2)
 	{
-		int32	   *q = CellQueryGroups(PG_GETARG_ARRAYTYPE_P(0), &n);
+		CellQuery  *q = CellQueryParse(PG_GETARG_ARRAYTYPE_P(0));
 
-		keys = palloc(sizeof(Datum) * Max(n, 1));
-		*extra = palloc(sizeof(Pointer) * Max(n, 1));
-		for (i = 0; i < n; i++)
+		keys = palloc(sizeof(Datum) * Max(q->ngroups, 1));
+		*extra = palloc(sizeof(Pointer) * Max(q->ngroups, 1));
+		n = 0;
+		for (i = 0; i < q->ngroups; i++)
 		{
-			int32	   *g = palloc(sizeof(int32) * CELLQ_GROUP);
+			CellKey    *ck;
 
-			memcpy(g, q + i * CELLQ_GROUP, sizeof(int32) * CELLQ_GROUP);
-			keys[i] = Int32GetDatum(g[0] & ~TERMKEY_CELLMASK);
-			g[0] &= ~TERMKEY_CELLMASK;
-			(*extra)[i] = (Pointer) g;
+			if (CellGroupEmpty(q->groups + i * CELLQ_GROUP))
+				continue;
+			ck = palloc(sizeof(CellKey));
+			memcpy(ck->g, q->groups + i * CELLQ_GROUP, sizeof(int32) * CELLQ_GROUP);
+			ck->g[0] &= ~TERMKEY_CELLMASK;
+			ck->q = q;
+			keys[n] = Int32GetDatum(ck->g[0]);
+			(*extra)[n] = (Pointer) ck;
+			n++;
 		}
 	}
 	else
@@ -785,8 +989,8 @@ termvec_gin_compare_partial(PG_FUNCTION_ARGS)
 }
 
 /*
- * GIN consistent: any key present.  && rechecks (keys are hashes of first
- * words); &@ is exactly what the keys say.
+ * GIN consistent: && any key present (rechecked: keys are hashes of first
+ * words); &@ the cell query's score reached, exactly what the keys say.
  */
 Datum
 termvec_gin_consistent(PG_FUNCTION_ARGS)
@@ -794,14 +998,71 @@ termvec_gin_consistent(PG_FUNCTION_ARGS)
 	bool	   *check = (bool *) PG_GETARG_POINTER(0);
 	StrategyNumber strategy = PG_GETARG_UINT16(1);
 	int32		nkeys = PG_GETARG_INT32(3);
+	Pointer    *extra = (Pointer *) PG_GETARG_POINTER(4);
 	bool	   *recheck = (bool *) PG_GETARG_POINTER(5);
+	bool		any = false;
+	CellQuery  *q;
 	int32		i;
 
 	*recheck = (strategy != 2);
+	for (i = 0; i < nkeys && !any; i++)
+		any = check[i];
+	if (!any || strategy != 2)
+		PG_RETURN_BOOL(any);
+	q = ((CellKey *) extra[0])->q;
+	CellQueryReset(q);
 	for (i = 0; i < nkeys; i++)
 		if (check[i])
-			PG_RETURN_BOOL(true);
-	PG_RETURN_BOOL(false);
+			CellQueryAdd(q, ((CellKey *) extra[i])->g);
+	PG_RETURN_BOOL(CellQueryReached(q));
+}
+
+/*
+ * GIN triConsistent: as consistent with keys that may or may not be
+ * present; lets GIN skip the notes of keys that alone cannot reach the
+ * threshold.
+ */
+Datum
+termvec_gin_triconsistent(PG_FUNCTION_ARGS)
+{
+	GinTernaryValue *check = (GinTernaryValue *) PG_GETARG_POINTER(0);
+	StrategyNumber strategy = PG_GETARG_UINT16(1);
+	int32		nkeys = PG_GETARG_INT32(3);
+	Pointer    *extra = (Pointer *) PG_GETARG_POINTER(4);
+	bool		anytrue = false,
+				anymaybe = false;
+	CellQuery  *q;
+	int32		i;
+
+	for (i = 0; i < nkeys; i++)
+	{
+		if (check[i] == GIN_TRUE)
+			anytrue = true;
+		else if (check[i] == GIN_MAYBE)
+			anymaybe = true;
+	}
+	if (!anytrue && !anymaybe)
+		PG_RETURN_GIN_TERNARY_VALUE(GIN_FALSE);
+	if (strategy != 2)
+		PG_RETURN_GIN_TERNARY_VALUE(GIN_MAYBE);	/* && rechecks */
+	q = ((CellKey *) extra[0])->q;
+	/* At most: every key that may be present is. */
+	CellQueryReset(q);
+	for (i = 0; i < nkeys; i++)
+		if (check[i] != GIN_FALSE)
+			CellQueryAdd(q, ((CellKey *) extra[i])->g);
+	if (!CellQueryReached(q))
+		PG_RETURN_GIN_TERNARY_VALUE(GIN_FALSE);
+	if (!anymaybe)
+		PG_RETURN_GIN_TERNARY_VALUE(GIN_TRUE);
+	/* At least: only the keys certainly present. */
+	CellQueryReset(q);
+	for (i = 0; i < nkeys; i++)
+		if (check[i] == GIN_TRUE)
+			CellQueryAdd(q, ((CellKey *) extra[i])->g);
+	if (anytrue && CellQueryReached(q))
+		PG_RETURN_GIN_TERNARY_VALUE(GIN_TRUE);
+	PG_RETURN_GIN_TERNARY_VALUE(GIN_MAYBE);
 }
 
 /* The terms of a note in reading order (each bigram after its second word). */
@@ -1493,6 +1754,10 @@ static SPIPlanPtr search_plan = NULL;
 /* A term in at most one note in SEARCH_RARE is read whole in the first round. */
 #define SEARCH_RARE 50
 
+/* The last cell query: at most SEARCH_BANDS bands per term, of bounds within SEARCH_BAND_RATIO. */
+#define SEARCH_BANDS 8
+#define SEARCH_BAND_RATIO 0.7
+
 /* The notes a search has read: an open-addressing set of note ids. */
 typedef struct SeenEntry
 {
@@ -1668,14 +1933,18 @@ SearchShutdown(DestReceiver *self)
  * of highest BM25 score (termvec_bm25 with the settings' k1 and b) for
  * query weights, as rows (note_id, score), best first (ties by note_id).
  *
- * Threshold algorithm over impact cells: a term in cell c of a note adds
- * at most weight * NotesCellBound(c) to its score.  Terms in at most one
- * note in SEARCH_RARE are read whole first (MaxScore: cheap, and then they
- * bound nothing).  Rounds then read, through the index (&@), the notes
- * holding a term in its cells of highest bound not read yet, and score
- * each new note.  A note not read yet scores at most the sum over the
- * terms of their highest bound not read yet; once the k-th best score is
- * above that sum, no other note can enter the top k.
+ * Over impact cells: a term in cell c of a note adds at most weight *
+ * NotesCellBound(c) to its score.  Terms in at most one note in
+ * SEARCH_RARE are read whole first (MaxScore: cheap, and then they bound
+ * nothing).  Until there are k notes, rounds read through the index (&@)
+ * the notes holding a term in its cells of highest bound not read yet
+ * (every note holding a term in a cell read has been read), and score
+ * each new note.  Then, unless the k-th best score is above the sum of the
+ * highest bounds left, one last cell query over every cell not read yet,
+ * with the k-th best score as threshold, returns every note not read yet
+ * that may reach it: a note not read yet has each of its query terms in a
+ * cell not read yet, so the bounds of the bands they fall in, summed,
+ * bound its score.
  */
 Datum
 termvec_search(PG_FUNCTION_ARGS)
@@ -1692,10 +1961,12 @@ termvec_search(PG_FUNCTION_ARGS)
 				nrounds = 0;
 	double		bound[NOTES_CELLS];
 	int			order[NOTES_CELLS];
-	int		   *pos,
-			   *target;
+	int		   *pos;
 	bool	   *full;
-	int32	   *groups;
+	int32	   *groups,
+			   *req;
+	double		wsum = 0,
+				scale;
 	SearchState st;
 	ParamListInfo params;
 	SPIExecuteOptions opts;
@@ -1746,7 +2017,6 @@ termvec_search(PG_FUNCTION_ARGS)
 	}
 
 	pos = palloc0(sizeof(int) * nq);
-	target = palloc0(sizeof(int) * nq);
 	full = palloc0(sizeof(bool) * nq);
 	st.qhash = palloc(sizeof(uint32) * nq);
 	for (i = 0; i < nq; i++)
@@ -1769,7 +2039,6 @@ termvec_search(PG_FUNCTION_ARGS)
 		}
 		st.qorder[j] = i;
 	}
-	groups = palloc(sizeof(int32) * CELLQ_GROUP * nq);
 	params = makeParamList(1);
 	params->params[0].isnull = false;
 	params->params[0].pflags = PARAM_FLAG_CONST;
@@ -1783,13 +2052,47 @@ termvec_search(PG_FUNCTION_ARGS)
 	if (search_plan == NULL)
 	{
 		Oid			argtypes[1] = {INT4ARRAYOID};
-		SPIPlanPtr	p = SPI_prepare("SELECT note_id, doclen, tf, postings FROM referral_crm.note_vectors"
-									" WHERE tf OPERATOR(referral_crm.&@) $1", 1, argtypes);
+		/*
+		 * Always the generic plan (the index scan): a custom plan costs
+		 * the cell query's many partial matches and may choose to read
+		 * every note.
+		 */
+		SPIPlanPtr	p = SPI_prepare_cursor("SELECT note_id, doclen, tf, postings FROM referral_crm.note_vectors"
+										   " WHERE tf OPERATOR(referral_crm.&@) $1", 1, argtypes,
+										   CURSOR_OPT_GENERIC_PLAN);
 
 		if (p == NULL)
 			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 		SPI_keepplan(p);
 		search_plan = p;
+	}
+
+	/*
+	 * Fixed-point bounds for the cell queries: scale so that the sum of the
+	 * weights is 2^30 (the threshold and every sum fit an int32).
+	 */
+	for (i = 0; i < nq; i++)
+		wsum += NOTESVEC_WEIGHTS(q)[i];
+	scale = wsum > 0 ? 1073741824.0 / wsum : 1;
+	groups = palloc(sizeof(int32) * (1 + (Size) CELLQ_GROUP * nq * (Max(SEARCH_BANDS, 2) + 1)));
+
+	/*
+	 * A word bigram of the query requires its two words (query terms too,
+	 * unless left out): a note without one of them has not the bigram.
+	 */
+	req = palloc(sizeof(int32) * 2 * nq);
+	for (i = 0; i < nq; i++)
+	{
+		const char *t = NOTESVEC_TERM(q, i);
+		uint32_t	len = NOTESVEC_TERMLEN(q, i);
+		const char *sp = memchr(t, ' ', len);
+
+		req[2 * i] = req[2 * i + 1] = -1;
+		if (sp != NULL && sp > t && sp + 1 < t + len)
+		{
+			req[2 * i] = (int32) NotesVecFind(q, t, (uint32_t) (sp - t));
+			req[2 * i + 1] = (int32) NotesVecFind(q, sp + 1, (uint32_t) (t + len - sp - 1));
+		}
 	}
 
 	for (;;)
@@ -1798,6 +2101,8 @@ termvec_search(PG_FUNCTION_ARGS)
 					top = 0,
 					level;
 		int			ng = 0;
+		int64		theta = 0;
+		bool		last;
 
 		CHECK_FOR_INTERRUPTS();
 		/* What a note not read yet can score at most. */
@@ -1812,88 +2117,149 @@ termvec_search(PG_FUNCTION_ARGS)
 		if (top <= 0 || (st.ncount == k && st.heap[0].score > rest))
 			break;
 
-		/*
-		 * This round's cells, up to target[i] for term i.  Until there are
-		 * k notes: the cells above 0.6 times the highest bound left.  Then
-		 * enough cells, highest bound first, that what is left is below
-		 * the k-th best score.
-		 */
-		level = 0.6 * top;
-		for (i = 0; i < nq; i++)
+		last = (st.ncount == k);
+		if (last)
 		{
-			target[i] = pos[i];
-			if (st.ncount < k)
-				while (target[i] < NOTES_CELLS &&
-					   (full[i] || NOTESVEC_WEIGHTS(q)[i] * bound[order[target[i]]] >= level))
-					target[i]++;
-			else if (full[i])
-				target[i] = NOTES_CELLS;
-		}
-		if (st.ncount == k)
-		{
-			double		need = 0;
-
+			/*
+			 * k notes: one last cell query over every cell not read yet, in
+			 * bands of close bounds, that returns only the notes whose
+			 * bands sum to at least the k-th best score (block-max, as
+			 * WAND): any other note scores less.
+			 */
 			for (i = 0; i < nq; i++)
-				if (target[i] < NOTES_CELLS)
-					need += NOTESVEC_WEIGHTS(q)[i] * bound[order[target[i]]];
-			need -= st.heap[0].score;
-			while (need >= 0)
 			{
-				int			best = -1;
-				double		bp = 0;
+				double		w = NOTESVEC_WEIGHTS(q)[i];
+				int			nb = 0,
+							j;
 
-				for (i = 0; i < nq; i++)
-					if (target[i] < NOTES_CELLS)
+				while (pos[i] < NOTES_CELLS)
+				{
+					int32	   *g = groups + 1 + ng * CELLQ_GROUP;
+					double		hi = w * bound[order[pos[i]]],
+								u = ceil(hi * scale);
+					bool		bigram = req[2 * i] >= 0 && req[2 * i + 1] >= 0;
+
+					memset(g, 0, sizeof(int32) * CELLQ_GROUP);
+					g[0] = TermKeyPrefix(NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
+					g[9] = i;
+					g[10] = (int32) Min(u, (double) PG_INT32_MAX);
+					g[11] = req[2 * i];
+					g[12] = req[2 * i + 1];
+					for (j = 0; j < 2; j++)
+						if (req[2 * i + j] >= 0)
+							g[13 + j] = (int32) Min(ceil(w / NOTESVEC_WEIGHTS(q)[req[2 * i + j]] * 65536.0),
+													(double) PG_INT32_MAX);
+					nb++;
+					if (bigram)
 					{
-						double		p = NOTESVEC_WEIGHTS(q)[i] * bound[order[target[i]]];
-
-						if (best < 0 || p > bp)
-						{
-							bp = p;
-							best = i;
-						}
+						/*
+						 * A bigram with both words in the query: a floor
+						 * (an empty mask) at its highest bound left, held
+						 * to its words' bounds, so that its first word's
+						 * notes are not read again.
+						 */
+						pos[i] = NOTES_CELLS;
+						ng++;
+						break;
 					}
-				if (best < 0)
-					break;
-				need -= NOTESVEC_WEIGHTS(q)[best] * bound[order[target[best]]];
-				target[best]++;
-				if (target[best] < NOTES_CELLS)
-					need += NOTESVEC_WEIGHTS(q)[best] * bound[order[target[best]]];
+					while (pos[i] < NOTES_CELLS &&
+						   (nb == SEARCH_BANDS || w * bound[order[pos[i]]] >= hi * SEARCH_BAND_RATIO))
+					{
+						c = order[pos[i]++];
+						g[1 + (c >> 5)] = (int32) (((uint32) g[1 + (c >> 5)]) | ((uint32) 1 << (c & 31)));
+					}
+					ng++;
+				}
+			}
+			if (st.ncount == k)
+			{
+				theta = (int64) floor(st.heap[0].score * scale);
+				theta = Max(theta, 0);
+				theta = Min(theta, (int64) PG_INT32_MAX);
 			}
 		}
-
-		/* The cells of this round, a group per term. */
-		for (i = 0; i < nq; i++)
+		else
 		{
-			int32	   *g = groups + ng * CELLQ_GROUP;
-			bool		any = false;
+			/*
+			 * Fewer than k notes: the cells above 0.6 times the highest
+			 * bound left (all of a rare term's), a group per term (bound 1,
+			 * threshold 1: any note in them).  A bigram counts only in
+			 * notes with both its words: a group of every cell of each of
+			 * them (bound 0) tells.
+			 */
+			int			nround;
 
-			memset(g, 0, sizeof(int32) * CELLQ_GROUP);
-			g[0] = TermKeyPrefix(NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
-			while (pos[i] < target[i])
+			level = 0.6 * top;
+			theta = 1;
+			for (i = 0; i < nq; i++)
 			{
-				c = order[pos[i]++];
-				g[1 + (c >> 5)] = (int32) (((uint32) g[1 + (c >> 5)]) | ((uint32) 1 << (c & 31)));
-				any = true;
+				int32	   *g = groups + 1 + ng * CELLQ_GROUP;
+				bool		any = false;
+
+				memset(g, 0, sizeof(int32) * CELLQ_GROUP);
+				g[0] = TermKeyPrefix(NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
+				g[9] = i;
+				g[10] = 1;
+				g[11] = req[2 * i];
+				g[12] = req[2 * i + 1];
+				while (pos[i] < NOTES_CELLS &&
+					   (full[i] || NOTESVEC_WEIGHTS(q)[i] * bound[order[pos[i]]] >= level))
+				{
+					c = order[pos[i]++];
+					g[1 + (c >> 5)] = (int32) (((uint32) g[1 + (c >> 5)]) | ((uint32) 1 << (c & 31)));
+					any = true;
+				}
+				if (any)
+					ng++;
 			}
-			if (any)
-				ng++;
+			nround = ng;
+			for (i = 0; i < nq; i++)
+			{
+				int			r,
+							j;
+				bool		need = false;
+
+				for (j = 0; j < nround && !need; j++)
+				{
+					const int32 *gj = groups + 1 + j * CELLQ_GROUP;
+
+					need = gj[11] == i || gj[12] == i;
+				}
+				if (need)
+				{
+					int32	   *g = groups + 1 + ng * CELLQ_GROUP;
+
+					memset(g, 0, sizeof(int32) * CELLQ_GROUP);
+					g[0] = TermKeyPrefix(NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
+					for (r = 1; r <= 8; r++)
+						g[r] = -1;
+					g[9] = i;
+					g[10] = 0;
+					g[11] = -1;
+					g[12] = -1;
+					ng++;
+				}
+			}
 		}
 		if (ng == 0)
 			continue;
+		groups[0] = (int32) theta;
 		{
-			Datum	   *d = palloc(sizeof(Datum) * ng * CELLQ_GROUP);
+			int			nd = 1 + ng * CELLQ_GROUP;
+			Datum	   *d = palloc(sizeof(Datum) * nd);
 
-			for (i = 0; i < ng * CELLQ_GROUP; i++)
+			for (i = 0; i < nd; i++)
 				d[i] = Int32GetDatum(groups[i]);
 			params->params[0].value =
-				PointerGetDatum(construct_array(d, ng * CELLQ_GROUP, INT4OID, 4, true, TYPALIGN_INT));
+				PointerGetDatum(construct_array(d, nd, INT4OID, 4, true, TYPALIGN_INT));
 			pfree(d);
 		}
 		if (SPI_execute_plan_extended(search_plan, &opts) < 0)
 			elog(ERROR, "termvec_search: SPI_execute_plan_extended failed");
 		pfree(DatumGetPointer(params->params[0].value));
 		nrounds++;
+		if (last)
+			break;
 	}
 	SPI_finish();
 	elog(DEBUG1, "termvec_search: %d rounds, %ld rows read, %ld notes scored, %ld exactly",

@@ -108,6 +108,8 @@ CREATE FUNCTION referral_crm.termvec_gin_consistent(internal, int2, text[], int4
   RETURNS boolean AS 'MODULE_PATHNAME', 'termvec_gin_consistent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION referral_crm.termvec_gin_compare_partial(int4, int4, int2, internal)
   RETURNS int4 AS 'MODULE_PATHNAME', 'termvec_gin_compare_partial' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION referral_crm.termvec_gin_triconsistent(internal, int2, text[], int4, internal, internal, internal)
+  RETURNS "char" AS 'MODULE_PATHNAME', 'termvec_gin_triconsistent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE OPERATOR CLASS referral_crm.termvec_ops DEFAULT FOR TYPE referral_crm.termvec USING gin AS
   OPERATOR 1 referral_crm.&& (referral_crm.termvec, text[]),
   OPERATOR 2 referral_crm.&@ (referral_crm.termvec, int4[]),
@@ -116,6 +118,7 @@ CREATE OPERATOR CLASS referral_crm.termvec_ops DEFAULT FOR TYPE referral_crm.ter
   FUNCTION 3 referral_crm.termvec_gin_extract_query(text[], internal, int2, internal, internal, internal, internal),
   FUNCTION 4 referral_crm.termvec_gin_consistent(internal, int2, text[], int4, internal, internal, internal, internal),
   FUNCTION 5 referral_crm.termvec_gin_compare_partial(int4, int4, int2, internal),
+  FUNCTION 6 referral_crm.termvec_gin_triconsistent(internal, int2, text[], int4, internal, internal, internal),
   STORAGE int4;
 
 -- Analysers.

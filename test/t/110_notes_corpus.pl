@@ -94,6 +94,43 @@ my $rebuilt = $node->safe_psql('postgres', $snapshot_sql);
 is($live, $rebuilt, 'after 10,000 random operations live statistics, scores and vectors equal a rebuild exactly');
 isnt((split /\n/, $live)[2], (split /\n/, $live)[0], 'the snapshot is not trivial');
 
+# search_notes gives exactly the top k of a full scan with termvec_bm25
+# (ties by note_id): common and rare words, bigrams, small and large k.
+is($node->safe_psql('postgres', q{
+  WITH st AS (SELECT * FROM referral_crm.corpus_stats()),
+  qs(q, k) AS (VALUES ('chest pain', 10), ('chest pain dyspnea exertion', 20), ('patient history exam plan', 10),
+                      ('no not denies', 5), ('f/u s/p CABG', 10), ('knee swelling fracture', 1), ('bleeding', 50),
+                      ('referred urgent routine evaluation', 100), ('tremor vertigo', 7), ('pain', 3)),
+  w AS (SELECT q, k, st.avgdl,
+               referral_crm.termvec_bm25_query(referral_crm.note_vector(q),
+                 referral_crm.corpus_dfs(referral_crm.termvec_terms(referral_crm.note_vector(q))), st.ndocs) AS qw
+          FROM qs, st)
+  SELECT string_agg(q, ', ') FILTER (WHERE a IS DISTINCT FROM b) || '' FROM (
+    SELECT w.q,
+           (SELECT array_agg(s.note_id || ':' || s.score ORDER BY s.ord)
+              FROM referral_crm.search_notes(w.q, w.k) WITH ORDINALITY s(note_id, referral_id, score, ord)) AS a,
+           (SELECT array_agg(x.note_id || ':' || x.s ORDER BY x.s DESC, x.note_id)
+              FROM (SELECT v.note_id, referral_crm.termvec_bm25(v.tf, v.doclen, w.qw, w.avgdl, NULL, NULL) AS s
+                      FROM referral_crm.note_vectors v ORDER BY 2 DESC, 1 LIMIT w.k) x WHERE x.s > 0) AS b
+      FROM w) z
+}), '', 'search_notes equals the top k of a full scan for every query');
+
+# The cell query (&@) through the index and evaluated row by row agree:
+# thresholds, bands of cells, a bigram requiring its words with ratios.
+my $cellq = q{ARRAY[%d,
+  hashtext('chest') & ~255, -1, -1, -1, -1, 0, 0, 0, 0, 0, 5, -1, -1, 0, 0,
+  hashtext('chest') & ~255, 0, 0, 0, 0, -1, -1, -1, -1, 0, 2, -1, -1, 0, 0,
+  hashtext('pain') & ~255, -1, -1, -1, -1, -1, -1, -1, -1, 1, 3, -1, -1, 0, 0,
+  hashtext('chest') & ~255, -1, -1, -1, -1, -1, -1, -1, -1, 2, 4, 0, 1, 131072, 32768]};
+for my $theta (1, 3, 4, 6, 9, 11)
+{
+	my $sql = sprintf(q{SELECT count(*) || ' ' || coalesce(md5(string_agg(note_id::text, ',' ORDER BY note_id)), '')
+	  FROM referral_crm.note_vectors WHERE tf OPERATOR(referral_crm.&@) %s}, sprintf($cellq, $theta));
+	my $by_index = $node->safe_psql('postgres', "SET enable_seqscan = off; $sql");
+	my $by_row = $node->safe_psql('postgres', "SET enable_bitmapscan = off; SET enable_indexscan = off; $sql");
+	is($by_index, $by_row, "cell query with threshold $theta: the index and the operator agree");
+}
+
 # 2. MVCC: a repeatable-read snapshot keeps its statistics; uncommitted
 # notes are not counted by others; a rolled-back insert leaves no trace.
 my $a = $node->background_psql('postgres');
