@@ -232,13 +232,10 @@ GovSubXactCallback(SubXactEvent event, SubTransactionId mySubid,
 			break;
 		case SUBXACT_EVENT_COMMIT_SUB:
 		case SUBXACT_EVENT_ABORT_SUB:
-			if (GovTxSink.open && GovTxSink.subid == mySubid)
-			{
-				if (event == SUBXACT_EVENT_ABORT_SUB)
-					GovTxSinkForget();
-				else
-					GovTxSinkClose();
-			}
+			/* a committing one was closed at PRE_COMMIT_SUB */
+			if (event == SUBXACT_EVENT_ABORT_SUB &&
+				GovTxSink.open && GovTxSink.subid == mySubid)
+				GovTxSinkForget();
 			while (GovSubDepth > 0)
 			{
 				GovSubSave *top = &GovSubStack[--GovSubDepth];
