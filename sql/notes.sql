@@ -110,6 +110,9 @@ SELECT count(*) FROM referral_crm.search_notes('quixotal knee', 1);
 SELECT * FROM referral_crm.search_notes('xyzzy-never-seen');
 SELECT * FROM referral_crm.search_notes('', 5);
 SELECT * FROM referral_crm.search_notes('pain', 0);
+-- A word longer than a term may be, with a non-ASCII letter: cut to 256 bytes, not an error.
+SELECT cardinality(t) AS terms, octet_length(t[2]) AS long_word_bytes
+  FROM referral_crm.note_terms('chest ' || repeat('1', 200) || 'é' || repeat('1', 100) || 'x pain') t;
 SELECT 'a:1'::referral_crm.termvec OPERATOR(referral_crm.&@) ARRAY[1, 2, 3];
 SELECT 'a:1'::referral_crm.termvec OPERATOR(referral_crm.&@) ARRAY[1, 0, -1, -1, -1, -1, -1, -1, -1, -1, 5000, 1, -1, -1, 0, 0];
 SELECT 'a:1'::referral_crm.termvec OPERATOR(referral_crm.&@) ARRAY[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, -1, -1, 0, 0];

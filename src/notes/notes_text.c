@@ -587,29 +587,43 @@ SegShort(const UChar *u, const Seg *s, int cls, int maxn)
 	return n > 0;
 }
 
-/* Case fold u[start..end) into UTF-8 word; returns its byte length or -1. */
+/*
+ * Case fold u[start..end) into UTF-8 word (at most wcap bytes, cut at a
+ * character boundary); returns its byte length or -1.  A long word is cut:
+ * the input to NOTES_MAX_TERM code units (fewer while its folded form does
+ * not fit), the UTF-8 result to wcap bytes.
+ */
 static int
 FoldUtf8(NotesAnalyzer *an, const UChar *u, int32_t start, int32_t end, char *word, int wcap)
 {
 	UChar		norm[NOTES_MAX_TERM * 2];
-	UErrorCode	err = U_ZERO_ERROR;
+	char		utf8[NOTES_MAX_TERM * 2 * 3 + 4];	/* <= 3 bytes per UTF-16 unit */
+	UErrorCode	err;
 	int32_t		nl,
 				wl = 0,
 				ul = end - start;
+	size_t		cut;
 
 	if (ul > NOTES_MAX_TERM)
-	{
 		ul = NOTES_MAX_TERM;
-		if (U16_IS_LEAD(u[start + ul - 1]))
+	for (;;)
+	{
+		if (ul > 1 && U16_IS_LEAD(u[start + ul - 1]))
 			ul--;
+		err = U_ZERO_ERROR;
+		nl = unorm2_normalize(an->nfkc_cf, u + start, ul, norm, (int32_t) (sizeof(norm) / sizeof(UChar)), &err);
+		if (err != U_BUFFER_OVERFLOW_ERROR || ul <= 1)
+			break;
+		ul /= 2;				/* the folded form expands: fold less */
 	}
-	nl = unorm2_normalize(an->nfkc_cf, u + start, ul, norm, (int32_t) (sizeof(norm) / sizeof(UChar)), &err);
 	if (U_FAILURE(err))
 		return -1;
-	u_strToUTF8(word, wcap, &wl, norm, nl, &err);
+	u_strToUTF8(utf8, (int32_t) sizeof(utf8), &wl, norm, nl, &err);
 	if (U_FAILURE(err) && err != U_STRING_NOT_TERMINATED_WARNING)
 		return -1;
-	return (int) Utf8Cut(word, (size_t) wl, NOTES_MAX_TERM);
+	cut = Utf8Cut(utf8, (size_t) wl, (size_t) (wcap < NOTES_MAX_TERM ? wcap : NOTES_MAX_TERM));
+	memcpy(word, utf8, cut);
+	return (int) cut;
 }
 
 /* Does the non-word segment end a sentence (for bigrams)? */
