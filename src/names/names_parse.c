@@ -38,6 +38,7 @@ typedef struct NamesTok
 	int			dl;				/* display length */
 	int			seg;			/* comma segment */
 	bool		nick;
+	bool		conj;			/* "&", "and" or "or" comes before it */
 	int			cls;
 	int			norm_off;		/* normalised form, in scratch */
 	int			norm_len;
@@ -58,13 +59,17 @@ static const NamesCanon names_titles[] = {
 	{"rev", "Rev."}, {"reverend", "Rev."}, {"fr", "Fr."}, {"father", "Fr."},
 	{"sister", "Sister"}, {"hon", "Hon."}, {"sir", "Sir"}, {"dame", "Dame"},
 	{"rabbi", "Rabbi"}, {"pastor", "Pastor"}, {"capt", "Capt."}, {"col", "Col."},
-	{"maj", "Maj."}, {"lt", "Lt."}, {"gen", "Gen."}, {NULL, NULL}
+	{"maj", "Maj."}, {"lt", "Lt."}, {"gen", "Gen."}, {"doctors", "Dr."},
+	{"judge", "Judge"}, {"senator", "Sen."}, {"congressman", "Rep."},
+	{"congresswoman", "Rep."}, {"representative", "Rep."}, {"rep", "Rep."},
+	{"mayor", "Mayor"}, {"alderman", "Ald."}, {"governor", "Gov."}, {"gov", "Gov."},
+	{"state", "State"}, {"attorney", "Atty."}, {"atty", "Atty."}, {NULL, NULL}
 };
 
 static const NamesCanon names_suffixes[] = {
 	{"jr", "Jr."}, {"junior", "Jr."}, {"sr", "Sr."}, {"senior", "Sr."},
 	{"ii", "II"}, {"iii", "III"}, {"iv", "IV"}, {"2nd", "II"}, {"3rd", "III"},
-	{"4th", "IV"}, {"vi", "VI"}, {NULL, NULL}
+	{"4th", "IV"}, {"v", "V"}, {"vi", "VI"}, {NULL, NULL}
 };
 
 /* Credentials; those that are also common words or names are ambiguous. */
@@ -102,6 +107,11 @@ static const NamesCanon names_creds[] = {
 static const char *const names_ambiguous_creds[] = {
 	"do", "ma", "ms", "pa", "od", "dc", "rd", "ot", "pt", "ld", "np", "lac", "aud", "ret",
 	"jd", "sc", "gri", "csi", NULL
+};
+
+/* Titles that can only open a person's name (never a middle or family name). */
+static const char *const names_person_titles[] = {
+	"dr", "drs", "doctor", "mr", "mrs", "ms", "mx", "prof", NULL
 };
 
 /* Words that begin a multi-word family name. */
@@ -409,39 +419,29 @@ NamesSetField(NamesParsed *p, NamesField f, const char *s, const char *scratch,
 	p->norm[f] = NamesArenaAdd(p, norm, nn);
 }
 
-/* true if the word ends like many given names and few surnames. */
-static bool
-NamesGivenEnding(const char *k, int n)
-{
-	static const char *const ends[] = {
-		"a", "ie", "ine", "elle", "ette", "yn", "lyn", "anne", "ice", "issa", "ita", "ene",
-		"een", "ine", "lee", "ly", "ey", "ia", "ina", "yl", "o", NULL
-	};
-	int			i;
-
-	for (i = 0; ends[i] != NULL; i++)
-	{
-		int			l = (int) strlen(ends[i]);
-
-		if (n > l + 1 && memcmp(k + n - l, ends[i], l) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* Decide the field of a lone name word by the lexicon: true for given. */
+/*
+ * Decide the field of a lone name word by the lexicon: true for given.  A
+ * known given name is a given name (even when it is also a surname: "Ray",
+ * "Lee"); a word that is not one counts as a surname only when it is among
+ * the commonest surnames of the lexicon; a word that neither list knows has
+ * no evidence either way and is read as a given name.
+ */
 static bool
 NamesLoneIsGiven(const NamesTok *t)
 {
-	bool		given = NamesIsGivenName(t->key, t->keylen);
-	int			count = NamesSurnameCount(t->key, t->keylen);
-
-	if (given && count == 0)
+	if (NamesIsGivenName(t->key, t->keylen))
 		return true;
-	if (!given)
-		return count == 0 && NamesGivenEnding(t->key, t->keylen);
-	/* both: a very common surname stays a surname */
-	return count < 20000;
+	return NamesSurnameCount(t->key, t->keylen) == 0;
+}
+
+/* true if a name token is a surname particle ("van", "de la"); the one-letter
+ * "y" ("Garcia y Vega") only when written in lower case without a period. */
+static bool
+NamesIsParticle(const char *s, const NamesTok *t)
+{
+	if (!NamesInList(names_particles, t->key))
+		return false;
+	return t->keylen > 1 || (t->dl == 1 && s[t->ds] == 'y');
 }
 
 /* Parse (see names_parse.h). */
@@ -454,6 +454,7 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 	int			ntok = 0;
 	int			seg = 0;
 	uint32_t	nick_close = 0;
+	bool		conj = false;
 	size_t		i = 0;
 	int			rc;
 	int			names[NAMES_MAX_TOKENS];
@@ -521,6 +522,8 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 		if (NamesIsSeparator(c) || c == ')' || c == ']' || c == '}' || c == 0xBB ||
 			c == 0x201D)
 		{
+			if (c == '&')
+				conj = true;
 			i += nb;
 			continue;
 		}
@@ -547,6 +550,7 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 			t->dl = (int) (i - start);
 			t->seg = seg;
 			t->nick = nick_close != 0;
+			t->conj = conj;
 			if (!t->nick && NamesSingleQuoted(s, t->ds, t->dl))
 				t->nick = true;
 			NamesTrimToken(s, &t->ds, &t->dl);
@@ -569,10 +573,13 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 					t->key[t->keylen++] = tmp[j];
 			t->key[t->keylen] = '\0';
 			t->cls = TK_NAME;
-			t->cred = t->keylen <= 8 ? NamesCanonLookup(names_creds, t->key) : NULL;
-			t->is_suffix = t->keylen <= 6 && NamesCanonLookup(names_suffixes, t->key) != NULL;
-			t->is_title = t->keylen <= 9 && NamesCanonLookup(names_titles, t->key) != NULL;
+			t->cred = t->keylen <= 12 ? NamesCanonLookup(names_creds, t->key) : NULL;
+			/* "V" is an initial unless it ends the text after a comma (below) */
+			t->is_suffix = t->keylen <= 6 && t->keylen > 1 &&
+				NamesCanonLookup(names_suffixes, t->key) != NULL;
+			t->is_title = t->keylen <= 14 && NamesCanonLookup(names_titles, t->key) != NULL;
 			ntok++;
+			conj = false;
 		}
 	}
 
@@ -596,6 +603,27 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 		if (t->nick)
 		{
 			nicks[nnicks++] = k;
+			continue;
+		}
+		/* "State Senator": "state" is a title only before another one */
+		if (t->is_title && strcmp(t->key, "state") == 0 &&
+			!(k + 1 < ntok && toks[k + 1].is_title))
+			t->is_title = false;
+		/* a title opening the segment after "Family,": "SMITH, DR JOHN" */
+		if (seen_name && t->is_title && t->seg > 0 && k + 1 < ntok &&
+			toks[k - 1].seg < t->seg && toks[k + 1].seg == t->seg && !toks[k + 1].nick &&
+			toks[k + 1].cred == NULL)
+		{
+			t->cls = TK_TITLE;
+			continue;
+		}
+		/* "Dr. Don Eberhart Dr. Derrik Johnson", "Dr. Fandel & Dr. Williams" */
+		if (seen_name && t->is_title && !t->nick && k + 1 < ntok && !toks[k + 1].nick &&
+			toks[k + 1].cred == NULL && toks[k + 1].seg == t->seg &&
+			NamesInList(names_person_titles, t->key))
+		{
+			t->cls = TK_TITLE;
+			toks[k + 1].conj = true;
 			continue;
 		}
 		if (!seen_name && t->is_title && !(k + 1 >= ntok))
@@ -643,10 +671,19 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 				continue;
 			}
 		}
-		if (seen_name && t->is_suffix)
+		if (seen_name && (t->is_suffix ||
+						  (t->keylen == 1 && t->key[0] == 'v' && t->seg > 0 && k + 1 == ntok &&
+						   toks[k - 1].seg < t->seg)))
 		{
 			t->cls = TK_SUFFIX;
 			suffixes[nsuffixes++] = k;
+			continue;
+		}
+		/* "and" or "or" between names: two people ("Susan and Mark Stevens") */
+		if (seen_name && !t->nick && k + 1 < ntok && !toks[k + 1].nick &&
+			(strcmp(t->key, "and") == 0 || strcmp(t->key, "or") == 0))
+		{
+			toks[k + 1].conj = true;
 			continue;
 		}
 		seen_name = true;
@@ -692,6 +729,47 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 		return NAMES_ERR_EMPTY;
 	}
 
+	/*
+	 * Two people joined by "&", "and" or "or": "Susan and Mark Stevens",
+	 * "Ronald T. & Karen P. Lindsay".  The name is the first person's: their
+	 * own words if they have a family name ("Tio Hardiman & Brunell
+	 * Donald"), otherwise their given and middle names with the family name
+	 * that ends the text.
+	 */
+	if (nnames == 2 && toks[names[1]].conj && toks[names[0]].seg == toks[names[1]].seg)
+		nnames = 1;				/* "Dr. Gomes & Dr. Lui": the first person */
+	else if (nnames >= 3 && toks[names[0]].seg == toks[names[nnames - 1]].seg)
+	{
+		int			j;
+
+		for (j = 1; j < nnames - 1; j++)
+			if (toks[names[j]].conj)
+				break;
+		if (j < nnames - 1)
+		{
+			bool		full = j >= 2 && toks[names[j - 1]].keylen > 1;
+
+			if (full)
+				nnames = j;
+			else
+			{
+				int			fs = nnames - 1;
+
+				while (fs > j + 1 && NamesIsParticle(s, &toks[names[fs - 1]]))
+					fs--;
+				memmove(names + j, names + fs, (nnames - fs) * sizeof(int));
+				nnames = j + (nnames - fs);
+			}
+		}
+	}
+
+	/* A lone word after a title is the family name: "Dr. Jones". */
+	if (nnames == 1 && ntitles > 0 && toks[names[0]].keylen > 1 && seg == 0)
+	{
+		NamesSetField(p, NAMES_FAMILY, s, scratch, toks, names, 0, 1);
+		return NAMES_OK;
+	}
+
 	/* 3. Given, middle, family. */
 	{
 		int			first_seg = toks[names[0]].seg;
@@ -734,8 +812,7 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 			if (tl->keylen == 1 && t0->keylen > 1 && (nnames == 2 || nnames == 3))
 			{
 				if (nnames == 2)
-					reversed = !(NamesIsGivenName(t0->key, t0->keylen) &&
-								 NamesSurnameCount(t0->key, t0->keylen) == 0);
+					reversed = !NamesIsGivenName(t0->key, t0->keylen);
 				else
 				{
 					NamesTok   *t1 = &toks[names[1]];
@@ -751,7 +828,7 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 				!NamesIsGivenName(t0->key, t0->keylen) &&
 				NamesIsGivenName(tl->key, tl->keylen) &&
 				NamesSurnameCount(tl->key, tl->keylen) < 3000 &&
-				NamesSurnameCount(t0->key, t0->keylen) > 0)
+				NamesSurnameCount(t0->key, t0->keylen) > NamesSurnameCount(tl->key, tl->keylen))
 				reversed = true;
 			if (reversed)
 			{
@@ -763,7 +840,7 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 			{
 				int			fs = nnames - 1;
 
-				while (fs > 1 && NamesInList(names_particles, toks[names[fs - 1]].key))
+				while (fs > 1 && NamesIsParticle(s, &toks[names[fs - 1]]))
 					fs--;
 				NamesSetField(p, NAMES_GIVEN, s, scratch, toks, names, 0, 1);
 				NamesSetField(p, NAMES_MIDDLE, s, scratch, toks, names, 1, fs);
