@@ -22,6 +22,8 @@
 
 #define NAMES_MAX_TOKENS (NAMES_MAX_BYTES / 2 + 2)
 #define NAMES_KEY_MAX 48
+/* Lexicon count of about the 100th commonest US surname. */
+#define NAMES_VERY_COMMON_SURNAME 1000
 
 /* Token classes. */
 #define TK_NAME 0
@@ -39,6 +41,7 @@ typedef struct NamesTok
 	int			seg;			/* comma segment */
 	bool		nick;
 	bool		conj;			/* "&", "and" or "or" comes before it */
+	bool		join_y;			/* the "y" of "Garcia y Vega" */
 	int			cls;
 	int			norm_off;		/* normalised form, in scratch */
 	int			norm_len;
@@ -60,10 +63,11 @@ static const NamesCanon names_titles[] = {
 	{"sister", "Sister"}, {"hon", "Hon."}, {"sir", "Sir"}, {"dame", "Dame"},
 	{"rabbi", "Rabbi"}, {"pastor", "Pastor"}, {"capt", "Capt."}, {"col", "Col."},
 	{"maj", "Maj."}, {"lt", "Lt."}, {"gen", "Gen."}, {"doctors", "Dr."},
-	{"judge", "Judge"}, {"senator", "Sen."}, {"congressman", "Rep."},
+	{"judge", "Judge"}, {"senator", "Senator"}, {"congressman", "Rep."},
 	{"congresswoman", "Rep."}, {"representative", "Rep."}, {"rep", "Rep."},
-	{"mayor", "Mayor"}, {"alderman", "Ald."}, {"governor", "Gov."}, {"gov", "Gov."},
-	{"state", "State"}, {"attorney", "Atty."}, {"atty", "Atty."}, {NULL, NULL}
+	{"mayor", "Mayor"}, {"alderman", "Ald."}, {"ald", "Ald."}, {"governor", "Gov."},
+	{"gov", "Gov."}, {"state", "State"}, {"attorney", "Atty."}, {"atty", "Atty."},
+	{NULL, NULL}
 };
 
 static const NamesCanon names_suffixes[] = {
@@ -356,6 +360,11 @@ NamesTokenDisplay(const char *s, const NamesTok *t, bool onecase, char *out)
 		else if (c >= 'a' && c <= 'z')
 			lower = true;
 	}
+	if (t->join_y || (t->dl == 1 && s[t->ds] == 'y' && !onecase))
+	{
+		out[0] = 'y';
+		return 1;
+	}
 	if (t->keylen == 1 && ascii)
 	{
 		char		c = t->key[0];
@@ -424,13 +433,15 @@ NamesSetField(NamesParsed *p, NamesField f, const char *s, const char *scratch,
  * known given name is a given name (even when it is also a surname: "Ray",
  * "Lee"); a word that is not one counts as a surname only when it is among
  * the commonest surnames of the lexicon; a word that neither list knows has
- * no evidence either way and is read as a given name.
+ * no evidence either way and is read as a given name.  The hundred or so
+ * commonest surnames (Smith, Lee, Wilson) stay surnames even though the
+ * nickname list knows them as given names.
  */
 static bool
 NamesLoneIsGiven(const NamesTok *t)
 {
 	if (NamesIsGivenName(t->key, t->keylen))
-		return true;
+		return NamesSurnameCount(t->key, t->keylen) < NAMES_VERY_COMMON_SURNAME;
 	return NamesSurnameCount(t->key, t->keylen) == 0;
 }
 
@@ -551,6 +562,7 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 			t->seg = seg;
 			t->nick = nick_close != 0;
 			t->conj = conj;
+			t->join_y = false;
 			if (!t->nick && NamesSingleQuoted(s, t->ds, t->dl))
 				t->nick = true;
 			NamesTrimToken(s, &t->ds, &t->dl);
@@ -615,6 +627,8 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 			toks[k + 1].cred == NULL)
 		{
 			t->cls = TK_TITLE;
+			if (ntitles == 0)
+				titles[ntitles++] = k;
 			continue;
 		}
 		/* "Dr. Don Eberhart Dr. Derrik Johnson", "Dr. Fandel & Dr. Williams" */
@@ -624,6 +638,12 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 		{
 			t->cls = TK_TITLE;
 			toks[k + 1].conj = true;
+			continue;
+		}
+		/* "State Senator": "state" qualifies the title that follows */
+		if (!seen_name && t->is_title && strcmp(t->key, "state") == 0)
+		{
+			t->cls = TK_TITLE;
 			continue;
 		}
 		if (!seen_name && t->is_title && !(k + 1 >= ntok))
@@ -812,7 +832,8 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 			if (tl->keylen == 1 && t0->keylen > 1 && (nnames == 2 || nnames == 3))
 			{
 				if (nnames == 2)
-					reversed = !NamesIsGivenName(t0->key, t0->keylen);
+					reversed = !(NamesIsGivenName(t0->key, t0->keylen) &&
+								 NamesSurnameCount(t0->key, t0->keylen) < NAMES_VERY_COMMON_SURNAME);
 				else
 				{
 					NamesTok   *t1 = &toks[names[1]];
@@ -842,6 +863,12 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 
 				while (fs > 1 && NamesIsParticle(s, &toks[names[fs - 1]]))
 					fs--;
+				/* "Garcia y Vega": "y" joins two family names */
+				if (fs > 1 && fs < nnames - 1 && strcmp(toks[names[fs]].key, "y") == 0)
+				{
+					toks[names[fs]].join_y = true;
+					fs--;
+				}
 				NamesSetField(p, NAMES_GIVEN, s, scratch, toks, names, 0, 1);
 				NamesSetField(p, NAMES_MIDDLE, s, scratch, toks, names, 1, fs);
 				NamesSetField(p, NAMES_FAMILY, s, scratch, toks, names, fs, nnames);
