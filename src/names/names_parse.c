@@ -714,11 +714,16 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 	if (ntitles > 0)
 	{
 		const char *d = NamesCanonLookup(names_titles, toks[titles[0]].key);
+		char		low[16];
+		int			j,
+					n = 0;
 
+		/* normalised: the canonical spelling's letters ("Prof." for "Professor") */
+		for (j = 0; d[j] && n < (int) sizeof(low); j++)
+			if (d[j] != '.')
+				low[n++] = (d[j] >= 'A' && d[j] <= 'Z') ? d[j] + ('a' - 'A') : d[j];
 		p->disp[NAMES_TITLE] = NamesArenaAdd(p, d, (int) strlen(d));
-		p->norm[NAMES_TITLE] = NamesArenaAdd(p, toks[titles[0]].key, toks[titles[0]].keylen);
-		if (strcmp(d, "Dr.") == 0)
-			p->norm[NAMES_TITLE] = NamesArenaAdd(p, "dr", 2);
+		p->norm[NAMES_TITLE] = NamesArenaAdd(p, low, n);
 	}
 	if (nsuffixes > 0)
 	{
