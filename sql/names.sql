@@ -42,7 +42,8 @@ SELECT x::referral_crm.clinician_name::text::referral_crm.clinician_name = x::re
   FROM unnest(ARRAY['Dr. Bob Smith MD', 'Robert "Bob" van der Berg Jr., M.D., FACS', 'Smith,', ', Valery',
                     'Trujillo', 'José Núñez-García, PA-C', 'Mary O''Neil, DO, FACC', 'Lashay', 'Dr. Jones',
                     'John P', 'FINKELSTEIN, DR R A', 'State Senator Kwame Raoul', 'Edwin B Frost, V',
-                    'Maria Garcia y Vega', 'Attorney Paul L. Williams', 'Professor Jane Smith']) AS x;
+                    'Maria Garcia y Vega', 'Attorney Paul L. Williams', 'Professor Jane Smith', 'SMITH, JOHN md',
+                    'KING, JO ANN and DAVID', 'david spiegel ttees', 'Ms. MA VICTORIA C DELA CRUZ']) AS x;
 
 -- Equality is on the normalised form: case, accents and order do not matter.
 SELECT 'SMITH, ROBERT'::referral_crm.clinician_name = 'Robert Smith'::referral_crm.clinician_name AS same_name,

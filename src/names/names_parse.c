@@ -102,7 +102,7 @@ static const NamesCanon names_creds[] = {
 	{"ret", "Ret."}, {"rph", "RPh"}, {"ccrn", "CCRN"}, {"cnp", "CNP"}, {"dnsc", "DNSc"},
 	{"dsw", "DSW"}, {"dmsc", "DMSc"}, {"mpa", "MPA"}, {"mpt", "MPT"}, {"mspt", "MSPT"},
 	{"lncc", "LNCC"}, {"csi", "CSI"}, {"gri", "GRI"}, {"attorney", "Attorney"}, {"atty", "Atty."},
-	{"trustee", "Trustee"}, {"ttees", "Trustees"}, {"realtor", "Realtor"}, {"architect", "Architect"},
+	{"trustee", "Trustee"}, {"ttees", "Trustees"}, {"trustees", "Trustees"}, {"realtor", "Realtor"}, {"architect", "Architect"},
 	{"aiacsi", "AIA-CSI"}, {"sc", "S.C."},
 	{NULL, NULL}
 };
@@ -682,6 +682,11 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 						toks[j].cls != TK_TITLE)
 						other_names++;
 				ok = dotted || (caps && t->dl >= 2) || t->seg > 0 || other_names >= 2;
+				/* not when it opens "Family, Ma Victoria": a given name */
+				if (t->seg > 0 && toks[k - 1].seg < t->seg && k + 1 < ntok &&
+					toks[k + 1].seg == t->seg && !toks[k + 1].nick && toks[k + 1].cred == NULL &&
+					!toks[k + 1].is_suffix)
+					ok = false;
 			}
 			if (ok)
 			{
@@ -708,6 +713,66 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 		}
 		seen_name = true;
 		names[nnames++] = k;
+	}
+
+	/*
+	 * Two people joined by "&", "and" or "or": "Susan and Mark Stevens",
+	 * "Ronald T. & Karen P. Lindsay".  The name is the first person's: their
+	 * own words if they have a family name ("Tio Hardiman & Brunell
+	 * Donald"), otherwise their given and middle names with the family name
+	 * that ends the text.
+	 */
+	if (nnames == 2 && toks[names[1]].conj && toks[names[0]].seg == toks[names[1]].seg)
+		nnames = 1;				/* "Dr. Gomes & Dr. Lui": the first person */
+	else if (nnames >= 3 && toks[names[0]].seg == toks[names[nnames - 1]].seg)
+	{
+		int			j;
+
+		for (j = 1; j < nnames - 1; j++)
+			if (toks[names[j]].conj)
+				break;
+		if (j < nnames - 1)
+		{
+			bool		full = j >= 2 && toks[names[j - 1]].keylen > 1;
+
+			if (full)
+				nnames = j;
+			else
+			{
+				int			fs = nnames - 1;
+
+				while (fs > j + 1 && NamesIsParticle(s, &toks[names[fs - 1]]))
+					fs--;
+				memmove(names + j, names + fs, (nnames - fs) * sizeof(int));
+				nnames = j + (nnames - fs);
+			}
+		}
+	}
+
+	/*
+	 * Case style from the name words that are kept, so that the canonical
+	 * text (titles and credentials in their own spelling) reads the same way
+	 * again: "SMITH, JOHN md" is all capitals.
+	 */
+	{
+		bool		up = false,
+					low = false;
+		int			j,
+					m;
+
+		for (j = 0; j < nnames + nnicks; j++)
+		{
+			const NamesTok *t = &toks[j < nnames ? names[j] : nicks[j - nnames]];
+
+			for (m = 0; m < t->dl; m++)
+			{
+				if (s[t->ds + m] >= 'A' && s[t->ds + m] <= 'Z')
+					up = true;
+				else if (s[t->ds + m] >= 'a' && s[t->ds + m] <= 'z')
+					low = true;
+			}
+		}
+		p->onecase = !(up && low);
 	}
 
 	/* Titles, suffix, nickname. */
@@ -752,40 +817,6 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 			return NAMES_OK;
 		}
 		return NAMES_ERR_EMPTY;
-	}
-
-	/*
-	 * Two people joined by "&", "and" or "or": "Susan and Mark Stevens",
-	 * "Ronald T. & Karen P. Lindsay".  The name is the first person's: their
-	 * own words if they have a family name ("Tio Hardiman & Brunell
-	 * Donald"), otherwise their given and middle names with the family name
-	 * that ends the text.
-	 */
-	if (nnames == 2 && toks[names[1]].conj && toks[names[0]].seg == toks[names[1]].seg)
-		nnames = 1;				/* "Dr. Gomes & Dr. Lui": the first person */
-	else if (nnames >= 3 && toks[names[0]].seg == toks[names[nnames - 1]].seg)
-	{
-		int			j;
-
-		for (j = 1; j < nnames - 1; j++)
-			if (toks[names[j]].conj)
-				break;
-		if (j < nnames - 1)
-		{
-			bool		full = j >= 2 && toks[names[j - 1]].keylen > 1;
-
-			if (full)
-				nnames = j;
-			else
-			{
-				int			fs = nnames - 1;
-
-				while (fs > j + 1 && NamesIsParticle(s, &toks[names[fs - 1]]))
-					fs--;
-				memmove(names + j, names + fs, (nnames - fs) * sizeof(int));
-				nnames = j + (nnames - fs);
-			}
-		}
 	}
 
 	/* A lone word after a title is the family name: "Dr. Jones". */
