@@ -683,7 +683,7 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 						other_names++;
 				ok = dotted || (caps && t->dl >= 2) || t->seg > 0 || other_names >= 2;
 				/* not when it opens "Family, Ma Victoria": a given name */
-				if (t->seg > 0 && toks[k - 1].seg < t->seg && k + 1 < ntok &&
+				if (t->seg > 0 && k > 0 && toks[k - 1].seg < t->seg && k + 1 < ntok &&
 					toks[k + 1].seg == t->seg && !toks[k + 1].nick && toks[k + 1].cred == NULL &&
 					!toks[k + 1].is_suffix)
 					ok = false;
