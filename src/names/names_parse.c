@@ -585,7 +585,7 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 					t->key[t->keylen++] = tmp[j];
 			t->key[t->keylen] = '\0';
 			t->cls = TK_NAME;
-			t->cred = t->keylen <= 12 ? NamesCanonLookup(names_creds, t->key) : NULL;
+			t->cred = t->keylen <= 9 ? NamesCanonLookup(names_creds, t->key) : NULL;
 			/* "V" is an initial unless it ends the text after a comma (below) */
 			t->is_suffix = t->keylen <= 6 && t->keylen > 1 &&
 				NamesCanonLookup(names_suffixes, t->key) != NULL;
