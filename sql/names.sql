@@ -22,12 +22,28 @@ SELECT x AS input, x::referral_crm.clinician_name AS parsed,
     'Robert Smith DO', '  dr.  jane   q.  public,,  np ', 'Иван Петров', 'Ἀλέξανδρος Παππάς',
     'Smith,', ', Valery', 'Trujillo', 'Jane Doe' || chr(9) || 'RN']) AS x;
 
+-- Lone words, "Given I", two people, titles elsewhere than in front.
+SELECT x AS input, x::referral_crm.clinician_name AS parsed,
+       referral_crm.name_title(x::referral_crm.clinician_name) AS title,
+       referral_crm.given_name(x::referral_crm.clinician_name) AS given,
+       referral_crm.middle_names(x::referral_crm.clinician_name) AS middle,
+       referral_crm.family_name(x::referral_crm.clinician_name) AS family,
+       referral_crm.name_suffix(x::referral_crm.clinician_name) AS suffix
+  FROM unnest(ARRAY[
+    'Lashay', 'Smith', 'Dr. Jones', 'John P', 'SMITH J', 'Jerome King', 'Susan and Mark Stevens',
+    'Ronald T. & Karen P. Lindsay', 'Tio Hardiman & Brunell Donald', 'Dr. Gomes & Dr. Lui',
+    'Dr. Don Eberhart Dr. Derrik Johnson', 'FINKELSTEIN, DR R A', 'State Senator Kwame Raoul',
+    'Edwin B Frost, V', 'John V Smith', 'Ben Y. Zhao', 'Maria Garcia y Vega']) AS x;
+
 -- The text form is canonical: it parses back to an equal value and the same text.
 SET search_path = public, referral_crm;
 SELECT x::referral_crm.clinician_name::text::referral_crm.clinician_name = x::referral_crm.clinician_name AS equal,
        x::referral_crm.clinician_name::text = x::referral_crm.clinician_name::text::referral_crm.clinician_name::text AS same_text
   FROM unnest(ARRAY['Dr. Bob Smith MD', 'Robert "Bob" van der Berg Jr., M.D., FACS', 'Smith,', ', Valery',
-                    'Trujillo', 'José Núñez-García, PA-C', 'Mary O''Neil, DO, FACC']) AS x;
+                    'Trujillo', 'José Núñez-García, PA-C', 'Mary O''Neil, DO, FACC', 'Lashay', 'Dr. Jones',
+                    'John P', 'FINKELSTEIN, DR R A', 'State Senator Kwame Raoul', 'Edwin B Frost, V',
+                    'Maria Garcia y Vega', 'Attorney Paul L. Williams', 'Professor Jane Smith', 'SMITH, JOHN md',
+                    'KING, JO ANN and DAVID', 'david spiegel ttees', 'Ms. MA VICTORIA C DELA CRUZ']) AS x;
 
 -- Equality is on the normalised form: case, accents and order do not matter.
 SELECT 'SMITH, ROBERT'::referral_crm.clinician_name = 'Robert Smith'::referral_crm.clinician_name AS same_name,

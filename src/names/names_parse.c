@@ -22,6 +22,8 @@
 
 #define NAMES_MAX_TOKENS (NAMES_MAX_BYTES / 2 + 2)
 #define NAMES_KEY_MAX 48
+/* Lexicon count of about the 100th commonest US surname. */
+#define NAMES_VERY_COMMON_SURNAME 1000
 
 /* Token classes. */
 #define TK_NAME 0
@@ -38,6 +40,8 @@ typedef struct NamesTok
 	int			dl;				/* display length */
 	int			seg;			/* comma segment */
 	bool		nick;
+	bool		conj;			/* "&", "and" or "or" comes before it */
+	bool		join_y;			/* the "y" of "Garcia y Vega" */
 	int			cls;
 	int			norm_off;		/* normalised form, in scratch */
 	int			norm_len;
@@ -58,13 +62,18 @@ static const NamesCanon names_titles[] = {
 	{"rev", "Rev."}, {"reverend", "Rev."}, {"fr", "Fr."}, {"father", "Fr."},
 	{"sister", "Sister"}, {"hon", "Hon."}, {"sir", "Sir"}, {"dame", "Dame"},
 	{"rabbi", "Rabbi"}, {"pastor", "Pastor"}, {"capt", "Capt."}, {"col", "Col."},
-	{"maj", "Maj."}, {"lt", "Lt."}, {"gen", "Gen."}, {NULL, NULL}
+	{"maj", "Maj."}, {"lt", "Lt."}, {"gen", "Gen."}, {"doctors", "Dr."},
+	{"judge", "Judge"}, {"senator", "Senator"}, {"congressman", "Rep."},
+	{"congresswoman", "Rep."}, {"representative", "Rep."}, {"rep", "Rep."},
+	{"mayor", "Mayor"}, {"alderman", "Ald."}, {"ald", "Ald."}, {"governor", "Gov."},
+	{"gov", "Gov."}, {"state", "State"}, {"attorney", "Atty."}, {"atty", "Atty."},
+	{NULL, NULL}
 };
 
 static const NamesCanon names_suffixes[] = {
 	{"jr", "Jr."}, {"junior", "Jr."}, {"sr", "Sr."}, {"senior", "Sr."},
 	{"ii", "II"}, {"iii", "III"}, {"iv", "IV"}, {"2nd", "II"}, {"3rd", "III"},
-	{"4th", "IV"}, {"vi", "VI"}, {NULL, NULL}
+	{"4th", "IV"}, {"v", "V"}, {"vi", "VI"}, {NULL, NULL}
 };
 
 /* Credentials; those that are also common words or names are ambiguous. */
@@ -93,7 +102,7 @@ static const NamesCanon names_creds[] = {
 	{"ret", "Ret."}, {"rph", "RPh"}, {"ccrn", "CCRN"}, {"cnp", "CNP"}, {"dnsc", "DNSc"},
 	{"dsw", "DSW"}, {"dmsc", "DMSc"}, {"mpa", "MPA"}, {"mpt", "MPT"}, {"mspt", "MSPT"},
 	{"lncc", "LNCC"}, {"csi", "CSI"}, {"gri", "GRI"}, {"attorney", "Attorney"}, {"atty", "Atty."},
-	{"trustee", "Trustee"}, {"ttees", "Trustees"}, {"realtor", "Realtor"}, {"architect", "Architect"},
+	{"trustee", "Trustee"}, {"ttees", "Trustees"}, {"trustees", "Trustees"}, {"realtor", "Realtor"}, {"architect", "Architect"},
 	{"aiacsi", "AIA-CSI"}, {"sc", "S.C."},
 	{NULL, NULL}
 };
@@ -102,6 +111,11 @@ static const NamesCanon names_creds[] = {
 static const char *const names_ambiguous_creds[] = {
 	"do", "ma", "ms", "pa", "od", "dc", "rd", "ot", "pt", "ld", "np", "lac", "aud", "ret",
 	"jd", "sc", "gri", "csi", NULL
+};
+
+/* Titles that can only open a person's name (never a middle or family name). */
+static const char *const names_person_titles[] = {
+	"dr", "drs", "doctor", "mr", "mrs", "ms", "mx", "prof", NULL
 };
 
 /* Words that begin a multi-word family name. */
@@ -346,6 +360,11 @@ NamesTokenDisplay(const char *s, const NamesTok *t, bool onecase, char *out)
 		else if (c >= 'a' && c <= 'z')
 			lower = true;
 	}
+	if (t->join_y || (t->dl == 1 && s[t->ds] == 'y' && !onecase))
+	{
+		out[0] = 'y';
+		return 1;
+	}
 	if (t->keylen == 1 && ascii)
 	{
 		char		c = t->key[0];
@@ -409,39 +428,31 @@ NamesSetField(NamesParsed *p, NamesField f, const char *s, const char *scratch,
 	p->norm[f] = NamesArenaAdd(p, norm, nn);
 }
 
-/* true if the word ends like many given names and few surnames. */
-static bool
-NamesGivenEnding(const char *k, int n)
-{
-	static const char *const ends[] = {
-		"a", "ie", "ine", "elle", "ette", "yn", "lyn", "anne", "ice", "issa", "ita", "ene",
-		"een", "ine", "lee", "ly", "ey", "ia", "ina", "yl", "o", NULL
-	};
-	int			i;
-
-	for (i = 0; ends[i] != NULL; i++)
-	{
-		int			l = (int) strlen(ends[i]);
-
-		if (n > l + 1 && memcmp(k + n - l, ends[i], l) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* Decide the field of a lone name word by the lexicon: true for given. */
+/*
+ * Decide the field of a lone name word by the lexicon: true for given.  A
+ * known given name is a given name (even when it is also a surname: "Ray",
+ * "Lee"); a word that is not one counts as a surname only when it is among
+ * the commonest surnames of the lexicon; a word that neither list knows has
+ * no evidence either way and is read as a given name.  The hundred or so
+ * commonest surnames (Smith, Lee, Wilson) stay surnames even though the
+ * nickname list knows them as given names.
+ */
 static bool
 NamesLoneIsGiven(const NamesTok *t)
 {
-	bool		given = NamesIsGivenName(t->key, t->keylen);
-	int			count = NamesSurnameCount(t->key, t->keylen);
+	if (NamesIsGivenName(t->key, t->keylen))
+		return NamesSurnameCount(t->key, t->keylen) < NAMES_VERY_COMMON_SURNAME;
+	return NamesSurnameCount(t->key, t->keylen) == 0;
+}
 
-	if (given && count == 0)
-		return true;
-	if (!given)
-		return count == 0 && NamesGivenEnding(t->key, t->keylen);
-	/* both: a very common surname stays a surname */
-	return count < 20000;
+/* true if a name token is a surname particle ("van", "de la"); the one-letter
+ * "y" ("Garcia y Vega") only when written in lower case without a period. */
+static bool
+NamesIsParticle(const char *s, const NamesTok *t)
+{
+	if (!NamesInList(names_particles, t->key))
+		return false;
+	return t->keylen > 1 || (t->dl == 1 && s[t->ds] == 'y');
 }
 
 /* Parse (see names_parse.h). */
@@ -454,6 +465,7 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 	int			ntok = 0;
 	int			seg = 0;
 	uint32_t	nick_close = 0;
+	bool		conj = false;
 	size_t		i = 0;
 	int			rc;
 	int			names[NAMES_MAX_TOKENS];
@@ -521,6 +533,8 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 		if (NamesIsSeparator(c) || c == ')' || c == ']' || c == '}' || c == 0xBB ||
 			c == 0x201D)
 		{
+			if (c == '&')
+				conj = true;
 			i += nb;
 			continue;
 		}
@@ -547,6 +561,8 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 			t->dl = (int) (i - start);
 			t->seg = seg;
 			t->nick = nick_close != 0;
+			t->conj = conj;
+			t->join_y = false;
 			if (!t->nick && NamesSingleQuoted(s, t->ds, t->dl))
 				t->nick = true;
 			NamesTrimToken(s, &t->ds, &t->dl);
@@ -569,10 +585,13 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 					t->key[t->keylen++] = tmp[j];
 			t->key[t->keylen] = '\0';
 			t->cls = TK_NAME;
-			t->cred = t->keylen <= 8 ? NamesCanonLookup(names_creds, t->key) : NULL;
-			t->is_suffix = t->keylen <= 6 && NamesCanonLookup(names_suffixes, t->key) != NULL;
-			t->is_title = t->keylen <= 9 && NamesCanonLookup(names_titles, t->key) != NULL;
+			t->cred = t->keylen <= 9 ? NamesCanonLookup(names_creds, t->key) : NULL;
+			/* "V" is an initial unless it ends the text after a comma (below) */
+			t->is_suffix = t->keylen <= 6 && t->keylen > 1 &&
+				NamesCanonLookup(names_suffixes, t->key) != NULL;
+			t->is_title = t->keylen <= 14 && NamesCanonLookup(names_titles, t->key) != NULL;
 			ntok++;
+			conj = false;
 		}
 	}
 
@@ -596,6 +615,35 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 		if (t->nick)
 		{
 			nicks[nnicks++] = k;
+			continue;
+		}
+		/* "State Senator": "state" is a title only before another one */
+		if (t->is_title && strcmp(t->key, "state") == 0 &&
+			!(k + 1 < ntok && toks[k + 1].is_title))
+			t->is_title = false;
+		/* a title opening the segment after "Family,": "SMITH, DR JOHN" */
+		if (seen_name && t->is_title && t->seg > 0 && k + 1 < ntok &&
+			toks[k - 1].seg < t->seg && toks[k + 1].seg == t->seg && !toks[k + 1].nick &&
+			toks[k + 1].cred == NULL)
+		{
+			t->cls = TK_TITLE;
+			if (ntitles == 0)
+				titles[ntitles++] = k;
+			continue;
+		}
+		/* "Dr. Don Eberhart Dr. Derrik Johnson", "Dr. Fandel & Dr. Williams" */
+		if (seen_name && t->is_title && !t->nick && k + 1 < ntok && !toks[k + 1].nick &&
+			toks[k + 1].cred == NULL && toks[k + 1].seg == t->seg &&
+			NamesInList(names_person_titles, t->key))
+		{
+			t->cls = TK_TITLE;
+			toks[k + 1].conj = true;
+			continue;
+		}
+		/* "State Senator": "state" qualifies the title that follows */
+		if (!seen_name && t->is_title && strcmp(t->key, "state") == 0)
+		{
+			t->cls = TK_TITLE;
 			continue;
 		}
 		if (!seen_name && t->is_title && !(k + 1 >= ntok))
@@ -634,6 +682,11 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 						toks[j].cls != TK_TITLE)
 						other_names++;
 				ok = dotted || (caps && t->dl >= 2) || t->seg > 0 || other_names >= 2;
+				/* not when it opens "Family, Ma Victoria": a given name */
+				if (t->seg > 0 && k > 0 && toks[k - 1].seg < t->seg && k + 1 < ntok &&
+					toks[k + 1].seg == t->seg && !toks[k + 1].nick && toks[k + 1].cred == NULL &&
+					!toks[k + 1].is_suffix)
+					ok = false;
 			}
 			if (ok)
 			{
@@ -643,25 +696,99 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 				continue;
 			}
 		}
-		if (seen_name && t->is_suffix)
+		if (seen_name && (t->is_suffix ||
+						  (t->keylen == 1 && t->key[0] == 'v' && t->seg > 0 && k + 1 == ntok &&
+						   toks[k - 1].seg < t->seg)))
 		{
 			t->cls = TK_SUFFIX;
 			suffixes[nsuffixes++] = k;
+			continue;
+		}
+		/* "and" or "or" between names: two people ("Susan and Mark Stevens") */
+		if (seen_name && !t->nick && k + 1 < ntok && !toks[k + 1].nick &&
+			(strcmp(t->key, "and") == 0 || strcmp(t->key, "or") == 0))
+		{
+			toks[k + 1].conj = true;
 			continue;
 		}
 		seen_name = true;
 		names[nnames++] = k;
 	}
 
+	/*
+	 * Two people joined by "&", "and" or "or": "Susan and Mark Stevens",
+	 * "Ronald T. & Karen P. Lindsay".  The name is the first person's: their
+	 * own words if they have a family name ("Tio Hardiman & Brunell
+	 * Donald"), otherwise their given and middle names with the family name
+	 * that ends the text.
+	 */
+	if (nnames == 2 && toks[names[1]].conj && toks[names[0]].seg == toks[names[1]].seg)
+		nnames = 1;				/* "Dr. Gomes & Dr. Lui": the first person */
+	else if (nnames >= 3 && toks[names[0]].seg == toks[names[nnames - 1]].seg)
+	{
+		int			j;
+
+		for (j = 1; j < nnames - 1; j++)
+			if (toks[names[j]].conj)
+				break;
+		if (j < nnames - 1)
+		{
+			bool		full = j >= 2 && toks[names[j - 1]].keylen > 1;
+
+			if (full)
+				nnames = j;
+			else
+			{
+				int			fs = nnames - 1;
+
+				while (fs > j + 1 && NamesIsParticle(s, &toks[names[fs - 1]]))
+					fs--;
+				memmove(names + j, names + fs, (nnames - fs) * sizeof(int));
+				nnames = j + (nnames - fs);
+			}
+		}
+	}
+
+	/*
+	 * Case style from the name words that are kept, so that the canonical
+	 * text (titles and credentials in their own spelling) reads the same way
+	 * again: "SMITH, JOHN md" is all capitals.
+	 */
+	{
+		bool		up = false,
+					low = false;
+		int			j,
+					m;
+
+		for (j = 0; j < nnames + nnicks; j++)
+		{
+			const NamesTok *t = &toks[j < nnames ? names[j] : nicks[j - nnames]];
+
+			for (m = 0; m < t->dl; m++)
+			{
+				if (s[t->ds + m] >= 'A' && s[t->ds + m] <= 'Z')
+					up = true;
+				else if (s[t->ds + m] >= 'a' && s[t->ds + m] <= 'z')
+					low = true;
+			}
+		}
+		p->onecase = !(up && low);
+	}
+
 	/* Titles, suffix, nickname. */
 	if (ntitles > 0)
 	{
 		const char *d = NamesCanonLookup(names_titles, toks[titles[0]].key);
+		char		low[16];
+		int			j,
+					n = 0;
 
+		/* normalised: the canonical spelling's letters ("Prof." for "Professor") */
+		for (j = 0; d[j] && n < (int) sizeof(low); j++)
+			if (d[j] != '.')
+				low[n++] = (d[j] >= 'A' && d[j] <= 'Z') ? d[j] + ('a' - 'A') : d[j];
 		p->disp[NAMES_TITLE] = NamesArenaAdd(p, d, (int) strlen(d));
-		p->norm[NAMES_TITLE] = NamesArenaAdd(p, toks[titles[0]].key, toks[titles[0]].keylen);
-		if (strcmp(d, "Dr.") == 0)
-			p->norm[NAMES_TITLE] = NamesArenaAdd(p, "dr", 2);
+		p->norm[NAMES_TITLE] = NamesArenaAdd(p, low, n);
 	}
 	if (nsuffixes > 0)
 	{
@@ -690,6 +817,13 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 			return NAMES_OK;
 		}
 		return NAMES_ERR_EMPTY;
+	}
+
+	/* A lone word after a title is the family name: "Dr. Jones". */
+	if (nnames == 1 && ntitles > 0 && toks[names[0]].keylen > 1 && seg == 0)
+	{
+		NamesSetField(p, NAMES_FAMILY, s, scratch, toks, names, 0, 1);
+		return NAMES_OK;
 	}
 
 	/* 3. Given, middle, family. */
@@ -735,7 +869,7 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 			{
 				if (nnames == 2)
 					reversed = !(NamesIsGivenName(t0->key, t0->keylen) &&
-								 NamesSurnameCount(t0->key, t0->keylen) == 0);
+								 NamesSurnameCount(t0->key, t0->keylen) < NAMES_VERY_COMMON_SURNAME);
 				else
 				{
 					NamesTok   *t1 = &toks[names[1]];
@@ -751,7 +885,7 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 				!NamesIsGivenName(t0->key, t0->keylen) &&
 				NamesIsGivenName(tl->key, tl->keylen) &&
 				NamesSurnameCount(tl->key, tl->keylen) < 3000 &&
-				NamesSurnameCount(t0->key, t0->keylen) > 0)
+				NamesSurnameCount(t0->key, t0->keylen) > NamesSurnameCount(tl->key, tl->keylen))
 				reversed = true;
 			if (reversed)
 			{
@@ -763,8 +897,14 @@ NamesParse(const char *s, size_t len, NamesParsed *p)
 			{
 				int			fs = nnames - 1;
 
-				while (fs > 1 && NamesInList(names_particles, toks[names[fs - 1]].key))
+				while (fs > 1 && NamesIsParticle(s, &toks[names[fs - 1]]))
 					fs--;
+				/* "Garcia y Vega": "y" joins two family names */
+				if (fs > 1 && fs < nnames - 1 && strcmp(toks[names[fs]].key, "y") == 0)
+				{
+					toks[names[fs]].join_y = true;
+					fs--;
+				}
 				NamesSetField(p, NAMES_GIVEN, s, scratch, toks, names, 0, 1);
 				NamesSetField(p, NAMES_MIDDLE, s, scratch, toks, names, 1, fs);
 				NamesSetField(p, NAMES_FAMILY, s, scratch, toks, names, fs, nnames);

@@ -46,7 +46,7 @@ typedef struct NamesParsed
 	NamesStr	norm[NAMES_NFIELDS];
 	int			ncred;
 	NamesStr	cred[NAMES_MAX_CREDS];	/* canonical spelling, e.g. "PA-C" */
-	bool		onecase;		/* input all upper or all lower case */
+	bool		onecase;		/* name words all upper or all lower case */
 	int			used;
 	char		arena[NAMES_ARENA];
 } NamesParsed;

@@ -252,6 +252,18 @@ SELECT component, gold AS gold_tokens, pred AS predicted, tp AS correct,
        round(2 * tp::numeric / nullif(gold + pred, 0), 3) AS f1
   FROM s ORDER BY component DESC;
 SELECT count(*) FILTER (WHERE NOT parsed) AS unparsed_names FROM lab_pred;
+-- The same F1 for the one-word names (census words labelled given or
+-- surname) and for the names of two or more words.
+WITH c AS (
+  SELECT CASE WHEN text ~ '\s' THEN 'several words' ELSE 'one word' END AS names, id,
+         'given name' AS component, toks(given) g, toks(p_given) p FROM lab_pred
+  UNION ALL SELECT CASE WHEN text ~ '\s' THEN 'several words' ELSE 'one word' END, id,
+         'surname', toks(surname), toks(p_surname) FROM lab_pred),
+s AS (SELECT names, component, count(DISTINCT id) AS n, sum(tp(g, p)) AS tp, sum(cardinality(g)) AS gold,
+             sum(cardinality(p)) AS pred FROM c GROUP BY names, component)
+SELECT names, component, n AS names_count, gold AS gold_tokens, pred AS predicted, tp AS correct,
+       round(2 * tp::numeric / nullif(gold + pred, 0), 3) AS f1
+  FROM s ORDER BY names, component DESC;
 SQL
 fi
 

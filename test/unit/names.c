@@ -338,6 +338,27 @@ TestParse(void)
 		{"GARCIA MARIA", "", "Maria", "", "Garcia", "", ""},
 		{"William A. DuPre VI", "", "William", "A.", "DuPre", "VI", ""},
 		{"carlton r marcyan, attorney at law", "", "Carlton", "R.", "Marcyan", "", "Attorney at Law"},
+		/* lone words, initials, two people, titles in other places */
+		{"Trujillo", "", "", "", "Trujillo", "", ""},
+		{"Lashay", "", "Lashay", "", "", "", ""},
+		{"Smith", "", "", "", "Smith", "", ""},
+		{"Dr. Jones", "Dr.", "", "", "Jones", "", ""},
+		{"John P", "", "John", "", "P.", "", ""},
+		{"SMITH J", "", "J.", "", "Smith", "", ""},
+		{"Jerome King", "", "Jerome", "", "King", "", ""},
+		{"Susan and Mark Stevens", "", "Susan", "", "Stevens", "", ""},
+		{"Ronald T. & Karen P. Lindsay", "", "Ronald", "T.", "Lindsay", "", ""},
+		{"Tio Hardiman & Brunell Donald", "", "Tio", "", "Hardiman", "", ""},
+		{"Dr. Gomes & Dr. Lui", "Dr.", "", "", "Gomes", "", ""},
+		{"Dr. Don Eberhart Dr. Derrik Johnson", "Dr.", "Don", "", "Eberhart", "", ""},
+		{"Mr. and Mrs. George Walker", "Mr.", "George", "", "Walker", "", ""},
+		{"FINKELSTEIN, DR R A", "Dr.", "R.", "A.", "Finkelstein", "", ""},
+		{"State Senator Kwame Raoul", "Senator", "Kwame", "", "Raoul", "", ""},
+		{"Edwin B Frost, V", "", "Edwin", "B.", "Frost", "V", ""},
+		{"John V Smith", "", "John", "V.", "Smith", "", ""},
+		{"Ben Y. Zhao", "", "Ben", "Y.", "Zhao", "", ""},
+		{"Maria Garcia y Vega", "", "Maria", "", "Garcia y Vega", "", ""},
+		{"Larry Kassens Architect AIA-CSI", "", "Larry", "", "Kassens", "", "Architect AIA-CSI"},
 	};
 	size_t		i;
 	static NamesParsed p;
