@@ -169,6 +169,279 @@ $$;
 COMMENT ON FUNCTION referral_crm.search_notes(text, int) IS
   'the k notes of highest BM25 score for a query against the live corpus (settings referral_crm.bm25_k1, _b)';
 
+-- Statistics deltas of a statement that changes a few notes: one
+-- corpus_totals row carrying its document frequencies as a term vector
+-- (instead of one corpus_df row per term), folded into corpus_df by the
+-- writers once 64 are visible and by compact_corpus().
+CREATE FUNCTION referral_crm.termvec_presence(referral_crm.termvec, float8) RETURNS referral_crm.termvec
+  AS 'MODULE_PATHNAME', 'termvec_presence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.termvec_presence(referral_crm.termvec, float8) IS
+  'the terms of a vector, each with the given weight (a note''s share of the document frequencies)';
+CREATE FUNCTION referral_crm.termvec_pick(referral_crm.termvec, text[]) RETURNS referral_crm.termvec
+  AS 'MODULE_PATHNAME', 'termvec_pick' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.termvec_pick(referral_crm.termvec, text[]) IS
+  'the entries of a vector whose term is one of the given terms';
+CREATE FUNCTION referral_crm.termvec_nonzero(referral_crm.termvec) RETURNS referral_crm.termvec
+  AS 'MODULE_PATHNAME', 'termvec_nonzero' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.termvec_nonzero(referral_crm.termvec) IS
+  'the entries of a vector whose weight is not zero';
+
+COMMENT ON TABLE referral_crm.corpus_df IS
+  'document-frequency deltas per term; the document frequency of a term is the sum of its rows and of its entries in corpus_totals.dfs';
+ALTER TABLE referral_crm.corpus_totals ADD COLUMN dfs referral_crm.termvec;
+COMMENT ON TABLE referral_crm.corpus_totals IS
+  'deltas of the number of notes and of their total length, and of a write statement''s document frequencies (dfs, a few notes); the statistics are the sums';
+DO $$
+BEGIN
+  ALTER TABLE referral_crm.corpus_totals ALTER COLUMN dfs SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN
+  NULL;
+END
+$$;
+
+CREATE FUNCTION referral_crm.notes_corpus_record(ndocs bigint, total_len bigint, dfs referral_crm.termvec)
+  RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n int := coalesce(referral_crm.termvec_size(dfs), 0);
+BEGIN
+  IF n > 4096 THEN
+    INSERT INTO referral_crm.corpus_df (term, df)
+    SELECT t.term, t.weight::bigint FROM referral_crm.top_terms(dfs, n) t;
+    dfs := NULL;
+  ELSIF n = 0 THEN
+    dfs := NULL;
+  END IF;
+  IF ndocs = 0 AND total_len = 0 AND dfs IS NULL THEN
+    RETURN;
+  END IF;
+  INSERT INTO referral_crm.corpus_totals (ndocs, total_len, dfs) VALUES (ndocs, total_len, dfs);
+  IF dfs IS NOT NULL AND (SELECT count(*) FROM (SELECT FROM referral_crm.corpus_totals t
+                                                  WHERE t.dfs IS NOT NULL LIMIT 64) x) >= 64 THEN
+    PERFORM referral_crm.notes_corpus_fold();
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.notes_corpus_record(bigint, bigint, referral_crm.termvec) IS
+  'internal: write the statistics deltas of one statement (called by the note triggers)';
+
+CREATE FUNCTION referral_crm.notes_corpus_fold() RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+BEGIN
+  -- The rows of term vectors that no other transaction holds (a
+  -- compaction or another fold): deleted and replaced by their sums.
+  WITH f AS (
+    DELETE FROM referral_crm.corpus_totals t
+     WHERE t.ctid = ANY (ARRAY(SELECT x.ctid FROM referral_crm.corpus_totals x
+                                WHERE x.dfs IS NOT NULL FOR UPDATE SKIP LOCKED))
+    RETURNING t.ndocs, t.total_len, t.dfs
+  ), d AS (
+    INSERT INTO referral_crm.corpus_df (term, df)
+    SELECT e.term, sum(e.weight)::bigint
+      FROM f, referral_crm.top_terms(f.dfs, referral_crm.termvec_size(f.dfs)) e
+     GROUP BY e.term HAVING sum(e.weight) <> 0
+  ), t AS (
+    INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
+    SELECT sum(f.ndocs), sum(f.total_len) FROM f
+    HAVING count(*) > 0 AND (sum(f.ndocs) <> 0 OR sum(f.total_len) <> 0)
+  )
+  SELECT count(*) INTO n FROM f;
+  RETURN n;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.notes_corpus_fold() IS
+  'internal: fold the term vectors of corpus_totals into corpus_df rows, skipping rows another transaction holds; returns the rows folded';
+
+CREATE OR REPLACE FUNCTION referral_crm.notes_corpus_insert() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+  len bigint;
+  dv referral_crm.termvec;
+BEGIN
+  IF (SELECT count(*) FROM (SELECT FROM new_notes LIMIT 17) x) <= 16 THEN
+    WITH v AS (
+      INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
+      SELECT n.note_id, a.doclen, a.tf
+        FROM new_notes n, referral_crm.note_analysis(n.body) a
+      RETURNING doclen, tf
+    )
+    SELECT count(*), coalesce(sum(v.doclen), 0), referral_crm.termvec_sum(referral_crm.termvec_presence(v.tf, 1))
+      INTO n, len, dv FROM v;
+  ELSE
+    WITH v AS (
+      INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
+      SELECT n.note_id, a.doclen, a.tf
+        FROM new_notes n, referral_crm.note_analysis(n.body) a
+      RETURNING doclen, tf
+    ), d AS (
+      INSERT INTO referral_crm.corpus_df (term, df)
+      SELECT t, count(*) FROM v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t
+    )
+    SELECT count(*), coalesce(sum(v.doclen), 0) INTO n, len FROM v;
+  END IF;
+  PERFORM referral_crm.notes_corpus_record(n, len, dv);
+  RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION referral_crm.notes_corpus_delete() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+  len bigint;
+  dv referral_crm.termvec;
+BEGIN
+  IF (SELECT count(*) FROM (SELECT FROM old_notes LIMIT 17) x) <= 16 THEN
+    WITH v AS (
+      DELETE FROM referral_crm.note_vectors v USING old_notes o
+       WHERE v.note_id = o.note_id
+      RETURNING v.doclen, v.tf
+    )
+    SELECT -count(*), -coalesce(sum(v.doclen), 0), referral_crm.termvec_sum(referral_crm.termvec_presence(v.tf, -1))
+      INTO n, len, dv FROM v;
+  ELSE
+    WITH v AS (
+      DELETE FROM referral_crm.note_vectors v USING old_notes o
+       WHERE v.note_id = o.note_id
+      RETURNING v.doclen, v.tf
+    ), d AS (
+      INSERT INTO referral_crm.corpus_df (term, df)
+      SELECT t, -count(*) FROM v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t
+    )
+    SELECT -count(*), -coalesce(sum(v.doclen), 0) INTO n, len FROM v;
+  END IF;
+  PERFORM referral_crm.notes_corpus_record(n, len, dv);
+  RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION referral_crm.notes_corpus_update() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+  len bigint;
+  dv referral_crm.termvec;
+  few boolean := (SELECT count(*) FROM (SELECT FROM new_notes LIMIT 17) x) <= 16
+                 AND (SELECT count(*) FROM (SELECT FROM old_notes LIMIT 17) x) <= 16;
+BEGIN
+  -- Only notes whose body changed.  The old analysis is read as stored in
+  -- note_vectors (the statement's snapshot, before its own changes), so
+  -- the deltas cancel exactly; the row locks the UPDATE holds on the notes
+  -- keep other writers of the same notes out until commit.
+  WITH c AS (
+    SELECT o.note_id AS old_id, n.note_id AS new_id, n.body
+      FROM old_notes o FULL JOIN new_notes n ON o.note_id = n.note_id
+     WHERE o.body IS DISTINCT FROM n.body OR o.note_id IS NULL OR n.note_id IS NULL
+  ), old AS (
+    SELECT v.doclen, v.tf FROM referral_crm.note_vectors v JOIN c ON v.note_id = c.old_id
+  ), del AS (
+    DELETE FROM referral_crm.note_vectors v USING c
+     WHERE v.note_id = c.old_id AND c.new_id IS NULL
+  ), upd AS (
+    UPDATE referral_crm.note_vectors v SET doclen = a.doclen, tf = a.tf
+      FROM c, referral_crm.note_analysis(c.body) a
+     WHERE v.note_id = c.new_id AND c.old_id = c.new_id
+    RETURNING v.doclen, v.tf
+  ), ins AS (
+    INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
+    SELECT c.new_id, a.doclen, a.tf
+      FROM c, referral_crm.note_analysis(c.body) a WHERE c.old_id IS NULL
+    RETURNING doclen, tf
+  ), both_ AS (
+    SELECT -1 AS sign, doclen, tf FROM old
+    UNION ALL SELECT 1, doclen, tf FROM upd
+    UNION ALL SELECT 1, doclen, tf FROM ins
+  ), d AS (
+    INSERT INTO referral_crm.corpus_df (term, df)
+    SELECT t, sum(sign) FROM both_, unnest(referral_crm.termvec_terms(both_.tf)) t
+     WHERE NOT few
+     GROUP BY t HAVING sum(sign) <> 0
+  )
+  SELECT coalesce(sum(sign), 0), coalesce(sum(sign * doclen), 0),
+         CASE WHEN few THEN referral_crm.termvec_nonzero(
+                              referral_crm.termvec_sum(referral_crm.termvec_presence(tf, sign))) END
+    INTO n, len, dv FROM both_;
+  PERFORM referral_crm.notes_corpus_record(n, len, dv);
+  RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION referral_crm.corpus_dfs(terms text[]) RETURNS referral_crm.termvec
+LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+  -- The corpus_df rows of the terms (a few terms: one index probe each,
+  -- LATERAL keeps the planner from hashing the whole table; many terms:
+  -- one pass over the table) plus their entries in the term vectors of
+  -- corpus_totals.
+  SELECT referral_crm.termvec_nonzero(
+           referral_crm.termvec(coalesce(array_agg(term), '{}'), coalesce(array_agg(df), '{}'))
+           OPERATOR(referral_crm.+)
+           (SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(t.dfs, terms))
+              FROM referral_crm.corpus_totals t WHERE t.dfs IS NOT NULL))
+    FROM (SELECT q.term, s.df
+            FROM (SELECT DISTINCT u AS term FROM unnest(terms) u) q,
+                 LATERAL (SELECT sum(c.df)::float8 AS df FROM referral_crm.corpus_df c WHERE c.term = q.term) s
+           WHERE cardinality(terms) <= 2000 AND s.df IS NOT NULL
+          UNION ALL
+          SELECT c.term, sum(c.df)::float8
+            FROM referral_crm.corpus_df c
+            JOIN (SELECT DISTINCT u AS term FROM unnest(terms) u) q ON q.term = c.term
+           WHERE cardinality(terms) > 2000
+           GROUP BY c.term) d
+$$;
+COMMENT ON FUNCTION referral_crm.corpus_dfs(text[]) IS
+  'document frequency of each term in the live corpus, as a term vector (terms in no note are left out)';
+
+CREATE OR REPLACE FUNCTION referral_crm.corpus_terms(OUT term text, OUT df bigint) RETURNS SETOF record
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT u.term, sum(u.df)::bigint
+    FROM (SELECT c.term, c.df FROM referral_crm.corpus_df c
+          UNION ALL
+          SELECT e.term, e.weight::bigint
+            FROM referral_crm.corpus_totals t, referral_crm.top_terms(t.dfs, referral_crm.termvec_size(t.dfs)) e
+           WHERE t.dfs IS NOT NULL) u
+   GROUP BY u.term HAVING sum(u.df) <> 0
+$$;
+COMMENT ON FUNCTION referral_crm.corpus_terms() IS
+  'every term of the live corpus with its document frequency';
+
+CREATE OR REPLACE FUNCTION referral_crm.compact_corpus() RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+BEGIN
+  -- One statement deletes the rows it sees and inserts their sums: the
+  -- sums never change, and a concurrent compaction skips the rows this
+  -- one deleted (it only ever gets the rows it deleted itself).
+  WITH t AS (
+    DELETE FROM referral_crm.corpus_totals RETURNING ndocs, total_len, dfs
+  ), d AS (
+    DELETE FROM referral_crm.corpus_df RETURNING term, df
+  ), x AS (
+    INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
+    SELECT sum(ndocs), sum(total_len) FROM t HAVING count(*) > 0
+  ), y AS (
+    INSERT INTO referral_crm.corpus_df (term, df)
+    SELECT u.term, sum(u.df)
+      FROM (SELECT d.term, d.df FROM d
+            UNION ALL
+            SELECT e.term, e.weight::bigint
+              FROM t, referral_crm.top_terms(t.dfs, referral_crm.termvec_size(t.dfs)) e
+             WHERE t.dfs IS NOT NULL) u
+     GROUP BY u.term HAVING sum(u.df) <> 0
+  )
+  SELECT (SELECT count(*) FROM t) + (SELECT count(*) FROM d) INTO n;
+  RETURN n;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.compact_corpus() IS
+  'fold the statistics deltas into one row per term (never blocks writers); returns the rows folded';
+
+REVOKE ALL ON FUNCTION referral_crm.notes_corpus_record(bigint, bigint, referral_crm.termvec) FROM PUBLIC;
+REVOKE ALL ON FUNCTION referral_crm.notes_corpus_fold() FROM PUBLIC;
+
 -- ==== routing
 -- routing_match(row) planned as routing_match_attrs(column, ...).
 CREATE OR REPLACE FUNCTION referral_crm.routing_match_attrs(VARIADIC "any") RETURNS bigint

@@ -4,13 +4,16 @@
 --
 -- note_vectors holds each note's clinical analysis (length, term counts).
 -- The statistics are kept as delta rows: every statement that changes
--- notes inserts, in its own transaction, one corpus_df row per term whose
--- document frequency it changed (+n or -n) and one corpus_totals row.
--- Readers add the rows up.  Writers only ever insert, so concurrent
--- writers never wait for each other or deadlock, and every snapshot sees
--- exactly the statistics of the notes it sees (MVCC).  compact_corpus()
--- folds the rows into one per term without changing any sum;
--- rebuild_corpus() recomputes everything from the notes.
+-- notes inserts, in its own transaction, one corpus_totals row (its change
+-- of the number of notes and of their total length) and its changes of
+-- document frequencies: a statement of a few notes as a term vector in
+-- that same row, a larger one as one corpus_df row per term.  Readers add
+-- the rows up.  Writers only ever insert (and fold, with SKIP LOCKED, the
+-- term vectors into corpus_df rows), so concurrent writers never wait for
+-- each other or deadlock, and every snapshot sees exactly the statistics
+-- of the notes it sees (MVCC).  compact_corpus() folds the rows into one
+-- per term without changing any sum; rebuild_corpus() recomputes
+-- everything from the notes.
 
 CREATE TABLE referral_crm.note_vectors (
   note_id bigint PRIMARY KEY,
@@ -39,54 +42,162 @@ CREATE TABLE referral_crm.corpus_df (
   df   bigint NOT NULL
 );
 COMMENT ON TABLE referral_crm.corpus_df IS
-  'document-frequency deltas per term; the document frequency of a term is the sum of its rows';
+  'document-frequency deltas per term; the document frequency of a term is the sum of its rows and of its entries in corpus_totals.dfs';
 CREATE INDEX corpus_df_term_idx ON referral_crm.corpus_df (term) INCLUDE (df);
 
 CREATE TABLE referral_crm.corpus_totals (
   ndocs     bigint NOT NULL,
-  total_len bigint NOT NULL
+  total_len bigint NOT NULL,
+  dfs       referral_crm.termvec
 );
 COMMENT ON TABLE referral_crm.corpus_totals IS
-  'deltas of the number of notes and of their total length; the statistics are the sums';
-
--- Statement triggers: transition tables give every row changed at once.
-CREATE FUNCTION referral_crm.notes_corpus_insert() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  'deltas of the number of notes and of their total length, and of a write statement''s document frequencies (dfs, a few notes); the statistics are the sums';
+DO $$
 BEGIN
-  WITH v AS (
-    INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
-    SELECT n.note_id, a.doclen, a.tf
-      FROM new_notes n, referral_crm.note_analysis(n.body) a
-    RETURNING doclen, tf
+  ALTER TABLE referral_crm.corpus_totals ALTER COLUMN dfs SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN
+  NULL;
+END
+$$;
+
+-- Writing the deltas of one statement.  A statement that changes a few
+-- notes (a single insert, update or delete) writes one corpus_totals row
+-- that carries its document-frequency deltas as a term vector; readers
+-- add them to the corpus_df rows of the terms they need.  Larger ones
+-- write one corpus_df row per term.  Once 64 rows of term vectors are
+-- visible, the writer folds those nobody else is folding into corpus_df
+-- rows (SKIP LOCKED: it never waits), in its own transaction, so every
+-- sum is unchanged at every commit.
+CREATE FUNCTION referral_crm.notes_corpus_record(ndocs bigint, total_len bigint, dfs referral_crm.termvec)
+  RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n int := coalesce(referral_crm.termvec_size(dfs), 0);
+BEGIN
+  IF n > 4096 THEN
+    INSERT INTO referral_crm.corpus_df (term, df)
+    SELECT t.term, t.weight::bigint FROM referral_crm.top_terms(dfs, n) t;
+    dfs := NULL;
+  ELSIF n = 0 THEN
+    dfs := NULL;
+  END IF;
+  IF ndocs = 0 AND total_len = 0 AND dfs IS NULL THEN
+    RETURN;
+  END IF;
+  INSERT INTO referral_crm.corpus_totals (ndocs, total_len, dfs) VALUES (ndocs, total_len, dfs);
+  IF dfs IS NOT NULL AND (SELECT count(*) FROM (SELECT FROM referral_crm.corpus_totals t
+                                                  WHERE t.dfs IS NOT NULL LIMIT 64) x) >= 64 THEN
+    PERFORM referral_crm.notes_corpus_fold();
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.notes_corpus_record(bigint, bigint, referral_crm.termvec) IS
+  'internal: write the statistics deltas of one statement (called by the note triggers)';
+
+CREATE FUNCTION referral_crm.notes_corpus_fold() RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+BEGIN
+  -- The rows of term vectors that no other transaction holds (a
+  -- compaction or another fold): deleted and replaced by their sums.
+  WITH f AS (
+    DELETE FROM referral_crm.corpus_totals t
+     WHERE t.ctid = ANY (ARRAY(SELECT x.ctid FROM referral_crm.corpus_totals x
+                                WHERE x.dfs IS NOT NULL FOR UPDATE SKIP LOCKED))
+    RETURNING t.ndocs, t.total_len, t.dfs
   ), d AS (
     INSERT INTO referral_crm.corpus_df (term, df)
-    SELECT t, count(*) FROM v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t
+    SELECT e.term, sum(e.weight)::bigint
+      FROM f, referral_crm.top_terms(f.dfs, referral_crm.termvec_size(f.dfs)) e
+     GROUP BY e.term HAVING sum(e.weight) <> 0
+  ), t AS (
+    INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
+    SELECT sum(f.ndocs), sum(f.total_len) FROM f
+    HAVING count(*) > 0 AND (sum(f.ndocs) <> 0 OR sum(f.total_len) <> 0)
   )
-  INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
-  SELECT count(*), coalesce(sum(doclen), 0) FROM v HAVING count(*) > 0;
+  SELECT count(*) INTO n FROM f;
+  RETURN n;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.notes_corpus_fold() IS
+  'internal: fold the term vectors of corpus_totals into corpus_df rows, skipping rows another transaction holds; returns the rows folded';
+
+-- Statement triggers: transition tables give every row changed at once.
+-- A few notes: their document frequencies summed as term vectors; more:
+-- grouped by term.
+CREATE FUNCTION referral_crm.notes_corpus_insert() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+  len bigint;
+  dv referral_crm.termvec;
+BEGIN
+  IF (SELECT count(*) FROM (SELECT FROM new_notes LIMIT 17) x) <= 16 THEN
+    WITH v AS (
+      INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
+      SELECT n.note_id, a.doclen, a.tf
+        FROM new_notes n, referral_crm.note_analysis(n.body) a
+      RETURNING doclen, tf
+    )
+    SELECT count(*), coalesce(sum(v.doclen), 0), referral_crm.termvec_sum(referral_crm.termvec_presence(v.tf, 1))
+      INTO n, len, dv FROM v;
+  ELSE
+    WITH v AS (
+      INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
+      SELECT n.note_id, a.doclen, a.tf
+        FROM new_notes n, referral_crm.note_analysis(n.body) a
+      RETURNING doclen, tf
+    ), d AS (
+      INSERT INTO referral_crm.corpus_df (term, df)
+      SELECT t, count(*) FROM v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t
+    )
+    SELECT count(*), coalesce(sum(v.doclen), 0) INTO n, len FROM v;
+  END IF;
+  PERFORM referral_crm.notes_corpus_record(n, len, dv);
   RETURN NULL;
 END
 $$;
 
 CREATE FUNCTION referral_crm.notes_corpus_delete() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+  len bigint;
+  dv referral_crm.termvec;
 BEGIN
-  WITH v AS (
-    DELETE FROM referral_crm.note_vectors v USING old_notes o
-     WHERE v.note_id = o.note_id
-    RETURNING v.doclen, v.tf
-  ), d AS (
-    INSERT INTO referral_crm.corpus_df (term, df)
-    SELECT t, -count(*) FROM v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t
-  )
-  INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
-  SELECT -count(*), -coalesce(sum(doclen), 0) FROM v HAVING count(*) > 0;
+  IF (SELECT count(*) FROM (SELECT FROM old_notes LIMIT 17) x) <= 16 THEN
+    WITH v AS (
+      DELETE FROM referral_crm.note_vectors v USING old_notes o
+       WHERE v.note_id = o.note_id
+      RETURNING v.doclen, v.tf
+    )
+    SELECT -count(*), -coalesce(sum(v.doclen), 0), referral_crm.termvec_sum(referral_crm.termvec_presence(v.tf, -1))
+      INTO n, len, dv FROM v;
+  ELSE
+    WITH v AS (
+      DELETE FROM referral_crm.note_vectors v USING old_notes o
+       WHERE v.note_id = o.note_id
+      RETURNING v.doclen, v.tf
+    ), d AS (
+      INSERT INTO referral_crm.corpus_df (term, df)
+      SELECT t, -count(*) FROM v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t
+    )
+    SELECT -count(*), -coalesce(sum(v.doclen), 0) INTO n, len FROM v;
+  END IF;
+  PERFORM referral_crm.notes_corpus_record(n, len, dv);
   RETURN NULL;
 END
 $$;
 
 CREATE FUNCTION referral_crm.notes_corpus_update() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+  len bigint;
+  dv referral_crm.termvec;
+  few boolean := (SELECT count(*) FROM (SELECT FROM new_notes LIMIT 17) x) <= 16
+                 AND (SELECT count(*) FROM (SELECT FROM old_notes LIMIT 17) x) <= 16;
 BEGIN
   -- Only notes whose body changed.  The old analysis is read as stored in
   -- note_vectors (the statement's snapshot, before its own changes), so
@@ -118,11 +229,14 @@ BEGIN
   ), d AS (
     INSERT INTO referral_crm.corpus_df (term, df)
     SELECT t, sum(sign) FROM both_, unnest(referral_crm.termvec_terms(both_.tf)) t
+     WHERE NOT few
      GROUP BY t HAVING sum(sign) <> 0
   )
-  INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
-  SELECT sum(sign), sum(sign * doclen) FROM both_
-  HAVING sum(sign) <> 0 OR sum(sign * doclen) <> 0;
+  SELECT coalesce(sum(sign), 0), coalesce(sum(sign * doclen), 0),
+         CASE WHEN few THEN referral_crm.termvec_nonzero(
+                              referral_crm.termvec_sum(referral_crm.termvec_presence(tf, sign))) END
+    INTO n, len, dv FROM both_;
+  PERFORM referral_crm.notes_corpus_record(n, len, dv);
   RETURN NULL;
 END
 $$;
@@ -161,26 +275,38 @@ COMMENT ON FUNCTION referral_crm.corpus_stats() IS
 
 CREATE FUNCTION referral_crm.corpus_dfs(terms text[]) RETURNS referral_crm.termvec
 LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
-  -- A few terms: one index probe each (LATERAL keeps the planner from
-  -- hashing the whole table); many terms: one pass over the table.
-  SELECT referral_crm.termvec(coalesce(array_agg(term), '{}'), coalesce(array_agg(df), '{}'))
+  -- The corpus_df rows of the terms (a few terms: one index probe each,
+  -- LATERAL keeps the planner from hashing the whole table; many terms:
+  -- one pass over the table) plus their entries in the term vectors of
+  -- corpus_totals.
+  SELECT referral_crm.termvec_nonzero(
+           referral_crm.termvec(coalesce(array_agg(term), '{}'), coalesce(array_agg(df), '{}'))
+           OPERATOR(referral_crm.+)
+           (SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(t.dfs, terms))
+              FROM referral_crm.corpus_totals t WHERE t.dfs IS NOT NULL))
     FROM (SELECT q.term, s.df
             FROM (SELECT DISTINCT u AS term FROM unnest(terms) u) q,
                  LATERAL (SELECT sum(c.df)::float8 AS df FROM referral_crm.corpus_df c WHERE c.term = q.term) s
-           WHERE cardinality(terms) <= 2000 AND s.df > 0
+           WHERE cardinality(terms) <= 2000 AND s.df IS NOT NULL
           UNION ALL
           SELECT c.term, sum(c.df)::float8
             FROM referral_crm.corpus_df c
             JOIN (SELECT DISTINCT u AS term FROM unnest(terms) u) q ON q.term = c.term
            WHERE cardinality(terms) > 2000
-           GROUP BY c.term HAVING sum(c.df) > 0) d
+           GROUP BY c.term) d
 $$;
 COMMENT ON FUNCTION referral_crm.corpus_dfs(text[]) IS
   'document frequency of each term in the live corpus, as a term vector (terms in no note are left out)';
 
 CREATE FUNCTION referral_crm.corpus_terms(OUT term text, OUT df bigint) RETURNS SETOF record
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT term, sum(df)::bigint FROM referral_crm.corpus_df GROUP BY term HAVING sum(df) <> 0
+  SELECT u.term, sum(u.df)::bigint
+    FROM (SELECT c.term, c.df FROM referral_crm.corpus_df c
+          UNION ALL
+          SELECT e.term, e.weight::bigint
+            FROM referral_crm.corpus_totals t, referral_crm.top_terms(t.dfs, referral_crm.termvec_size(t.dfs)) e
+           WHERE t.dfs IS NOT NULL) u
+   GROUP BY u.term HAVING sum(u.df) <> 0
 $$;
 COMMENT ON FUNCTION referral_crm.corpus_terms() IS
   'every term of the live corpus with its document frequency';
@@ -198,25 +324,34 @@ COMMENT ON FUNCTION referral_crm.tfidf(text) IS
 CREATE FUNCTION referral_crm.compact_corpus() RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  before bigint;
-  after bigint;
+  n bigint;
 BEGIN
-  -- Each statement deletes the rows it sees and inserts their sums: the
+  -- One statement deletes the rows it sees and inserts their sums: the
   -- sums never change, and a concurrent compaction skips the rows this
   -- one deleted (it only ever gets the rows it deleted itself).
-  SELECT count(*) INTO before FROM referral_crm.corpus_df;
-  WITH d AS (DELETE FROM referral_crm.corpus_df RETURNING term, df)
-  INSERT INTO referral_crm.corpus_df (term, df)
-  SELECT term, sum(df) FROM d GROUP BY term HAVING sum(df) <> 0;
-  WITH d AS (DELETE FROM referral_crm.corpus_totals RETURNING ndocs, total_len)
-  INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
-  SELECT sum(ndocs), sum(total_len) FROM d HAVING count(*) > 0;
-  SELECT count(*) INTO after FROM referral_crm.corpus_df;
-  RETURN before - after;
+  WITH t AS (
+    DELETE FROM referral_crm.corpus_totals RETURNING ndocs, total_len, dfs
+  ), d AS (
+    DELETE FROM referral_crm.corpus_df RETURNING term, df
+  ), x AS (
+    INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
+    SELECT sum(ndocs), sum(total_len) FROM t HAVING count(*) > 0
+  ), y AS (
+    INSERT INTO referral_crm.corpus_df (term, df)
+    SELECT u.term, sum(u.df)
+      FROM (SELECT d.term, d.df FROM d
+            UNION ALL
+            SELECT e.term, e.weight::bigint
+              FROM t, referral_crm.top_terms(t.dfs, referral_crm.termvec_size(t.dfs)) e
+             WHERE t.dfs IS NOT NULL) u
+     GROUP BY u.term HAVING sum(u.df) <> 0
+  )
+  SELECT (SELECT count(*) FROM t) + (SELECT count(*) FROM d) INTO n;
+  RETURN n;
 END
 $$;
 COMMENT ON FUNCTION referral_crm.compact_corpus() IS
-  'fold the statistics deltas into one row per term (never blocks writers); returns the rows removed';
+  'fold the statistics deltas into one row per term (never blocks writers); returns the rows folded';
 
 CREATE FUNCTION referral_crm.rebuild_corpus() RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -245,6 +380,8 @@ COMMENT ON FUNCTION referral_crm.rebuild_corpus() IS
 -- everybody (a rebuild blocks note writers until it commits).
 REVOKE ALL ON FUNCTION referral_crm.compact_corpus() FROM PUBLIC;
 REVOKE ALL ON FUNCTION referral_crm.rebuild_corpus() FROM PUBLIC;
+REVOKE ALL ON FUNCTION referral_crm.notes_corpus_record(bigint, bigint, referral_crm.termvec) FROM PUBLIC;
+REVOKE ALL ON FUNCTION referral_crm.notes_corpus_fold() FROM PUBLIC;
 
 -- Notes that existed before this room was installed (upgrade from 0.2.0).
 SELECT referral_crm.rebuild_corpus();
