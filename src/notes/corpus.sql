@@ -39,11 +39,22 @@ CREATE INDEX note_vectors_tf_idx ON referral_crm.note_vectors USING gin (tf refe
 
 CREATE TABLE referral_crm.corpus_df (
   term text NOT NULL,
-  df   bigint NOT NULL
+  df   bigint NOT NULL,
+  dfs  referral_crm.termvec
 );
 COMMENT ON TABLE referral_crm.corpus_df IS
-  'document-frequency deltas per term; the document frequency of a term is the sum of its rows and of its entries in corpus_totals.dfs';
+  'document-frequency deltas per term (dfs NULL), and the compacted statistics in blocks of up to 512 terms (dfs, its first term in term, df 0); the document frequency of a term is the sum of its rows, of its entry in its block and of its entries in corpus_totals.dfs';
 CREATE INDEX corpus_df_term_idx ON referral_crm.corpus_df (term) INCLUDE (df);
+-- The block of a term: the one with the greatest first term not after it
+-- (byte order, the order of a term vector).
+CREATE INDEX corpus_df_block_idx ON referral_crm.corpus_df ((term COLLATE "C")) WHERE dfs IS NOT NULL;
+DO $$
+BEGIN
+  ALTER TABLE referral_crm.corpus_df ALTER COLUMN dfs SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN
+  NULL;
+END
+$$;
 
 CREATE TABLE referral_crm.corpus_totals (
   ndocs     bigint NOT NULL,
@@ -275,24 +286,37 @@ COMMENT ON FUNCTION referral_crm.corpus_stats() IS
 
 CREATE FUNCTION referral_crm.corpus_dfs(terms text[]) RETURNS referral_crm.termvec
 LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
-  -- The corpus_df rows of the terms (a few terms: one index probe each,
-  -- LATERAL keeps the planner from hashing the whole table; many terms:
-  -- one pass over the table) plus their entries in the term vectors of
-  -- corpus_totals.
+  -- The single-term corpus_df rows of the terms (a few terms: one index
+  -- probe each, LATERAL keeps the planner from hashing the whole table;
+  -- many terms: one pass over the table), plus their entries in the
+  -- blocks of the compacted statistics (a few terms: the block of each)
+  -- and in the term vectors of corpus_totals.
   SELECT referral_crm.termvec_nonzero(
            referral_crm.termvec(coalesce(array_agg(term), '{}'), coalesce(array_agg(df), '{}'))
+           OPERATOR(referral_crm.+)
+           (SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(b.dfs, terms))
+              FROM (SELECT b.dfs FROM referral_crm.corpus_df b
+                     WHERE cardinality(terms) <= 2000 AND b.dfs IS NOT NULL
+                       AND (b.term COLLATE "C") IN (SELECT (SELECT max(x.term COLLATE "C") FROM referral_crm.corpus_df x
+                                                             WHERE x.dfs IS NOT NULL
+                                                               AND (x.term COLLATE "C") <= (u COLLATE "C"))
+                                                      FROM unnest(terms) u)
+                    UNION ALL
+                    SELECT b.dfs FROM referral_crm.corpus_df b
+                     WHERE cardinality(terms) > 2000 AND b.dfs IS NOT NULL) b)
            OPERATOR(referral_crm.+)
            (SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(t.dfs, terms))
               FROM referral_crm.corpus_totals t WHERE t.dfs IS NOT NULL))
     FROM (SELECT q.term, s.df
             FROM (SELECT DISTINCT u AS term FROM unnest(terms) u) q,
-                 LATERAL (SELECT sum(c.df)::float8 AS df FROM referral_crm.corpus_df c WHERE c.term = q.term) s
+                 LATERAL (SELECT sum(c.df)::float8 AS df FROM referral_crm.corpus_df c
+                           WHERE c.term = q.term AND c.dfs IS NULL) s
            WHERE cardinality(terms) <= 2000 AND s.df IS NOT NULL
           UNION ALL
           SELECT c.term, sum(c.df)::float8
             FROM referral_crm.corpus_df c
             JOIN (SELECT DISTINCT u AS term FROM unnest(terms) u) q ON q.term = c.term
-           WHERE cardinality(terms) > 2000
+           WHERE cardinality(terms) > 2000 AND c.dfs IS NULL
            GROUP BY c.term) d
 $$;
 COMMENT ON FUNCTION referral_crm.corpus_dfs(text[]) IS
@@ -301,7 +325,11 @@ COMMENT ON FUNCTION referral_crm.corpus_dfs(text[]) IS
 CREATE FUNCTION referral_crm.corpus_terms(OUT term text, OUT df bigint) RETURNS SETOF record
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT u.term, sum(u.df)::bigint
-    FROM (SELECT c.term, c.df FROM referral_crm.corpus_df c
+    FROM (SELECT c.term, c.df FROM referral_crm.corpus_df c WHERE c.dfs IS NULL
+          UNION ALL
+          SELECT e.term, e.weight::bigint
+            FROM referral_crm.corpus_df b, referral_crm.top_terms(b.dfs, referral_crm.termvec_size(b.dfs)) e
+           WHERE b.dfs IS NOT NULL
           UNION ALL
           SELECT e.term, e.weight::bigint
             FROM referral_crm.corpus_totals t, referral_crm.top_terms(t.dfs, referral_crm.termvec_size(t.dfs)) e
@@ -326,32 +354,44 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   n bigint;
 BEGIN
-  -- One statement deletes the rows it sees and inserts their sums: the
-  -- sums never change, and a concurrent compaction skips the rows this
-  -- one deleted (it only ever gets the rows it deleted itself).
+  -- One compaction at a time (a second one waits, then sees the blocks
+  -- of the first): at every snapshot the blocks cover distinct terms.
+  PERFORM pg_advisory_xact_lock(hashtext('referral_crm.compact_corpus'));
+  -- One statement deletes the rows it sees and inserts their sums, in
+  -- blocks of 512 terms in term order: the sums never change, and rows
+  -- that writers add meanwhile stay as they are.
   WITH t AS (
     DELETE FROM referral_crm.corpus_totals RETURNING ndocs, total_len, dfs
   ), d AS (
-    DELETE FROM referral_crm.corpus_df RETURNING term, df
+    DELETE FROM referral_crm.corpus_df RETURNING term, df, dfs
   ), x AS (
     INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
     SELECT sum(ndocs), sum(total_len) FROM t HAVING count(*) > 0
-  ), y AS (
-    INSERT INTO referral_crm.corpus_df (term, df)
-    SELECT u.term, sum(u.df)
-      FROM (SELECT d.term, d.df FROM d
+  ), s AS (
+    SELECT u.term, sum(u.df) AS df
+      FROM (SELECT d.term, d.df FROM d WHERE d.dfs IS NULL
+            UNION ALL
+            SELECT e.term, e.weight::bigint
+              FROM d, referral_crm.top_terms(d.dfs, referral_crm.termvec_size(d.dfs)) e
+             WHERE d.dfs IS NOT NULL
             UNION ALL
             SELECT e.term, e.weight::bigint
               FROM t, referral_crm.top_terms(t.dfs, referral_crm.termvec_size(t.dfs)) e
              WHERE t.dfs IS NOT NULL) u
      GROUP BY u.term HAVING sum(u.df) <> 0
+  ), k AS (
+    SELECT s.term, s.df, (row_number() OVER (ORDER BY s.term COLLATE "C") - 1) / 512 AS blk FROM s
+  ), y AS (
+    INSERT INTO referral_crm.corpus_df (term, df, dfs)
+    SELECT min(k.term COLLATE "C"), 0, referral_crm.termvec(array_agg(k.term), array_agg(k.df::float8))
+      FROM k GROUP BY k.blk
   )
   SELECT (SELECT count(*) FROM t) + (SELECT count(*) FROM d) INTO n;
   RETURN n;
 END
 $$;
 COMMENT ON FUNCTION referral_crm.compact_corpus() IS
-  'fold the statistics deltas into one row per term (never blocks writers); returns the rows folded';
+  'fold the statistics deltas into blocks of the compacted statistics (never blocks writers); returns the rows folded';
 
 CREATE FUNCTION referral_crm.rebuild_corpus() RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -370,6 +410,7 @@ BEGIN
   SELECT t, count(*) FROM referral_crm.note_vectors v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t;
   INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
   SELECT count(*), coalesce(sum(doclen), 0) FROM referral_crm.note_vectors HAVING count(*) > 0;
+  PERFORM referral_crm.compact_corpus();
   RETURN n;
 END
 $$;
