@@ -381,39 +381,43 @@ END
 $$;
 
 CREATE OR REPLACE FUNCTION referral_crm.corpus_dfs(terms text[]) RETURNS referral_crm.termvec
-LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE AS $$
+BEGIN
   -- The single-term corpus_df rows of the terms (a few terms: one index
   -- probe each, LATERAL keeps the planner from hashing the whole table;
   -- many terms: one pass over the table), plus their entries in the
   -- blocks of the compacted statistics (a few terms: the block of each)
   -- and in the term vectors of corpus_totals.
-  SELECT referral_crm.termvec_nonzero(
-           referral_crm.termvec(coalesce(array_agg(term), '{}'), coalesce(array_agg(df), '{}'))
-           OPERATOR(referral_crm.+)
-           (SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(b.dfs, terms))
-              FROM (SELECT b.dfs FROM referral_crm.corpus_df b
-                     WHERE cardinality(terms) <= 2000 AND b.dfs IS NOT NULL
-                       AND (b.term COLLATE "C") IN (SELECT (SELECT max(x.term COLLATE "C") FROM referral_crm.corpus_df x
-                                                             WHERE x.dfs IS NOT NULL
-                                                               AND (x.term COLLATE "C") <= (u COLLATE "C"))
-                                                      FROM unnest(terms) u)
-                    UNION ALL
-                    SELECT b.dfs FROM referral_crm.corpus_df b
-                     WHERE cardinality(terms) > 2000 AND b.dfs IS NOT NULL) b)
-           OPERATOR(referral_crm.+)
-           (SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(t.dfs, terms))
-              FROM referral_crm.corpus_totals t WHERE t.dfs IS NOT NULL))
-    FROM (SELECT q.term, s.df
-            FROM (SELECT DISTINCT u AS term FROM unnest(terms) u) q,
-                 LATERAL (SELECT sum(c.df)::float8 AS df FROM referral_crm.corpus_df c
-                           WHERE c.term = q.term AND c.dfs IS NULL) s
-           WHERE cardinality(terms) <= 2000 AND s.df IS NOT NULL
-          UNION ALL
-          SELECT c.term, sum(c.df)::float8
-            FROM referral_crm.corpus_df c
-            JOIN (SELECT DISTINCT u AS term FROM unnest(terms) u) q ON q.term = c.term
-           WHERE cardinality(terms) > 2000 AND c.dfs IS NULL
-           GROUP BY c.term) d
+  -- PL/pgSQL: the plan is kept for the session (a SQL function's is
+  -- made anew at every call).
+  RETURN (SELECT referral_crm.termvec_nonzero(
+             referral_crm.termvec(coalesce(array_agg(term), '{}'), coalesce(array_agg(df), '{}'))
+             OPERATOR(referral_crm.+)
+             (SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(b.dfs, terms))
+                FROM (SELECT b.dfs FROM referral_crm.corpus_df b
+                       WHERE cardinality(terms) <= 2000 AND b.dfs IS NOT NULL
+                         AND (b.term COLLATE "C") IN (SELECT (SELECT max(x.term COLLATE "C") FROM referral_crm.corpus_df x
+                                                               WHERE x.dfs IS NOT NULL
+                                                                 AND (x.term COLLATE "C") <= (u COLLATE "C"))
+                                                        FROM unnest(terms) u)
+                      UNION ALL
+                      SELECT b.dfs FROM referral_crm.corpus_df b
+                       WHERE cardinality(terms) > 2000 AND b.dfs IS NOT NULL) b)
+             OPERATOR(referral_crm.+)
+             (SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(t.dfs, terms))
+                FROM referral_crm.corpus_totals t WHERE t.dfs IS NOT NULL))
+      FROM (SELECT q.term, s.df
+              FROM (SELECT DISTINCT u AS term FROM unnest(terms) u) q,
+                   LATERAL (SELECT sum(c.df)::float8 AS df FROM referral_crm.corpus_df c
+                             WHERE c.term = q.term AND c.dfs IS NULL) s
+             WHERE cardinality(terms) <= 2000 AND s.df IS NOT NULL
+            UNION ALL
+            SELECT c.term, sum(c.df)::float8
+              FROM referral_crm.corpus_df c
+              JOIN (SELECT DISTINCT u AS term FROM unnest(terms) u) q ON q.term = c.term
+             WHERE cardinality(terms) > 2000 AND c.dfs IS NULL
+             GROUP BY c.term) d);
+END
 $$;
 COMMENT ON FUNCTION referral_crm.corpus_dfs(text[]) IS
   'document frequency of each term in the live corpus, as a term vector (terms in no note are left out)';

@@ -189,10 +189,14 @@ PGB
 \\set r random(1, $scale)
 INSERT INTO bench_plain (id, body) SELECT nextval('bench_seq'), body FROM corpus WHERE id = :r;
 PGB
+  cat > "$work/ins_gind.sql" <<PGB
+\\set r random(1, $scale)
+INSERT INTO bench_gin (id, body) SELECT nextval('bench_seq'), body FROM corpus WHERE id = :r;
+PGB
   psql_run -c "CREATE INDEX IF NOT EXISTS corpus_id_idx ON corpus (id)"
   psql_run -c "CREATE SEQUENCE IF NOT EXISTS bench_seq START 100000000"
   chown "$(rcrm_runner)" "$work"/*.sql
-  for k in ours plain gin oursd plaind base; do
+  for k in ours plain gin oursd plaind gind base; do
     if [ $k = base ]; then
       # The notes table itself (its indexes, foreign keys and audit
       # trigger) without the text upkeep triggers.
@@ -285,7 +289,12 @@ UNION ALL
 SELECT 'insert one note, 300 different: ms',
        round((SELECT ms FROM bench_results WHERE what = 'insert1 oursd')::numeric, 3),
        round((SELECT ms FROM bench_results WHERE what = 'insert1 plaind')::numeric, 3), 'no text index',
-       round(((SELECT ms FROM bench_results WHERE what = 'insert1 oursd') / (SELECT ms FROM bench_results WHERE what = 'insert1 plaind'))::numeric, 2);
+       round(((SELECT ms FROM bench_results WHERE what = 'insert1 oursd') / (SELECT ms FROM bench_results WHERE what = 'insert1 plaind'))::numeric, 2)
+UNION ALL
+SELECT 'insert one note, 300 different: ms vs GIN',
+       round((SELECT ms FROM bench_results WHERE what = 'insert1 oursd')::numeric, 3),
+       round((SELECT ms FROM bench_results WHERE what = 'insert1 gind')::numeric, 3), 'tsvector + GIN',
+       round(((SELECT ms FROM bench_results WHERE what = 'insert1 oursd') / (SELECT ms FROM bench_results WHERE what = 'insert1 gind'))::numeric, 2);
 \echo
 \echo Top-10 query of 4 terms (OR), 20 queries x 2 runs, ms
 SELECT system, round(avg(ms)::numeric, 2) AS mean_ms,
