@@ -172,8 +172,10 @@ COMMENT ON FUNCTION referral_crm.search_notes(text, int) IS
 -- Statistics deltas of a statement that changes a few notes: one
 -- corpus_totals row carrying its document frequencies as a term vector
 -- (instead of one corpus_df row per term), folded into corpus_df by the
--- writers once 64 are visible and by compact_corpus(); compact_corpus()
--- keeps the compacted statistics in corpus_df as blocks of 512 terms.
+-- writers once 64 are visible and by compact_corpus().  Larger statements
+-- and the folds write term vectors too, one per hash bucket of their terms
+-- (1024 buckets): no row per term is ever written, so the statistics stay
+-- near their compacted size after plain VACUUM.
 CREATE FUNCTION referral_crm.termvec_presence(referral_crm.termvec, float8) RETURNS referral_crm.termvec
   AS 'MODULE_PATHNAME', 'termvec_presence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION referral_crm.termvec_presence(referral_crm.termvec, float8) IS
@@ -188,9 +190,11 @@ COMMENT ON FUNCTION referral_crm.termvec_nonzero(referral_crm.termvec) IS
   'the entries of a vector whose weight is not zero';
 
 ALTER TABLE referral_crm.corpus_df ADD COLUMN dfs referral_crm.termvec;
+ALTER TABLE referral_crm.corpus_df ADD COLUMN bucket int;
 COMMENT ON TABLE referral_crm.corpus_df IS
-  'document-frequency deltas per term (dfs NULL), and the compacted statistics in blocks of up to 512 terms (dfs, its first term in term, df 0); the document frequency of a term is the sum of its rows, of its entry in its block and of its entries in corpus_totals.dfs';
-CREATE INDEX corpus_df_block_idx ON referral_crm.corpus_df ((term COLLATE "C")) WHERE dfs IS NOT NULL;
+  'document-frequency deltas (and compacted sums) as term vectors (dfs), one per hash bucket of their terms (bucket = hashtext(term) & 1023; term: the first term, df 0); the document frequency of a term is the sum of its entries in the rows of its bucket and in corpus_totals.dfs';
+DROP INDEX referral_crm.corpus_df_term_idx;
+CREATE INDEX corpus_df_bucket_idx ON referral_crm.corpus_df (bucket);
 DO $$
 BEGIN
   ALTER TABLE referral_crm.corpus_df ALTER COLUMN dfs SET COMPRESSION lz4;
@@ -210,15 +214,26 @@ EXCEPTION WHEN feature_not_supported THEN
 END
 $$;
 
-CREATE FUNCTION referral_crm.notes_corpus_record(ndocs bigint, total_len bigint, dfs referral_crm.termvec)
+CREATE OR REPLACE FUNCTION referral_crm.notes_corpus_put(dfs referral_crm.termvec) RETURNS void
+LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
+  INSERT INTO referral_crm.corpus_df (term, df, dfs, bucket)
+  SELECT min(e.term COLLATE "C"), 0, referral_crm.termvec(array_agg(e.term), array_agg(e.weight)),
+         hashtext(e.term) & 1023
+    FROM referral_crm.top_terms(dfs, referral_crm.termvec_size(dfs)) e
+   WHERE e.weight <> 0
+   GROUP BY hashtext(e.term) & 1023
+$$;
+COMMENT ON FUNCTION referral_crm.notes_corpus_put(referral_crm.termvec) IS
+  'internal: write document-frequency deltas into corpus_df, one term vector per hash bucket';
+
+CREATE OR REPLACE FUNCTION referral_crm.notes_corpus_record(ndocs bigint, total_len bigint, dfs referral_crm.termvec)
   RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   n int := coalesce(referral_crm.termvec_size(dfs), 0);
 BEGIN
   IF n > 4096 THEN
-    INSERT INTO referral_crm.corpus_df (term, df)
-    SELECT t.term, t.weight::bigint FROM referral_crm.top_terms(dfs, n) t;
+    PERFORM referral_crm.notes_corpus_put(dfs);
     dfs := NULL;
   ELSIF n = 0 THEN
     dfs := NULL;
@@ -236,7 +251,7 @@ $$;
 COMMENT ON FUNCTION referral_crm.notes_corpus_record(bigint, bigint, referral_crm.termvec) IS
   'internal: write the statistics deltas of one statement (called by the note triggers)';
 
-CREATE FUNCTION referral_crm.notes_corpus_fold() RETURNS bigint
+CREATE OR REPLACE FUNCTION referral_crm.notes_corpus_fold() RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   n bigint;
@@ -249,10 +264,13 @@ BEGIN
                                 WHERE x.dfs IS NOT NULL FOR UPDATE SKIP LOCKED))
     RETURNING t.ndocs, t.total_len, t.dfs
   ), d AS (
-    INSERT INTO referral_crm.corpus_df (term, df)
-    SELECT e.term, sum(e.weight)::bigint
-      FROM f, referral_crm.top_terms(f.dfs, referral_crm.termvec_size(f.dfs)) e
-     GROUP BY e.term HAVING sum(e.weight) <> 0
+    INSERT INTO referral_crm.corpus_df (term, df, dfs, bucket)
+    SELECT min(e.term COLLATE "C"), 0, referral_crm.termvec(array_agg(e.term), array_agg(e.weight)),
+           hashtext(e.term) & 1023
+      FROM (SELECT e.term, sum(e.weight) AS weight
+              FROM f, referral_crm.top_terms(f.dfs, referral_crm.termvec_size(f.dfs)) e
+             GROUP BY e.term HAVING sum(e.weight) <> 0) e
+     GROUP BY hashtext(e.term) & 1023
   ), t AS (
     INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
     SELECT sum(f.ndocs), sum(f.total_len) FROM f
@@ -263,7 +281,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION referral_crm.notes_corpus_fold() IS
-  'internal: fold the term vectors of corpus_totals into corpus_df rows, skipping rows another transaction holds; returns the rows folded';
+  'internal: fold the term vectors of corpus_totals into corpus_df bucket rows, skipping rows another transaction holds; returns the rows folded';
 
 CREATE OR REPLACE FUNCTION referral_crm.notes_corpus_insert() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -288,10 +306,10 @@ BEGIN
         FROM new_notes n, referral_crm.note_analysis(n.body) a
       RETURNING doclen, tf
     ), d AS (
-      INSERT INTO referral_crm.corpus_df (term, df)
-      SELECT t, count(*) FROM v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t
+      SELECT referral_crm.termvec(coalesce(array_agg(x.t), '{}'), coalesce(array_agg(x.c), '{}')) AS dv
+        FROM (SELECT t, count(*)::float8 AS c FROM v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t) x
     )
-    SELECT count(*), coalesce(sum(v.doclen), 0) INTO n, len FROM v;
+    SELECT (SELECT count(*) FROM v), (SELECT coalesce(sum(v.doclen), 0) FROM v), d.dv INTO n, len, dv FROM d;
   END IF;
   PERFORM referral_crm.notes_corpus_record(n, len, dv);
   RETURN NULL;
@@ -319,10 +337,10 @@ BEGIN
        WHERE v.note_id = o.note_id
       RETURNING v.doclen, v.tf
     ), d AS (
-      INSERT INTO referral_crm.corpus_df (term, df)
-      SELECT t, -count(*) FROM v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t
+      SELECT referral_crm.termvec(coalesce(array_agg(x.t), '{}'), coalesce(array_agg(x.c), '{}')) AS dv
+        FROM (SELECT t, -count(*)::float8 AS c FROM v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t) x
     )
-    SELECT -count(*), -coalesce(sum(v.doclen), 0) INTO n, len FROM v;
+    SELECT -(SELECT count(*) FROM v), -(SELECT coalesce(sum(v.doclen), 0) FROM v), d.dv INTO n, len, dv FROM d;
   END IF;
   PERFORM referral_crm.notes_corpus_record(n, len, dv);
   RETURN NULL;
@@ -366,14 +384,15 @@ BEGIN
     UNION ALL SELECT 1, doclen, tf FROM upd
     UNION ALL SELECT 1, doclen, tf FROM ins
   ), d AS (
-    INSERT INTO referral_crm.corpus_df (term, df)
-    SELECT t, sum(sign) FROM both_, unnest(referral_crm.termvec_terms(both_.tf)) t
-     WHERE NOT few
-     GROUP BY t HAVING sum(sign) <> 0
+    SELECT referral_crm.termvec(coalesce(array_agg(x.t), '{}'), coalesce(array_agg(x.c), '{}')) AS dv
+      FROM (SELECT t, sum(sign)::float8 AS c FROM both_, unnest(referral_crm.termvec_terms(both_.tf)) t
+             WHERE NOT few
+             GROUP BY t HAVING sum(sign) <> 0) x
   )
   SELECT coalesce(sum(sign), 0), coalesce(sum(sign * doclen), 0),
          CASE WHEN few THEN referral_crm.termvec_nonzero(
-                              referral_crm.termvec_sum(referral_crm.termvec_presence(tf, sign))) END
+                              referral_crm.termvec_sum(referral_crm.termvec_presence(tf, sign)))
+              ELSE (SELECT d.dv FROM d) END
     INTO n, len, dv FROM both_;
   PERFORM referral_crm.notes_corpus_record(n, len, dv);
   RETURN NULL;
@@ -383,40 +402,18 @@ $$;
 CREATE OR REPLACE FUNCTION referral_crm.corpus_dfs(terms text[]) RETURNS referral_crm.termvec
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE AS $$
 BEGIN
-  -- The single-term corpus_df rows of the terms (a few terms: one index
-  -- probe each, LATERAL keeps the planner from hashing the whole table;
-  -- many terms: one pass over the table), plus their entries in the
-  -- blocks of the compacted statistics (a few terms: the block of each)
-  -- and in the term vectors of corpus_totals.
+  -- The entries of the terms in the corpus_df rows of their hash buckets
+  -- (an index probe per bucket) and in the term vectors of corpus_totals.
   -- PL/pgSQL: the plan is kept for the session (a SQL function's is
   -- made anew at every call).
-  RETURN (SELECT referral_crm.termvec_nonzero(
-             referral_crm.termvec(coalesce(array_agg(term), '{}'), coalesce(array_agg(df), '{}'))
-             OPERATOR(referral_crm.+)
-             (SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(b.dfs, terms))
-                FROM (SELECT b.dfs FROM referral_crm.corpus_df b
-                       WHERE cardinality(terms) <= 2000 AND b.dfs IS NOT NULL
-                         AND (b.term COLLATE "C") IN (SELECT (SELECT max(x.term COLLATE "C") FROM referral_crm.corpus_df x
-                                                               WHERE x.dfs IS NOT NULL
-                                                                 AND (x.term COLLATE "C") <= (u COLLATE "C"))
-                                                        FROM unnest(terms) u)
-                      UNION ALL
-                      SELECT b.dfs FROM referral_crm.corpus_df b
-                       WHERE cardinality(terms) > 2000 AND b.dfs IS NOT NULL) b)
-             OPERATOR(referral_crm.+)
-             (SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(t.dfs, terms))
-                FROM referral_crm.corpus_totals t WHERE t.dfs IS NOT NULL))
-      FROM (SELECT q.term, s.df
-              FROM (SELECT DISTINCT u AS term FROM unnest(terms) u) q,
-                   LATERAL (SELECT sum(c.df)::float8 AS df FROM referral_crm.corpus_df c
-                             WHERE c.term = q.term AND c.dfs IS NULL) s
-             WHERE cardinality(terms) <= 2000 AND s.df IS NOT NULL
-            UNION ALL
-            SELECT c.term, sum(c.df)::float8
-              FROM referral_crm.corpus_df c
-              JOIN (SELECT DISTINCT u AS term FROM unnest(terms) u) q ON q.term = c.term
-             WHERE cardinality(terms) > 2000 AND c.dfs IS NULL
-             GROUP BY c.term) d);
+  RETURN referral_crm.termvec_nonzero(
+           coalesce((SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(b.dfs, terms))
+                       FROM referral_crm.corpus_df b
+                      WHERE b.bucket = ANY (ARRAY(SELECT DISTINCT hashtext(u) & 1023 FROM unnest(terms) u))),
+                    referral_crm.termvec('{}'::text[], '{}'::float8[]))
+           OPERATOR(referral_crm.+)
+           (SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(t.dfs, terms))
+              FROM referral_crm.corpus_totals t WHERE t.dfs IS NOT NULL));
 END
 $$;
 COMMENT ON FUNCTION referral_crm.corpus_dfs(text[]) IS
@@ -425,9 +422,7 @@ COMMENT ON FUNCTION referral_crm.corpus_dfs(text[]) IS
 CREATE OR REPLACE FUNCTION referral_crm.corpus_terms(OUT term text, OUT df bigint) RETURNS SETOF record
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT u.term, sum(u.df)::bigint
-    FROM (SELECT c.term, c.df FROM referral_crm.corpus_df c WHERE c.dfs IS NULL
-          UNION ALL
-          SELECT e.term, e.weight::bigint
+    FROM (SELECT e.term, e.weight::bigint AS df
             FROM referral_crm.corpus_df b, referral_crm.top_terms(b.dfs, referral_crm.termvec_size(b.dfs)) e
            WHERE b.dfs IS NOT NULL
           UNION ALL
@@ -444,12 +439,13 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   n bigint;
 BEGIN
-  -- One compaction at a time (a second one waits, then sees the blocks
-  -- of the first): at every snapshot the blocks cover distinct terms.
+  -- One compaction at a time (a second one waits, then sees the rows of
+  -- the first, and has little left to do).
   PERFORM pg_advisory_xact_lock(hashtext('referral_crm.compact_corpus'));
-  -- One statement deletes the rows it sees and inserts their sums, in
-  -- blocks of 512 terms in term order: the sums never change, and rows
-  -- that writers add meanwhile stay as they are.
+  -- One statement deletes the rows it sees and inserts their sums, one
+  -- term vector per hash bucket: the sums never change, and rows that
+  -- writers add meanwhile stay as they are.  (Rows of one term each, dfs
+  -- NULL, as 0.3.0 wrote them, are folded too.)
   WITH t AS (
     DELETE FROM referral_crm.corpus_totals RETURNING ndocs, total_len, dfs
   ), d AS (
@@ -469,19 +465,18 @@ BEGIN
               FROM t, referral_crm.top_terms(t.dfs, referral_crm.termvec_size(t.dfs)) e
              WHERE t.dfs IS NOT NULL) u
      GROUP BY u.term HAVING sum(u.df) <> 0
-  ), k AS (
-    SELECT s.term, s.df, (row_number() OVER (ORDER BY s.term COLLATE "C") - 1) / 512 AS blk FROM s
   ), y AS (
-    INSERT INTO referral_crm.corpus_df (term, df, dfs)
-    SELECT min(k.term COLLATE "C"), 0, referral_crm.termvec(array_agg(k.term), array_agg(k.df::float8))
-      FROM k GROUP BY k.blk
+    INSERT INTO referral_crm.corpus_df (term, df, dfs, bucket)
+    SELECT min(s.term COLLATE "C"), 0, referral_crm.termvec(array_agg(s.term), array_agg(s.df::float8)),
+           hashtext(s.term) & 1023
+      FROM s GROUP BY hashtext(s.term) & 1023
   )
   SELECT (SELECT count(*) FROM t) + (SELECT count(*) FROM d) INTO n;
   RETURN n;
 END
 $$;
 COMMENT ON FUNCTION referral_crm.compact_corpus() IS
-  'fold the statistics deltas into blocks of the compacted statistics (never blocks writers); returns the rows folded';
+  'fold the statistics deltas into one term vector per hash bucket (never blocks writers); returns the rows folded';
 
 CREATE OR REPLACE FUNCTION referral_crm.rebuild_corpus() RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -496,17 +491,24 @@ BEGIN
   INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
   SELECT n.note_id, a.doclen, a.tf FROM referral_crm.referral_notes n, referral_crm.note_analysis(n.body) a;
   GET DIAGNOSTICS n = ROW_COUNT;
-  INSERT INTO referral_crm.corpus_df (term, df)
-  SELECT t, count(*) FROM referral_crm.note_vectors v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t;
+  INSERT INTO referral_crm.corpus_df (term, df, dfs, bucket)
+  SELECT min(x.t COLLATE "C"), 0, referral_crm.termvec(array_agg(x.t), array_agg(x.c)), hashtext(x.t) & 1023
+    FROM (SELECT t, count(*)::float8 AS c
+            FROM referral_crm.note_vectors v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t) x
+   GROUP BY hashtext(x.t) & 1023;
   INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
   SELECT count(*), coalesce(sum(doclen), 0) FROM referral_crm.note_vectors HAVING count(*) > 0;
-  PERFORM referral_crm.compact_corpus();
   RETURN n;
 END
 $$;
+COMMENT ON FUNCTION referral_crm.rebuild_corpus() IS
+  'recompute every note''s analysis and the corpus statistics from referral_notes; returns the number of notes';
 
+REVOKE ALL ON FUNCTION referral_crm.notes_corpus_put(referral_crm.termvec) FROM PUBLIC;
 REVOKE ALL ON FUNCTION referral_crm.notes_corpus_record(bigint, bigint, referral_crm.termvec) FROM PUBLIC;
 REVOKE ALL ON FUNCTION referral_crm.notes_corpus_fold() FROM PUBLIC;
+-- The statistics of 0.3.0 (one row per term) become bucket rows.
+SELECT referral_crm.compact_corpus();
 
 -- ==== routing
 -- routing_match(row) planned as routing_match_attrs(column, ...).
