@@ -169,6 +169,347 @@ $$;
 COMMENT ON FUNCTION referral_crm.search_notes(text, int) IS
   'the k notes of highest BM25 score for a query against the live corpus (settings referral_crm.bm25_k1, _b)';
 
+-- Statistics deltas of a statement that changes a few notes: one
+-- corpus_totals row carrying its document frequencies as a term vector
+-- (instead of one corpus_df row per term), folded into corpus_df by the
+-- writers once 64 are visible and by compact_corpus().  Larger statements
+-- and the folds write term vectors too, one per hash bucket of their terms
+-- (1024 buckets): no row per term is ever written, so the statistics stay
+-- near their compacted size after plain VACUUM.
+CREATE FUNCTION referral_crm.termvec_presence(referral_crm.termvec, float8) RETURNS referral_crm.termvec
+  AS 'MODULE_PATHNAME', 'termvec_presence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.termvec_presence(referral_crm.termvec, float8) IS
+  'the terms of a vector, each with the given weight (a note''s share of the document frequencies)';
+CREATE FUNCTION referral_crm.termvec_pick(referral_crm.termvec, text[]) RETURNS referral_crm.termvec
+  AS 'MODULE_PATHNAME', 'termvec_pick' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.termvec_pick(referral_crm.termvec, text[]) IS
+  'the entries of a vector whose term is one of the given terms';
+CREATE FUNCTION referral_crm.termvec_nonzero(referral_crm.termvec) RETURNS referral_crm.termvec
+  AS 'MODULE_PATHNAME', 'termvec_nonzero' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.termvec_nonzero(referral_crm.termvec) IS
+  'the entries of a vector whose weight is not zero';
+
+ALTER TABLE referral_crm.corpus_df ADD COLUMN dfs referral_crm.termvec;
+ALTER TABLE referral_crm.corpus_df ADD COLUMN bucket int;
+COMMENT ON TABLE referral_crm.corpus_df IS
+  'document-frequency deltas (and compacted sums) as term vectors (dfs), one per hash bucket of their terms (bucket = hashtext(term) & 1023; term: the first term, df 0); the document frequency of a term is the sum of its entries in the rows of its bucket and in corpus_totals.dfs';
+DROP INDEX referral_crm.corpus_df_term_idx;
+CREATE INDEX corpus_df_bucket_idx ON referral_crm.corpus_df (bucket);
+DO $$
+BEGIN
+  ALTER TABLE referral_crm.corpus_df ALTER COLUMN dfs SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN
+  NULL;
+END
+$$;
+
+ALTER TABLE referral_crm.corpus_totals ADD COLUMN dfs referral_crm.termvec;
+COMMENT ON TABLE referral_crm.corpus_totals IS
+  'deltas of the number of notes and of their total length, and of a write statement''s document frequencies (dfs, a few notes); the statistics are the sums';
+DO $$
+BEGIN
+  ALTER TABLE referral_crm.corpus_totals ALTER COLUMN dfs SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN
+  NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION referral_crm.notes_corpus_put(dfs referral_crm.termvec) RETURNS void
+LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
+  INSERT INTO referral_crm.corpus_df (term, df, dfs, bucket)
+  SELECT min(e.term COLLATE "C"), 0, referral_crm.termvec(array_agg(e.term), array_agg(e.weight)),
+         hashtext(e.term) & 1023
+    FROM referral_crm.top_terms(dfs, referral_crm.termvec_size(dfs)) e
+   WHERE e.weight <> 0
+   GROUP BY hashtext(e.term) & 1023
+$$;
+COMMENT ON FUNCTION referral_crm.notes_corpus_put(referral_crm.termvec) IS
+  'internal: write document-frequency deltas into corpus_df, one term vector per hash bucket';
+
+CREATE OR REPLACE FUNCTION referral_crm.notes_corpus_record(ndocs bigint, total_len bigint, dfs referral_crm.termvec)
+  RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n int := coalesce(referral_crm.termvec_size(dfs), 0);
+BEGIN
+  IF n > 4096 THEN
+    PERFORM referral_crm.notes_corpus_put(dfs);
+    dfs := NULL;
+  ELSIF n = 0 THEN
+    dfs := NULL;
+  END IF;
+  IF ndocs = 0 AND total_len = 0 AND dfs IS NULL THEN
+    RETURN;
+  END IF;
+  INSERT INTO referral_crm.corpus_totals (ndocs, total_len, dfs) VALUES (ndocs, total_len, dfs);
+  IF dfs IS NOT NULL AND (SELECT count(*) FROM (SELECT FROM referral_crm.corpus_totals t
+                                                  WHERE t.dfs IS NOT NULL LIMIT 64) x) >= 64 THEN
+    PERFORM referral_crm.notes_corpus_fold();
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.notes_corpus_record(bigint, bigint, referral_crm.termvec) IS
+  'internal: write the statistics deltas of one statement (called by the note triggers)';
+
+CREATE OR REPLACE FUNCTION referral_crm.notes_corpus_fold() RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+BEGIN
+  -- The rows of term vectors that no other transaction holds (a
+  -- compaction or another fold): deleted and replaced by their sums.
+  WITH f AS (
+    DELETE FROM referral_crm.corpus_totals t
+     WHERE t.ctid = ANY (ARRAY(SELECT x.ctid FROM referral_crm.corpus_totals x
+                                WHERE x.dfs IS NOT NULL FOR UPDATE SKIP LOCKED))
+    RETURNING t.ndocs, t.total_len, t.dfs
+  ), d AS (
+    INSERT INTO referral_crm.corpus_df (term, df, dfs, bucket)
+    SELECT min(e.term COLLATE "C"), 0, referral_crm.termvec(array_agg(e.term), array_agg(e.weight)),
+           hashtext(e.term) & 1023
+      FROM (SELECT e.term, sum(e.weight) AS weight
+              FROM f, referral_crm.top_terms(f.dfs, referral_crm.termvec_size(f.dfs)) e
+             GROUP BY e.term HAVING sum(e.weight) <> 0) e
+     GROUP BY hashtext(e.term) & 1023
+  ), t AS (
+    INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
+    SELECT sum(f.ndocs), sum(f.total_len) FROM f
+    HAVING count(*) > 0 AND (sum(f.ndocs) <> 0 OR sum(f.total_len) <> 0)
+  )
+  SELECT count(*) INTO n FROM f;
+  RETURN n;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.notes_corpus_fold() IS
+  'internal: fold the term vectors of corpus_totals into corpus_df bucket rows, skipping rows another transaction holds; returns the rows folded';
+
+CREATE OR REPLACE FUNCTION referral_crm.notes_corpus_insert() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+  len bigint;
+  dv referral_crm.termvec;
+BEGIN
+  IF (SELECT count(*) FROM (SELECT FROM new_notes LIMIT 17) x) <= 16 THEN
+    WITH v AS (
+      INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
+      SELECT n.note_id, a.doclen, a.tf
+        FROM new_notes n, referral_crm.note_analysis(n.body) a
+      RETURNING doclen, tf
+    )
+    SELECT count(*), coalesce(sum(v.doclen), 0), referral_crm.termvec_sum(referral_crm.termvec_presence(v.tf, 1))
+      INTO n, len, dv FROM v;
+  ELSE
+    WITH v AS (
+      INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
+      SELECT n.note_id, a.doclen, a.tf
+        FROM new_notes n, referral_crm.note_analysis(n.body) a
+      RETURNING doclen, tf
+    ), d AS (
+      SELECT referral_crm.termvec(coalesce(array_agg(x.t), '{}'), coalesce(array_agg(x.c), '{}')) AS dv
+        FROM (SELECT t, count(*)::float8 AS c FROM v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t) x
+    )
+    SELECT (SELECT count(*) FROM v), (SELECT coalesce(sum(v.doclen), 0) FROM v), d.dv INTO n, len, dv FROM d;
+  END IF;
+  PERFORM referral_crm.notes_corpus_record(n, len, dv);
+  RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION referral_crm.notes_corpus_delete() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+  len bigint;
+  dv referral_crm.termvec;
+BEGIN
+  IF (SELECT count(*) FROM (SELECT FROM old_notes LIMIT 17) x) <= 16 THEN
+    WITH v AS (
+      DELETE FROM referral_crm.note_vectors v USING old_notes o
+       WHERE v.note_id = o.note_id
+      RETURNING v.doclen, v.tf
+    )
+    SELECT -count(*), -coalesce(sum(v.doclen), 0), referral_crm.termvec_sum(referral_crm.termvec_presence(v.tf, -1))
+      INTO n, len, dv FROM v;
+  ELSE
+    WITH v AS (
+      DELETE FROM referral_crm.note_vectors v USING old_notes o
+       WHERE v.note_id = o.note_id
+      RETURNING v.doclen, v.tf
+    ), d AS (
+      SELECT referral_crm.termvec(coalesce(array_agg(x.t), '{}'), coalesce(array_agg(x.c), '{}')) AS dv
+        FROM (SELECT t, -count(*)::float8 AS c FROM v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t) x
+    )
+    SELECT -(SELECT count(*) FROM v), -(SELECT coalesce(sum(v.doclen), 0) FROM v), d.dv INTO n, len, dv FROM d;
+  END IF;
+  PERFORM referral_crm.notes_corpus_record(n, len, dv);
+  RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION referral_crm.notes_corpus_update() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+  len bigint;
+  dv referral_crm.termvec;
+  few boolean := (SELECT count(*) FROM (SELECT FROM new_notes LIMIT 17) x) <= 16
+                 AND (SELECT count(*) FROM (SELECT FROM old_notes LIMIT 17) x) <= 16;
+BEGIN
+  -- Only notes whose body changed.  The old analysis is read as stored in
+  -- note_vectors (the statement's snapshot, before its own changes), so
+  -- the deltas cancel exactly; the row locks the UPDATE holds on the notes
+  -- keep other writers of the same notes out until commit.
+  WITH c AS (
+    SELECT o.note_id AS old_id, n.note_id AS new_id, n.body
+      FROM old_notes o FULL JOIN new_notes n ON o.note_id = n.note_id
+     WHERE o.body IS DISTINCT FROM n.body OR o.note_id IS NULL OR n.note_id IS NULL
+  ), old AS (
+    SELECT v.doclen, v.tf FROM referral_crm.note_vectors v JOIN c ON v.note_id = c.old_id
+  ), del AS (
+    DELETE FROM referral_crm.note_vectors v USING c
+     WHERE v.note_id = c.old_id AND c.new_id IS NULL
+  ), upd AS (
+    UPDATE referral_crm.note_vectors v SET doclen = a.doclen, tf = a.tf
+      FROM c, referral_crm.note_analysis(c.body) a
+     WHERE v.note_id = c.new_id AND c.old_id = c.new_id
+    RETURNING v.doclen, v.tf
+  ), ins AS (
+    INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
+    SELECT c.new_id, a.doclen, a.tf
+      FROM c, referral_crm.note_analysis(c.body) a WHERE c.old_id IS NULL
+    RETURNING doclen, tf
+  ), both_ AS (
+    SELECT -1 AS sign, doclen, tf FROM old
+    UNION ALL SELECT 1, doclen, tf FROM upd
+    UNION ALL SELECT 1, doclen, tf FROM ins
+  ), d AS (
+    SELECT referral_crm.termvec(coalesce(array_agg(x.t), '{}'), coalesce(array_agg(x.c), '{}')) AS dv
+      FROM (SELECT t, sum(sign)::float8 AS c FROM both_, unnest(referral_crm.termvec_terms(both_.tf)) t
+             WHERE NOT few
+             GROUP BY t HAVING sum(sign) <> 0) x
+  )
+  SELECT coalesce(sum(sign), 0), coalesce(sum(sign * doclen), 0),
+         CASE WHEN few THEN referral_crm.termvec_nonzero(
+                              referral_crm.termvec_sum(referral_crm.termvec_presence(tf, sign)))
+              ELSE (SELECT d.dv FROM d) END
+    INTO n, len, dv FROM both_;
+  PERFORM referral_crm.notes_corpus_record(n, len, dv);
+  RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION referral_crm.corpus_dfs(terms text[]) RETURNS referral_crm.termvec
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE AS $$
+BEGIN
+  -- The entries of the terms in the corpus_df rows of their hash buckets
+  -- (an index probe per bucket) and in the term vectors of corpus_totals.
+  -- PL/pgSQL: the plan is kept for the session (a SQL function's is
+  -- made anew at every call).
+  RETURN referral_crm.termvec_nonzero(
+           coalesce((SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(b.dfs, terms))
+                       FROM referral_crm.corpus_df b
+                      WHERE b.bucket = ANY (ARRAY(SELECT DISTINCT hashtext(u) & 1023 FROM unnest(terms) u))),
+                    referral_crm.termvec('{}'::text[], '{}'::float8[]))
+           OPERATOR(referral_crm.+)
+           (SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(t.dfs, terms))
+              FROM referral_crm.corpus_totals t WHERE t.dfs IS NOT NULL));
+END
+$$;
+COMMENT ON FUNCTION referral_crm.corpus_dfs(text[]) IS
+  'document frequency of each term in the live corpus, as a term vector (terms in no note are left out)';
+
+CREATE OR REPLACE FUNCTION referral_crm.corpus_terms(OUT term text, OUT df bigint) RETURNS SETOF record
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT u.term, sum(u.df)::bigint
+    FROM (SELECT e.term, e.weight::bigint AS df
+            FROM referral_crm.corpus_df b, referral_crm.top_terms(b.dfs, referral_crm.termvec_size(b.dfs)) e
+           WHERE b.dfs IS NOT NULL
+          UNION ALL
+          SELECT e.term, e.weight::bigint
+            FROM referral_crm.corpus_totals t, referral_crm.top_terms(t.dfs, referral_crm.termvec_size(t.dfs)) e
+           WHERE t.dfs IS NOT NULL) u
+   GROUP BY u.term HAVING sum(u.df) <> 0
+$$;
+COMMENT ON FUNCTION referral_crm.corpus_terms() IS
+  'every term of the live corpus with its document frequency';
+
+CREATE OR REPLACE FUNCTION referral_crm.compact_corpus() RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+BEGIN
+  -- One compaction at a time (a second one waits, then sees the rows of
+  -- the first, and has little left to do).
+  PERFORM pg_advisory_xact_lock(hashtext('referral_crm.compact_corpus'));
+  -- One statement deletes the rows it sees and inserts their sums, one
+  -- term vector per hash bucket: the sums never change, and rows that
+  -- writers add meanwhile stay as they are.  (Rows of one term each, dfs
+  -- NULL, as 0.3.0 wrote them, are folded too.)
+  WITH t AS (
+    DELETE FROM referral_crm.corpus_totals RETURNING ndocs, total_len, dfs
+  ), d AS (
+    DELETE FROM referral_crm.corpus_df RETURNING term, df, dfs
+  ), x AS (
+    INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
+    SELECT sum(ndocs), sum(total_len) FROM t HAVING count(*) > 0
+  ), s AS (
+    SELECT u.term, sum(u.df) AS df
+      FROM (SELECT d.term, d.df FROM d WHERE d.dfs IS NULL
+            UNION ALL
+            SELECT e.term, e.weight::bigint
+              FROM d, referral_crm.top_terms(d.dfs, referral_crm.termvec_size(d.dfs)) e
+             WHERE d.dfs IS NOT NULL
+            UNION ALL
+            SELECT e.term, e.weight::bigint
+              FROM t, referral_crm.top_terms(t.dfs, referral_crm.termvec_size(t.dfs)) e
+             WHERE t.dfs IS NOT NULL) u
+     GROUP BY u.term HAVING sum(u.df) <> 0
+  ), y AS (
+    INSERT INTO referral_crm.corpus_df (term, df, dfs, bucket)
+    SELECT min(s.term COLLATE "C"), 0, referral_crm.termvec(array_agg(s.term), array_agg(s.df::float8)),
+           hashtext(s.term) & 1023
+      FROM s GROUP BY hashtext(s.term) & 1023
+  )
+  SELECT (SELECT count(*) FROM t) + (SELECT count(*) FROM d) INTO n;
+  RETURN n;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.compact_corpus() IS
+  'fold the statistics deltas into one term vector per hash bucket (never blocks writers); returns the rows folded';
+
+CREATE OR REPLACE FUNCTION referral_crm.rebuild_corpus() RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+BEGIN
+  -- Writers wait until the rebuild commits; readers keep their snapshot.
+  LOCK TABLE referral_crm.referral_notes IN SHARE MODE;
+  DELETE FROM referral_crm.note_vectors;
+  DELETE FROM referral_crm.corpus_df;
+  DELETE FROM referral_crm.corpus_totals;
+  INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
+  SELECT n.note_id, a.doclen, a.tf FROM referral_crm.referral_notes n, referral_crm.note_analysis(n.body) a;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  INSERT INTO referral_crm.corpus_df (term, df, dfs, bucket)
+  SELECT min(x.t COLLATE "C"), 0, referral_crm.termvec(array_agg(x.t), array_agg(x.c)), hashtext(x.t) & 1023
+    FROM (SELECT t, count(*)::float8 AS c
+            FROM referral_crm.note_vectors v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t) x
+   GROUP BY hashtext(x.t) & 1023;
+  INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
+  SELECT count(*), coalesce(sum(doclen), 0) FROM referral_crm.note_vectors HAVING count(*) > 0;
+  RETURN n;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.rebuild_corpus() IS
+  'recompute every note''s analysis and the corpus statistics from referral_notes; returns the number of notes';
+
+REVOKE ALL ON FUNCTION referral_crm.notes_corpus_put(referral_crm.termvec) FROM PUBLIC;
+REVOKE ALL ON FUNCTION referral_crm.notes_corpus_record(bigint, bigint, referral_crm.termvec) FROM PUBLIC;
+REVOKE ALL ON FUNCTION referral_crm.notes_corpus_fold() FROM PUBLIC;
+-- The statistics of 0.3.0 (one row per term) become bucket rows.
+SELECT referral_crm.compact_corpus();
+
 -- ==== routing
 -- routing_match(row) planned as routing_match_attrs(column, ...).
 CREATE OR REPLACE FUNCTION referral_crm.routing_match_attrs(VARIADIC "any") RETURNS bigint

@@ -4,13 +4,17 @@
 --
 -- note_vectors holds each note's clinical analysis (length, term counts).
 -- The statistics are kept as delta rows: every statement that changes
--- notes inserts, in its own transaction, one corpus_df row per term whose
--- document frequency it changed (+n or -n) and one corpus_totals row.
--- Readers add the rows up.  Writers only ever insert, so concurrent
--- writers never wait for each other or deadlock, and every snapshot sees
--- exactly the statistics of the notes it sees (MVCC).  compact_corpus()
--- folds the rows into one per term without changing any sum;
--- rebuild_corpus() recomputes everything from the notes.
+-- notes inserts, in its own transaction, one corpus_totals row (its change
+-- of the number of notes and of their total length) and its changes of
+-- document frequencies: a statement of a few notes as a term vector in
+-- that same row, a larger one as term vectors in corpus_df, one per hash
+-- bucket of its terms (1024 buckets).  No row per term is ever written.
+-- Readers add the rows up.  Writers only ever insert (and fold, with SKIP
+-- LOCKED, the term vectors of corpus_totals into bucket rows), so
+-- concurrent writers never wait for each other or deadlock, and every
+-- snapshot sees exactly the statistics of the notes it sees (MVCC).
+-- compact_corpus() folds the rows into one per bucket without changing any
+-- sum; rebuild_corpus() recomputes everything from the notes.
 
 CREATE TABLE referral_crm.note_vectors (
   note_id bigint PRIMARY KEY,
@@ -35,58 +39,192 @@ $$;
 CREATE INDEX note_vectors_tf_idx ON referral_crm.note_vectors USING gin (tf referral_crm.termvec_ops);
 
 CREATE TABLE referral_crm.corpus_df (
-  term text NOT NULL,
-  df   bigint NOT NULL
+  term   text NOT NULL,
+  df     bigint NOT NULL,
+  dfs    referral_crm.termvec,
+  bucket int
 );
 COMMENT ON TABLE referral_crm.corpus_df IS
-  'document-frequency deltas per term; the document frequency of a term is the sum of its rows';
-CREATE INDEX corpus_df_term_idx ON referral_crm.corpus_df (term) INCLUDE (df);
+  'document-frequency deltas (and compacted sums) as term vectors (dfs), one per hash bucket of their terms (bucket = hashtext(term) & 1023; term: the first term, df 0); the document frequency of a term is the sum of its entries in the rows of its bucket and in corpus_totals.dfs';
+-- The rows of a term: those of its bucket.
+CREATE INDEX corpus_df_bucket_idx ON referral_crm.corpus_df (bucket);
+DO $$
+BEGIN
+  ALTER TABLE referral_crm.corpus_df ALTER COLUMN dfs SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN
+  NULL;
+END
+$$;
 
 CREATE TABLE referral_crm.corpus_totals (
   ndocs     bigint NOT NULL,
-  total_len bigint NOT NULL
+  total_len bigint NOT NULL,
+  dfs       referral_crm.termvec
 );
 COMMENT ON TABLE referral_crm.corpus_totals IS
-  'deltas of the number of notes and of their total length; the statistics are the sums';
+  'deltas of the number of notes and of their total length, and of a write statement''s document frequencies (dfs, a few notes); the statistics are the sums';
+DO $$
+BEGIN
+  ALTER TABLE referral_crm.corpus_totals ALTER COLUMN dfs SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN
+  NULL;
+END
+$$;
+
+-- Writing document-frequency deltas (or sums) into corpus_df: one term
+-- vector per hash bucket of their terms.
+CREATE FUNCTION referral_crm.notes_corpus_put(dfs referral_crm.termvec) RETURNS void
+LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
+  INSERT INTO referral_crm.corpus_df (term, df, dfs, bucket)
+  SELECT min(e.term COLLATE "C"), 0, referral_crm.termvec(array_agg(e.term), array_agg(e.weight)),
+         hashtext(e.term) & 1023
+    FROM referral_crm.top_terms(dfs, referral_crm.termvec_size(dfs)) e
+   WHERE e.weight <> 0
+   GROUP BY hashtext(e.term) & 1023
+$$;
+COMMENT ON FUNCTION referral_crm.notes_corpus_put(referral_crm.termvec) IS
+  'internal: write document-frequency deltas into corpus_df, one term vector per hash bucket';
+
+-- Writing the deltas of one statement.  A statement that changes a few
+-- notes (a single insert, update or delete) writes one corpus_totals row
+-- that carries its document-frequency deltas as a term vector; readers
+-- add them to the corpus_df rows of the terms they need.  Larger ones
+-- write one corpus_df row per hash bucket.  Once 64 rows of term vectors
+-- are visible, the writer folds those nobody else is folding into bucket
+-- rows (SKIP LOCKED: it never waits), in its own transaction, so every
+-- sum is unchanged at every commit.
+CREATE FUNCTION referral_crm.notes_corpus_record(ndocs bigint, total_len bigint, dfs referral_crm.termvec)
+  RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n int := coalesce(referral_crm.termvec_size(dfs), 0);
+BEGIN
+  IF n > 4096 THEN
+    PERFORM referral_crm.notes_corpus_put(dfs);
+    dfs := NULL;
+  ELSIF n = 0 THEN
+    dfs := NULL;
+  END IF;
+  IF ndocs = 0 AND total_len = 0 AND dfs IS NULL THEN
+    RETURN;
+  END IF;
+  INSERT INTO referral_crm.corpus_totals (ndocs, total_len, dfs) VALUES (ndocs, total_len, dfs);
+  IF dfs IS NOT NULL AND (SELECT count(*) FROM (SELECT FROM referral_crm.corpus_totals t
+                                                  WHERE t.dfs IS NOT NULL LIMIT 64) x) >= 64 THEN
+    PERFORM referral_crm.notes_corpus_fold();
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.notes_corpus_record(bigint, bigint, referral_crm.termvec) IS
+  'internal: write the statistics deltas of one statement (called by the note triggers)';
+
+CREATE FUNCTION referral_crm.notes_corpus_fold() RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+BEGIN
+  -- The rows of term vectors that no other transaction holds (a
+  -- compaction or another fold): deleted and replaced by their sums.
+  WITH f AS (
+    DELETE FROM referral_crm.corpus_totals t
+     WHERE t.ctid = ANY (ARRAY(SELECT x.ctid FROM referral_crm.corpus_totals x
+                                WHERE x.dfs IS NOT NULL FOR UPDATE SKIP LOCKED))
+    RETURNING t.ndocs, t.total_len, t.dfs
+  ), d AS (
+    INSERT INTO referral_crm.corpus_df (term, df, dfs, bucket)
+    SELECT min(e.term COLLATE "C"), 0, referral_crm.termvec(array_agg(e.term), array_agg(e.weight)),
+           hashtext(e.term) & 1023
+      FROM (SELECT e.term, sum(e.weight) AS weight
+              FROM f, referral_crm.top_terms(f.dfs, referral_crm.termvec_size(f.dfs)) e
+             GROUP BY e.term HAVING sum(e.weight) <> 0) e
+     GROUP BY hashtext(e.term) & 1023
+  ), t AS (
+    INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
+    SELECT sum(f.ndocs), sum(f.total_len) FROM f
+    HAVING count(*) > 0 AND (sum(f.ndocs) <> 0 OR sum(f.total_len) <> 0)
+  )
+  SELECT count(*) INTO n FROM f;
+  RETURN n;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.notes_corpus_fold() IS
+  'internal: fold the term vectors of corpus_totals into corpus_df bucket rows, skipping rows another transaction holds; returns the rows folded';
 
 -- Statement triggers: transition tables give every row changed at once.
+-- A few notes: their document frequencies summed as term vectors; more:
+-- grouped by term into one term vector.
 CREATE FUNCTION referral_crm.notes_corpus_insert() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+  len bigint;
+  dv referral_crm.termvec;
 BEGIN
-  WITH v AS (
-    INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
-    SELECT n.note_id, a.doclen, a.tf
-      FROM new_notes n, referral_crm.note_analysis(n.body) a
-    RETURNING doclen, tf
-  ), d AS (
-    INSERT INTO referral_crm.corpus_df (term, df)
-    SELECT t, count(*) FROM v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t
-  )
-  INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
-  SELECT count(*), coalesce(sum(doclen), 0) FROM v HAVING count(*) > 0;
+  IF (SELECT count(*) FROM (SELECT FROM new_notes LIMIT 17) x) <= 16 THEN
+    WITH v AS (
+      INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
+      SELECT n.note_id, a.doclen, a.tf
+        FROM new_notes n, referral_crm.note_analysis(n.body) a
+      RETURNING doclen, tf
+    )
+    SELECT count(*), coalesce(sum(v.doclen), 0), referral_crm.termvec_sum(referral_crm.termvec_presence(v.tf, 1))
+      INTO n, len, dv FROM v;
+  ELSE
+    WITH v AS (
+      INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
+      SELECT n.note_id, a.doclen, a.tf
+        FROM new_notes n, referral_crm.note_analysis(n.body) a
+      RETURNING doclen, tf
+    ), d AS (
+      SELECT referral_crm.termvec(coalesce(array_agg(x.t), '{}'), coalesce(array_agg(x.c), '{}')) AS dv
+        FROM (SELECT t, count(*)::float8 AS c FROM v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t) x
+    )
+    SELECT (SELECT count(*) FROM v), (SELECT coalesce(sum(v.doclen), 0) FROM v), d.dv INTO n, len, dv FROM d;
+  END IF;
+  PERFORM referral_crm.notes_corpus_record(n, len, dv);
   RETURN NULL;
 END
 $$;
 
 CREATE FUNCTION referral_crm.notes_corpus_delete() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+  len bigint;
+  dv referral_crm.termvec;
 BEGIN
-  WITH v AS (
-    DELETE FROM referral_crm.note_vectors v USING old_notes o
-     WHERE v.note_id = o.note_id
-    RETURNING v.doclen, v.tf
-  ), d AS (
-    INSERT INTO referral_crm.corpus_df (term, df)
-    SELECT t, -count(*) FROM v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t
-  )
-  INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
-  SELECT -count(*), -coalesce(sum(doclen), 0) FROM v HAVING count(*) > 0;
+  IF (SELECT count(*) FROM (SELECT FROM old_notes LIMIT 17) x) <= 16 THEN
+    WITH v AS (
+      DELETE FROM referral_crm.note_vectors v USING old_notes o
+       WHERE v.note_id = o.note_id
+      RETURNING v.doclen, v.tf
+    )
+    SELECT -count(*), -coalesce(sum(v.doclen), 0), referral_crm.termvec_sum(referral_crm.termvec_presence(v.tf, -1))
+      INTO n, len, dv FROM v;
+  ELSE
+    WITH v AS (
+      DELETE FROM referral_crm.note_vectors v USING old_notes o
+       WHERE v.note_id = o.note_id
+      RETURNING v.doclen, v.tf
+    ), d AS (
+      SELECT referral_crm.termvec(coalesce(array_agg(x.t), '{}'), coalesce(array_agg(x.c), '{}')) AS dv
+        FROM (SELECT t, -count(*)::float8 AS c FROM v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t) x
+    )
+    SELECT -(SELECT count(*) FROM v), -(SELECT coalesce(sum(v.doclen), 0) FROM v), d.dv INTO n, len, dv FROM d;
+  END IF;
+  PERFORM referral_crm.notes_corpus_record(n, len, dv);
   RETURN NULL;
 END
 $$;
 
 CREATE FUNCTION referral_crm.notes_corpus_update() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n bigint;
+  len bigint;
+  dv referral_crm.termvec;
+  few boolean := (SELECT count(*) FROM (SELECT FROM new_notes LIMIT 17) x) <= 16
+                 AND (SELECT count(*) FROM (SELECT FROM old_notes LIMIT 17) x) <= 16;
 BEGIN
   -- Only notes whose body changed.  The old analysis is read as stored in
   -- note_vectors (the statement's snapshot, before its own changes), so
@@ -116,13 +254,17 @@ BEGIN
     UNION ALL SELECT 1, doclen, tf FROM upd
     UNION ALL SELECT 1, doclen, tf FROM ins
   ), d AS (
-    INSERT INTO referral_crm.corpus_df (term, df)
-    SELECT t, sum(sign) FROM both_, unnest(referral_crm.termvec_terms(both_.tf)) t
-     GROUP BY t HAVING sum(sign) <> 0
+    SELECT referral_crm.termvec(coalesce(array_agg(x.t), '{}'), coalesce(array_agg(x.c), '{}')) AS dv
+      FROM (SELECT t, sum(sign)::float8 AS c FROM both_, unnest(referral_crm.termvec_terms(both_.tf)) t
+             WHERE NOT few
+             GROUP BY t HAVING sum(sign) <> 0) x
   )
-  INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
-  SELECT sum(sign), sum(sign * doclen) FROM both_
-  HAVING sum(sign) <> 0 OR sum(sign * doclen) <> 0;
+  SELECT coalesce(sum(sign), 0), coalesce(sum(sign * doclen), 0),
+         CASE WHEN few THEN referral_crm.termvec_nonzero(
+                              referral_crm.termvec_sum(referral_crm.termvec_presence(tf, sign)))
+              ELSE (SELECT d.dv FROM d) END
+    INTO n, len, dv FROM both_;
+  PERFORM referral_crm.notes_corpus_record(n, len, dv);
   RETURN NULL;
 END
 $$;
@@ -160,27 +302,36 @@ COMMENT ON FUNCTION referral_crm.corpus_stats() IS
   'number of notes, their total length in words and the average length, as of the current snapshot';
 
 CREATE FUNCTION referral_crm.corpus_dfs(terms text[]) RETURNS referral_crm.termvec
-LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
-  -- A few terms: one index probe each (LATERAL keeps the planner from
-  -- hashing the whole table); many terms: one pass over the table.
-  SELECT referral_crm.termvec(coalesce(array_agg(term), '{}'), coalesce(array_agg(df), '{}'))
-    FROM (SELECT q.term, s.df
-            FROM (SELECT DISTINCT u AS term FROM unnest(terms) u) q,
-                 LATERAL (SELECT sum(c.df)::float8 AS df FROM referral_crm.corpus_df c WHERE c.term = q.term) s
-           WHERE cardinality(terms) <= 2000 AND s.df > 0
-          UNION ALL
-          SELECT c.term, sum(c.df)::float8
-            FROM referral_crm.corpus_df c
-            JOIN (SELECT DISTINCT u AS term FROM unnest(terms) u) q ON q.term = c.term
-           WHERE cardinality(terms) > 2000
-           GROUP BY c.term HAVING sum(c.df) > 0) d
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE AS $$
+BEGIN
+  -- The entries of the terms in the corpus_df rows of their hash buckets
+  -- (an index probe per bucket) and in the term vectors of corpus_totals.
+  -- PL/pgSQL: the plan is kept for the session (a SQL function's is
+  -- made anew at every call).
+  RETURN referral_crm.termvec_nonzero(
+           coalesce((SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(b.dfs, terms))
+                       FROM referral_crm.corpus_df b
+                      WHERE b.bucket = ANY (ARRAY(SELECT DISTINCT hashtext(u) & 1023 FROM unnest(terms) u))),
+                    referral_crm.termvec('{}'::text[], '{}'::float8[]))
+           OPERATOR(referral_crm.+)
+           (SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(t.dfs, terms))
+              FROM referral_crm.corpus_totals t WHERE t.dfs IS NOT NULL));
+END
 $$;
 COMMENT ON FUNCTION referral_crm.corpus_dfs(text[]) IS
   'document frequency of each term in the live corpus, as a term vector (terms in no note are left out)';
 
 CREATE FUNCTION referral_crm.corpus_terms(OUT term text, OUT df bigint) RETURNS SETOF record
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT term, sum(df)::bigint FROM referral_crm.corpus_df GROUP BY term HAVING sum(df) <> 0
+  SELECT u.term, sum(u.df)::bigint
+    FROM (SELECT e.term, e.weight::bigint AS df
+            FROM referral_crm.corpus_df b, referral_crm.top_terms(b.dfs, referral_crm.termvec_size(b.dfs)) e
+           WHERE b.dfs IS NOT NULL
+          UNION ALL
+          SELECT e.term, e.weight::bigint
+            FROM referral_crm.corpus_totals t, referral_crm.top_terms(t.dfs, referral_crm.termvec_size(t.dfs)) e
+           WHERE t.dfs IS NOT NULL) u
+   GROUP BY u.term HAVING sum(u.df) <> 0
 $$;
 COMMENT ON FUNCTION referral_crm.corpus_terms() IS
   'every term of the live corpus with its document frequency';
@@ -198,25 +349,46 @@ COMMENT ON FUNCTION referral_crm.tfidf(text) IS
 CREATE FUNCTION referral_crm.compact_corpus() RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  before bigint;
-  after bigint;
+  n bigint;
 BEGIN
-  -- Each statement deletes the rows it sees and inserts their sums: the
-  -- sums never change, and a concurrent compaction skips the rows this
-  -- one deleted (it only ever gets the rows it deleted itself).
-  SELECT count(*) INTO before FROM referral_crm.corpus_df;
-  WITH d AS (DELETE FROM referral_crm.corpus_df RETURNING term, df)
-  INSERT INTO referral_crm.corpus_df (term, df)
-  SELECT term, sum(df) FROM d GROUP BY term HAVING sum(df) <> 0;
-  WITH d AS (DELETE FROM referral_crm.corpus_totals RETURNING ndocs, total_len)
-  INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
-  SELECT sum(ndocs), sum(total_len) FROM d HAVING count(*) > 0;
-  SELECT count(*) INTO after FROM referral_crm.corpus_df;
-  RETURN before - after;
+  -- One compaction at a time (a second one waits, then sees the rows of
+  -- the first, and has little left to do).
+  PERFORM pg_advisory_xact_lock(hashtext('referral_crm.compact_corpus'));
+  -- One statement deletes the rows it sees and inserts their sums, one
+  -- term vector per hash bucket: the sums never change, and rows that
+  -- writers add meanwhile stay as they are.  (Rows of one term each, dfs
+  -- NULL, as 0.3.0 wrote them, are folded too.)
+  WITH t AS (
+    DELETE FROM referral_crm.corpus_totals RETURNING ndocs, total_len, dfs
+  ), d AS (
+    DELETE FROM referral_crm.corpus_df RETURNING term, df, dfs
+  ), x AS (
+    INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
+    SELECT sum(ndocs), sum(total_len) FROM t HAVING count(*) > 0
+  ), s AS (
+    SELECT u.term, sum(u.df) AS df
+      FROM (SELECT d.term, d.df FROM d WHERE d.dfs IS NULL
+            UNION ALL
+            SELECT e.term, e.weight::bigint
+              FROM d, referral_crm.top_terms(d.dfs, referral_crm.termvec_size(d.dfs)) e
+             WHERE d.dfs IS NOT NULL
+            UNION ALL
+            SELECT e.term, e.weight::bigint
+              FROM t, referral_crm.top_terms(t.dfs, referral_crm.termvec_size(t.dfs)) e
+             WHERE t.dfs IS NOT NULL) u
+     GROUP BY u.term HAVING sum(u.df) <> 0
+  ), y AS (
+    INSERT INTO referral_crm.corpus_df (term, df, dfs, bucket)
+    SELECT min(s.term COLLATE "C"), 0, referral_crm.termvec(array_agg(s.term), array_agg(s.df::float8)),
+           hashtext(s.term) & 1023
+      FROM s GROUP BY hashtext(s.term) & 1023
+  )
+  SELECT (SELECT count(*) FROM t) + (SELECT count(*) FROM d) INTO n;
+  RETURN n;
 END
 $$;
 COMMENT ON FUNCTION referral_crm.compact_corpus() IS
-  'fold the statistics deltas into one row per term (never blocks writers); returns the rows removed';
+  'fold the statistics deltas into one term vector per hash bucket (never blocks writers); returns the rows folded';
 
 CREATE FUNCTION referral_crm.rebuild_corpus() RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -231,8 +403,11 @@ BEGIN
   INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
   SELECT n.note_id, a.doclen, a.tf FROM referral_crm.referral_notes n, referral_crm.note_analysis(n.body) a;
   GET DIAGNOSTICS n = ROW_COUNT;
-  INSERT INTO referral_crm.corpus_df (term, df)
-  SELECT t, count(*) FROM referral_crm.note_vectors v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t;
+  INSERT INTO referral_crm.corpus_df (term, df, dfs, bucket)
+  SELECT min(x.t COLLATE "C"), 0, referral_crm.termvec(array_agg(x.t), array_agg(x.c)), hashtext(x.t) & 1023
+    FROM (SELECT t, count(*)::float8 AS c
+            FROM referral_crm.note_vectors v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t) x
+   GROUP BY hashtext(x.t) & 1023;
   INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
   SELECT count(*), coalesce(sum(doclen), 0) FROM referral_crm.note_vectors HAVING count(*) > 0;
   RETURN n;
@@ -245,6 +420,9 @@ COMMENT ON FUNCTION referral_crm.rebuild_corpus() IS
 -- everybody (a rebuild blocks note writers until it commits).
 REVOKE ALL ON FUNCTION referral_crm.compact_corpus() FROM PUBLIC;
 REVOKE ALL ON FUNCTION referral_crm.rebuild_corpus() FROM PUBLIC;
+REVOKE ALL ON FUNCTION referral_crm.notes_corpus_record(bigint, bigint, referral_crm.termvec) FROM PUBLIC;
+REVOKE ALL ON FUNCTION referral_crm.notes_corpus_fold() FROM PUBLIC;
+REVOKE ALL ON FUNCTION referral_crm.notes_corpus_put(referral_crm.termvec) FROM PUBLIC;
 
 -- Notes that existed before this room was installed (upgrade from 0.2.0).
 SELECT referral_crm.rebuild_corpus();

@@ -1652,6 +1652,79 @@ termvec_words(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(BuildVec(e, k));
 }
 
+PG_FUNCTION_INFO_V1(termvec_presence);
+
+/*
+ * termvec_presence(v, w): the terms of v, each with weight w (a note's
+ * contribution to the document frequencies: w = 1 inserted, -1 deleted).
+ */
+Datum
+termvec_presence(PG_FUNCTION_ARGS)
+{
+	NotesVec   *v = (NotesVec *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0));
+	double		w = PG_GETARG_FLOAT8(1);
+	int32_t		i;
+
+	if (!isfinite(w))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("weight must be finite")));
+	for (i = 0; i < v->n; i++)
+		NOTESVEC_WEIGHTS(v)[i] = w;
+	PG_RETURN_POINTER(v);
+}
+
+PG_FUNCTION_INFO_V1(termvec_pick);
+
+/* termvec_pick(v, terms): the entries of v whose term is one of terms. */
+Datum
+termvec_pick(PG_FUNCTION_ARGS)
+{
+	NotesVec   *v = PG_GETARG_NOTESVEC(0);
+	NotesEntry *q;
+	int			n = TextArrayEntries(PG_GETARG_ARRAYTYPE_P(1), &q, "terms"),
+				i,
+				k = 0;
+
+	/* Sorted, and repeated query terms counted once. */
+	n = (int) NotesEntriesMerge(q, n);
+	for (i = 0; i < n; i++)
+	{
+		int64_t		j = NotesVecFind(v, q[i].term, q[i].len);
+
+		if (j < 0)
+			continue;
+		q[k].term = NOTESVEC_TERM(v, j);
+		q[k].len = NOTESVEC_TERMLEN(v, j);
+		q[k].w = NOTESVEC_WEIGHTS(v)[j];
+		k++;
+	}
+	PG_RETURN_POINTER(BuildVec(q, k));
+}
+
+PG_FUNCTION_INFO_V1(termvec_nonzero);
+
+/* termvec_nonzero(v): the entries of v whose weight is not zero. */
+Datum
+termvec_nonzero(PG_FUNCTION_ARGS)
+{
+	NotesVec   *v = PG_GETARG_NOTESVEC(0);
+	NotesEntry *e = palloc(sizeof(NotesEntry) * Max(v->n, 1));
+	int32_t		i,
+				k = 0;
+
+	for (i = 0; i < v->n; i++)
+	{
+		if (NOTESVEC_WEIGHTS(v)[i] == 0)
+			continue;
+		e[k].term = NOTESVEC_TERM(v, i);
+		e[k].len = NOTESVEC_TERMLEN(v, i);
+		e[k].w = NOTESVEC_WEIGHTS(v)[i];
+		k++;
+	}
+	PG_RETURN_POINTER(BuildVec(e, k));
+}
+
 /* 32-bit hash of a whole term, as the postings keep it. */
 static inline uint32
 TermHash(const char *t, uint32_t len)

@@ -77,6 +77,19 @@ CREATE AGGREGATE referral_crm.termvec_sum(referral_crm.termvec) (
 COMMENT ON AGGREGATE referral_crm.termvec_sum(referral_crm.termvec) IS
   'term-wise sum of term vectors';
 
+CREATE FUNCTION referral_crm.termvec_presence(referral_crm.termvec, float8) RETURNS referral_crm.termvec
+  AS 'MODULE_PATHNAME', 'termvec_presence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.termvec_presence(referral_crm.termvec, float8) IS
+  'the terms of a vector, each with the given weight (a note''s share of the document frequencies)';
+CREATE FUNCTION referral_crm.termvec_pick(referral_crm.termvec, text[]) RETURNS referral_crm.termvec
+  AS 'MODULE_PATHNAME', 'termvec_pick' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.termvec_pick(referral_crm.termvec, text[]) IS
+  'the entries of a vector whose term is one of the given terms';
+CREATE FUNCTION referral_crm.termvec_nonzero(referral_crm.termvec) RETURNS referral_crm.termvec
+  AS 'MODULE_PATHNAME', 'termvec_nonzero' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.termvec_nonzero(referral_crm.termvec) IS
+  'the entries of a vector whose weight is not zero';
+
 CREATE FUNCTION referral_crm.termvec_overlaps(referral_crm.termvec, text[]) RETURNS boolean
   AS 'MODULE_PATHNAME', 'termvec_overlaps' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE OPERATOR referral_crm.&& (

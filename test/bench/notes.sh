@@ -180,14 +180,36 @@ PGB
   cat > "$work/ins_gin.sql" <<PGB
 INSERT INTO bench_gin (id, body) VALUES (nextval('bench_seq'), :note);
 PGB
+  # The same, 300 different notes (random notes of the corpus).
+  cat > "$work/ins_oursd.sql" <<PGB
+\\set r random(1, $scale)
+INSERT INTO referral_crm.referral_notes (referral_id, body, source_system) SELECT (SELECT min(referral_id) FROM referral_crm.referrals WHERE source_system = 'speed') + 1, body, 'single' FROM corpus WHERE id = :r;
+PGB
+  cat > "$work/ins_plaind.sql" <<PGB
+\\set r random(1, $scale)
+INSERT INTO bench_plain (id, body) SELECT nextval('bench_seq'), body FROM corpus WHERE id = :r;
+PGB
+  cat > "$work/ins_gind.sql" <<PGB
+\\set r random(1, $scale)
+INSERT INTO bench_gin (id, body) SELECT nextval('bench_seq'), body FROM corpus WHERE id = :r;
+PGB
+  psql_run -c "CREATE INDEX IF NOT EXISTS corpus_id_idx ON corpus (id)"
   psql_run -c "CREATE SEQUENCE IF NOT EXISTS bench_seq START 100000000"
   chown "$(rcrm_runner)" "$work"/*.sql
-  for k in ours plain gin; do
+  for k in ours plain gin oursd plaind gind base; do
+    if [ $k = base ]; then
+      # The notes table itself (its indexes, foreign keys and audit
+      # trigger) without the text upkeep triggers.
+      psql_run -c "ALTER TABLE referral_crm.referral_notes DISABLE TRIGGER referral_notes_corpus_insert"
+      cp "$work/ins_ours.sql" "$work/ins_base.sql"
+    fi
     lat=$(rcrm_as_runner "$("$PG_CONFIG" --bindir)/pgbench" -n -M extended -t 300 -c 1 -D note="$note3k" -f "$work/ins_$k.sql" notes_bench 2>"$work/pgbench.err" \
           | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' || true)
     [ -n "$lat" ] || { cat "$work/pgbench.err"; lat=NULL; }
     psql_run -c "INSERT INTO bench_results VALUES ('insert1 $k', $lat, 1)"
   done
+  psql_run -c "ALTER TABLE referral_crm.referral_notes ENABLE TRIGGER referral_notes_corpus_insert"
+  psql_run -c "DELETE FROM referral_crm.referral_notes WHERE source_system = 'single' AND note_id NOT IN (SELECT note_id FROM referral_crm.note_vectors)"
   psql_run -c "DELETE FROM referral_crm.referral_notes WHERE source_system = 'single'" \
            -c "SELECT referral_crm.compact_corpus()" -c "VACUUM ANALYZE referral_crm.note_vectors, referral_crm.corpus_df"
   # Top-10 queries of 4 terms (OR).
@@ -257,7 +279,22 @@ UNION ALL
 SELECT 'insert one 3 KB note: ms vs GIN',
        round((SELECT ms FROM bench_results WHERE what = 'insert1 ours')::numeric, 3),
        round((SELECT ms FROM bench_results WHERE what = 'insert1 gin')::numeric, 3), 'tsvector + GIN',
-       round(((SELECT ms FROM bench_results WHERE what = 'insert1 ours') / (SELECT ms FROM bench_results WHERE what = 'insert1 gin'))::numeric, 2);
+       round(((SELECT ms FROM bench_results WHERE what = 'insert1 ours') / (SELECT ms FROM bench_results WHERE what = 'insert1 gin'))::numeric, 2)
+UNION ALL
+SELECT 'insert one 3 KB note: ms vs notes table',
+       round((SELECT ms FROM bench_results WHERE what = 'insert1 ours')::numeric, 3),
+       round((SELECT ms FROM bench_results WHERE what = 'insert1 base')::numeric, 3), 'no text upkeep',
+       round(((SELECT ms FROM bench_results WHERE what = 'insert1 ours') / (SELECT ms FROM bench_results WHERE what = 'insert1 base'))::numeric, 2)
+UNION ALL
+SELECT 'insert one note, 300 different: ms',
+       round((SELECT ms FROM bench_results WHERE what = 'insert1 oursd')::numeric, 3),
+       round((SELECT ms FROM bench_results WHERE what = 'insert1 plaind')::numeric, 3), 'no text index',
+       round(((SELECT ms FROM bench_results WHERE what = 'insert1 oursd') / (SELECT ms FROM bench_results WHERE what = 'insert1 plaind'))::numeric, 2)
+UNION ALL
+SELECT 'insert one note, 300 different: ms vs GIN',
+       round((SELECT ms FROM bench_results WHERE what = 'insert1 oursd')::numeric, 3),
+       round((SELECT ms FROM bench_results WHERE what = 'insert1 gind')::numeric, 3), 'tsvector + GIN',
+       round(((SELECT ms FROM bench_results WHERE what = 'insert1 oursd') / (SELECT ms FROM bench_results WHERE what = 'insert1 gind'))::numeric, 2);
 \echo
 \echo Top-10 query of 4 terms (OR), 20 queries x 2 runs, ms
 SELECT system, round(avg(ms)::numeric, 2) AS mean_ms,
@@ -268,11 +305,17 @@ SELECT system, round(avg(ms)::numeric, 2) AS mean_ms,
 \echo Sizes
 SELECT 'our term index (GIN, note_vectors)' AS relation, pg_size_pretty(pg_relation_size('referral_crm.note_vectors_tf_idx')) AS size
 UNION ALL SELECT 'note vectors (heap + TOAST)', pg_size_pretty(pg_table_size('referral_crm.note_vectors'))
-UNION ALL SELECT 'corpus statistics, compacted (corpus_df + index)', pg_size_pretty(pg_total_relation_size('referral_crm.corpus_df'))
+UNION ALL SELECT 'corpus statistics, compacted (corpus_df + corpus_totals + indexes)',
+                 pg_size_pretty(pg_total_relation_size('referral_crm.corpus_df') + pg_total_relation_size('referral_crm.corpus_totals'))
 UNION ALL SELECT 'notes heap (referral_notes + TOAST)', pg_size_pretty(pg_table_size('referral_crm.referral_notes'))
 UNION ALL SELECT 'peer: GIN on tsvector', pg_size_pretty((SELECT pg_relation_size(indexrelid) FROM pg_index WHERE indrelid = 'bench_gin'::regclass AND NOT indisprimary))
 UNION ALL SELECT 'peer: RUM on tsvector', pg_size_pretty((SELECT pg_relation_size(indexrelid) FROM pg_index WHERE indrelid = to_regclass('bench_rum') AND NOT indisprimary))
 UNION ALL SELECT 'peer: tsvector table (heap + TOAST)', pg_size_pretty(pg_table_size('bench_gin'));
+-- The files above keep the space of the delta rows the compaction
+-- deleted (VACUUM reuses it, it does not give it back); without it:
+VACUUM FULL referral_crm.corpus_df, referral_crm.corpus_totals;
+SELECT 'corpus statistics, compacted, after VACUUM FULL' AS relation,
+       pg_size_pretty(pg_total_relation_size('referral_crm.corpus_df') + pg_total_relation_size('referral_crm.corpus_totals')) AS size;
 \echo
 \echo The term query (&&, similar_referrals) reads the index:
 EXPLAIN (COSTS OFF) SELECT note_id FROM referral_crm.note_vectors WHERE tf OPERATOR(referral_crm.&&) ARRAY['dyspnea', 'effusion'];
