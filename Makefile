@@ -45,6 +45,8 @@ ifndef SKIP_REGRESS
 REGRESS      = $(filter $(REGRESS_ALL),$(REGRESS_ORDER)) $(filter-out $(REGRESS_ORDER),$(REGRESS_ALL))
 endif
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
+# Isolation specs (specs/*.spec), listed by their rooms as ISOLATION += name.
+ISOLATION_OPTS = --load-extension=$(EXTENSION)
 
 # TAP tests (PostgreSQL::Test::Cluster) under test/t/.
 ifndef SKIP_TAP

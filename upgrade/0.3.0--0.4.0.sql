@@ -242,9 +242,16 @@ BEGIN
     RETURN;
   END IF;
   INSERT INTO referral_crm.corpus_totals (ndocs, total_len, dfs) VALUES (ndocs, total_len, dfs);
-  IF dfs IS NOT NULL AND (SELECT count(*) FROM (SELECT FROM referral_crm.corpus_totals t
-                                                  WHERE t.dfs IS NOT NULL LIMIT 64) x) >= 64 THEN
-    PERFORM referral_crm.notes_corpus_fold();
+  -- Folding only under READ COMMITTED: under REPEATABLE READ or
+  -- SERIALIZABLE, locking rows that a concurrent fold deleted would fail
+  -- the writer's transaction, and reading corpus_totals would add
+  -- serialization conflicts between concurrent writers.  Their vectors are
+  -- folded by the next READ COMMITTED writer or by compact_corpus().
+  IF dfs IS NOT NULL AND pg_catalog.current_setting('transaction_isolation') = 'read committed' THEN
+    IF (SELECT count(*) FROM (SELECT FROM referral_crm.corpus_totals t
+                               WHERE t.dfs IS NOT NULL LIMIT 64) x) >= 64 THEN
+      PERFORM referral_crm.notes_corpus_fold();
+    END IF;
   END IF;
 END
 $$;

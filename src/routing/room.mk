@@ -3,5 +3,4 @@
 FRAGMENTS_routing = src/routing/routing.sql src/routing/dump.sql
 ifndef SKIP_REGRESS
 ISOLATION      += routing_concurrent
-ISOLATION_OPTS += --load-extension=referral_crm
 endif
