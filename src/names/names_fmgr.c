@@ -1509,7 +1509,7 @@ NamesDelKeys(KeySet *ks, char tag, const char *w, int wl, const char *other)
  */
 static void
 NamesPairKeysExt(KeySet *ks, const char *given, int gl, const char *family, int fl, bool store,
-				 bool variants_only)
+				 bool variants_only, bool one_part)
 {
 	char		fw[5][64];
 	int			nfw = NamesWords(family, fl, fw);
@@ -1565,13 +1565,28 @@ NamesPairKeysExt(KeySet *ks, const char *given, int gl, const char *family, int 
 	}
 	if (gl > 1 && (store || fl == 0))
 		KeyAdd(ks, "G:%s", gp[0] ? gp : given);
+	/*
+	 * One-part deletion keys: of every family word, and of the given name
+	 * of a row without a family name.  Rows store them; a query looks up
+	 * those of a part written alone (family, or a lone given name) only
+	 * through NamesBroadKeys, when they bring few rows: a typo in the
+	 * family name then still finds a row whose given name was replaced.
+	 */
+	if (!variants_only && (store || one_part))
+	{
+		if (store || gl == 0)
+			for (i = 0; i < nfw; i++)
+				NamesDelKeys(ks, 'D', fw[i], strlen(fw[i]), "");
+		if (fl == 0 && gl > 1)
+			NamesDelKeys(ks, 'D', given, gl, "");
+	}
 }
 
 /* All keys of a pair (see NamesPairKeysExt). */
 static void
 NamesPairKeys(KeySet *ks, const char *given, int gl, const char *family, int fl, bool store)
 {
-	NamesPairKeysExt(ks, given, gl, family, fl, store, false);
+	NamesPairKeysExt(ks, given, gl, family, fl, store, false, false);
 }
 
 /* Add rows to the population of a broad key. */
@@ -1620,6 +1635,18 @@ NamesCountBroadKeys(const char *kind, const char *name, int64 rows)
 			if (strcmp(a, p) != 0 && a[0])
 				NamesKeyPopAdd("F:%s", a, rows);
 		}
+		/* the one-part deletion keys (distinct ones once) */
+		{
+			KeySet	   *tmp = palloc(sizeof(KeySet));
+			int			k;
+
+			tmp->n = 0;
+			for (i = 0; i < nfw; i++)
+				NamesDelKeys(tmp, 'D', fw[i], strlen(fw[i]), "");
+			for (k = 0; k < tmp->n; k++)
+				NamesKeyPopAdd("%s", TextDatumGetCString(tmp->keys[k]), rows);
+			pfree(tmp);
+		}
 	}
 	else if (kind[0] == 'g' && len > 1)
 	{
@@ -1644,7 +1671,7 @@ NamesBroadKeys(KeySet *ks, const char *given, int gl, const char *family, int fl
 	int			i;
 
 	tmp->n = 0;
-	NamesPairKeys(tmp, given, gl, family, fl, false);
+	NamesPairKeysExt(tmp, given, gl, family, fl, false, false, true);
 	for (i = 0; i < tmp->n; i++)
 	{
 		char	   *k = TextDatumGetCString(tmp->keys[i]);
@@ -1735,6 +1762,36 @@ names_query_keys(PG_FUNCTION_ARGS)
 				joined[n++] = f[i];
 		NamesPairKeys(ks, g, gl, joined, n, false);
 	}
+	/* a word broken by a stray space: given and middle as one given name */
+	if (p->norm[NAMES_MIDDLE].len > 0 && p->norm[NAMES_MIDDLE].len <= 12 && gl > 0)
+	{
+		char		joined[128];
+		int			n = 0,
+					i;
+		const char *m = NamesPtr(p, p->norm[NAMES_MIDDLE]);
+
+		for (i = 0; i < gl && n < 63; i++)
+			joined[n++] = g[i];
+		for (i = 0; i < p->norm[NAMES_MIDDLE].len && n < 127; i++)
+			if (m[i] != ' ')
+				joined[n++] = m[i];
+		NamesPairKeys(ks, joined, n, f, fl, false);
+	}
+	/* ... or given and family as one lone family name (few rows only) */
+	if (p->norm[NAMES_MIDDLE].len == 0 && gl > 0 && fl > 0 && gl + fl < 64)
+	{
+		char		joined[128];
+		int			n = 0,
+					i;
+
+		for (i = 0; i < gl; i++)
+			joined[n++] = g[i];
+		for (i = 0; i < fl; i++)
+			if (f[i] != ' ')
+				joined[n++] = f[i];
+		NamesLoadCaches();
+		NamesBroadKeys(ks, "", 0, joined, n);
+	}
 	/* nickname: the nickname itself, and every name sharing a formal name */
 	if (p->norm[NAMES_NICK].len > 0)
 		NamesPairKeys(ks, NamesPtr(p, p->norm[NAMES_NICK]), p->norm[NAMES_NICK].len, f, fl, false);
@@ -1743,10 +1800,17 @@ names_query_keys(PG_FUNCTION_ARGS)
 	 * Broad keys (one part only) when that part is rare in the directory:
 	 * they find the right row when the other part was written differently.
 	 */
-	if (fl > 1 && gl > 0 && NamesRareInDirectory('f', f, fl))
+	if (fl > 1)
 		NamesBroadKeys(ks, "", 0, f, fl);
+	if (gl > 1 && fl == 0)
+		NamesBroadKeys(ks, g, gl, "", 0);
 	if (gl > 1 && fl > 0 && NamesRareInDirectory('g', g, gl))
 		NamesBroadKeys(ks, g, gl, "", 0);
+	/* the same across fields: a given name written as the family, or back */
+	if (gl > 1 && fl > 1 && NamesRareInDirectory('f', g, gl))
+		NamesBroadKeys(ks, "", 0, g, gl);
+	if (gl > 1 && fl > 1 && memchr(f, ' ', fl) == NULL && NamesRareInDirectory('g', f, fl))
+		NamesBroadKeys(ks, f, fl, "", 0);
 	if (gl > 1 && (sl = NamesLookup(g, gl)) != NULL)
 	{
 		VariantEntry *e = &names_entries[sl->entry];
@@ -1761,7 +1825,7 @@ names_query_keys(PG_FUNCTION_ARGS)
 			for (j = 0; j < grp->nmembers && ks->n < 200; j++)
 				if (grp->members[j] != e)
 					NamesPairKeysExt(ks, grp->members[j]->name, grp->members[j]->len, f, fl,
-									 false, true);
+									 false, true, false);
 		}
 	}
 	PG_RETURN_DATUM(KeyArray(ks));
