@@ -342,7 +342,9 @@ BEGIN
     FROM (
       SELECT r.clinician_id, r.score,
              CASE WHEN r.rn = 1 AND r.score >= referral_crm.name_setting('auto_threshold')
-                       AND r.score - coalesce(r.next_score, 0) >= referral_crm.name_setting('auto_margin')
+                       AND r.score - coalesce(r.next_score, 0) >= referral_crm.name_setting('auto_margin') - 1e-9
+                       AND (SELECT referral_crm.given_name(n) IS NOT NULL AND referral_crm.family_name(n) IS NOT NULL
+                              FROM referral_crm.try_clinician_name($1) n)
                   THEN 'auto'
                   WHEN r.score >= referral_crm.name_setting('review_threshold') THEN 'review'
                   ELSE 'reject' END AS band

@@ -45,9 +45,9 @@
 void		RcrmNamesInit(void);
 
 /* Settings. */
-static double names_auto_threshold = 0.92;
+static double names_auto_threshold = 0.93;
 static double names_review_threshold = 0.75;
-static double names_auto_margin = 0.03;
+static double names_auto_margin = 0.01;
 
 /*
  * On-disk form of clinician_name: a varlena holding
@@ -1476,8 +1476,10 @@ NamesDelKeys(KeySet *ks, char tag, const char *w, int wl, const char *other)
 	pre[pl] = '\0';
 	if (pl < 4)
 	{
+		/* a short word whole, and its deletions ("cox" and "csx" share "cx") */
 		KeyAdd(ks, "%c:%s:%s", tag, pre, other);
-		return;
+		if (pl < 2)
+			return;
 	}
 	for (i = 0; i < pl; i++)
 	{
@@ -1843,13 +1845,13 @@ RcrmNamesInit(void)
 	DefineCustomRealVariable("referral_crm.name_auto_threshold",
 							 "Score at or above which match_clinician's best candidate is linked automatically.",
 							 "The best candidate must also lead the runner-up by referral_crm.name_auto_margin.",
-							 &names_auto_threshold, 0.92, 0.0, 1.0, PGC_USERSET, 0, NULL, NULL, NULL);
+							 &names_auto_threshold, 0.93, 0.0, 1.0, PGC_USERSET, 0, NULL, NULL, NULL);
 	DefineCustomRealVariable("referral_crm.name_review_threshold",
 							 "Score at or above which a candidate goes to review rather than being rejected.",
 							 NULL, &names_review_threshold, 0.75, 0.0, 1.0, PGC_USERSET, 0, NULL, NULL, NULL);
 	DefineCustomRealVariable("referral_crm.name_auto_margin",
 							 "Lead over the runner-up that the automatic band requires.",
-							 NULL, &names_auto_margin, 0.03, 0.0, 1.0, PGC_USERSET, 0, NULL, NULL, NULL);
+							 NULL, &names_auto_margin, 0.01, 0.0, 1.0, PGC_USERSET, 0, NULL, NULL, NULL);
 	CacheRegisterRelcacheCallback(NamesRelcacheCallback, (Datum) 0);
 }
 
