@@ -67,8 +67,8 @@ typedef struct NamesScoreDetail
  * themselves at LOW, and are scaled by TAIL below.
  */
 #define NAMES_AGREE_HIGH 0.85
-#define NAMES_AGREE_LOW 0.75
-#define NAMES_AGREE_TAIL 0.5
+#define NAMES_AGREE_LOW 0.8
+#define NAMES_AGREE_TAIL 0.25
 
 /* Credit of a family name written on one side only. */
 #define NAMES_MISSING_FAMILY 0.6
