@@ -304,8 +304,9 @@ CREATE INDEX clinicians_name_keys_idx ON referral_crm.clinicians
 -- name_similarity, then adjusted by specialty and ZIP evidence when given:
 -- score = 0.94 * name + specialty (0.03 same, 0.015 unknown, 0 other)
 --                     + zip (0.03 same ZIP5, 0.02 same ZIP3, 0.015 unknown, 0 other).
--- band: auto when the best candidate reaches name_auto_threshold and leads
--- the runner-up by name_auto_margin; review at name_review_threshold; else
+-- band: auto when the best candidate reaches name_auto_threshold, leads
+-- the runner-up by name_auto_margin (less 1e-9 for rounding) and the query
+-- has both a given and a family name; review at name_review_threshold; else
 -- reject.  PL/pgSQL with a generic plan, so that each backend plans the
 -- query once and every call executes the cached plan (planning the inlined
 -- SQL took about as long as executing it); the nested plan shows the index
