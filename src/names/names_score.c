@@ -309,6 +309,8 @@ NamesPopcount(uint64_t x)
 	return (int) ((x * 0x0101010101010101ULL) >> 56);
 }
 
+static double NamesLetterBound(const char *a, int al, const char *b, int bl);
+
 /*
  * Upper bound of NamesGivenSim from the letters of the two names: at most
  * sum over letters of min(count in a, count in b) characters can match
@@ -323,6 +325,28 @@ NamesGivenBound(const NamesView *x, const NamesView *y, const NamesScoreEnv *env
 	const char *b = y->f[NAMES_GIVEN];
 	int			al = x->l[NAMES_GIVEN];
 	int			bl = y->l[NAMES_GIVEN];
+	double		j;
+
+	/* initials, missing names and written nicknames: no bound */
+	if (al < 2 || bl < 2 || al > 64 || bl > 64 || x->l[NAMES_NICK] > 0 || y->l[NAMES_NICK] > 0)
+		return 1.0;
+	j = NamesLetterBound(a, al, b, bl);
+	if (j < 0.9 && ((al >= 3 && al < bl && memcmp(a, b, al) == 0) ||
+					(bl >= 3 && bl < al && memcmp(a, b, bl) == 0)))
+		j = 0.9;
+	if (j < 0.95 && env != NULL && env->related != NULL && env->related(env->arg, a, al, b, bl))
+		j = 0.95;
+	return j > 1.0 ? 1.0 : j + 1e-9;
+}
+
+/*
+ * Upper bound of the Jaro-Winkler similarity of two words (1 to 64 bytes)
+ * from their letters (see NamesGivenBound), raised to the phonetic floor
+ * where NamesSoundAlike could apply.
+ */
+static double
+NamesLetterBound(const char *a, int al, const char *b, int bl)
+{
 	uint64_t	ma = 0,
 				mb = 0;
 	int			i,
@@ -332,9 +356,6 @@ NamesGivenBound(const NamesView *x, const NamesView *y, const NamesScoreEnv *env
 				l;
 	double		j;
 
-	/* initials, missing names and written nicknames: no bound */
-	if (al < 2 || bl < 2 || al > 64 || bl > 64 || x->l[NAMES_NICK] > 0 || y->l[NAMES_NICK] > 0)
-		return 1.0;
 	for (i = 0; i < al; i++)
 		ma |= (uint64_t) 1 << ((unsigned char) a[i] & 63);
 	for (i = 0; i < bl; i++)
@@ -358,12 +379,7 @@ NamesGivenBound(const NamesView *x, const NamesView *y, const NamesScoreEnv *env
 	}
 	if (j >= 0.6 && j < NAMES_PHONETIC_FLOOR && NamesMaySoundAlike(a, al, b, bl))
 		j = NAMES_PHONETIC_FLOOR;
-	if (j < 0.9 && ((al >= 3 && al < bl && memcmp(a, b, al) == 0) ||
-					(bl >= 3 && bl < al && memcmp(a, b, bl) == 0)))
-		j = 0.9;
-	if (j < 0.95 && env != NULL && env->related != NULL && env->related(env->arg, a, al, b, bl))
-		j = 0.95;
-	return j > 1.0 ? 1.0 : j + 1e-9;
+	return j;
 }
 
 /*
@@ -380,6 +396,27 @@ NamesScoreOnceCut(const NamesView *a, const NamesView *b, const NamesScoreEnv *e
 	double		rarity = 0.5;
 	const NamesView *fam = a->l[NAMES_FAMILY] > 0 ? a : b;
 
+	/*
+	 * Before any Jaro-Winkler: both parts at their letter bounds, the middle
+	 * at 1, the family weight at whichever end of its range favours the
+	 * reading (the mean moves monotonically with it).
+	 */
+	if (cutoff >= 0 && a->l[NAMES_FAMILY] > 0 && b->l[NAMES_FAMILY] > 0 &&
+		a->l[NAMES_GIVEN] > 0 && b->l[NAMES_GIVEN] > 0 &&
+		a->l[NAMES_FAMILY] <= 64 && b->l[NAMES_FAMILY] <= 64 &&
+		memchr(a->f[NAMES_FAMILY], ' ', a->l[NAMES_FAMILY]) == NULL &&
+		memchr(b->f[NAMES_FAMILY], ' ', b->l[NAMES_FAMILY]) == NULL)
+	{
+		double		fub = NamesAgree(NamesLetterBound(a->f[NAMES_FAMILY], a->l[NAMES_FAMILY],
+													  b->f[NAMES_FAMILY], b->l[NAMES_FAMILY]) + 1e-9);
+		double		gub = NamesAgree(NamesGivenBound(a, b, env));
+		double		wm = (a->l[NAMES_MIDDLE] > 0 && b->l[NAMES_MIDDLE] > 0) ? 0.10 : 0.0;
+		double		ub1 = (0.45 * fub + 0.35 * gub + wm) / (0.45 + 0.35 + wm);
+		double		ub2 = (0.65 * fub + 0.35 * gub + wm) / (0.65 + 0.35 + wm);
+
+		if ((ub1 > ub2 ? ub1 : ub2) + 1e-9 <= cutoff)
+			return -1.0;
+	}
 	d->family = NamesFamilySim(a->f[NAMES_FAMILY], a->l[NAMES_FAMILY],
 							   b->f[NAMES_FAMILY], b->l[NAMES_FAMILY]);
 	d->middle = NamesMiddleSim(a->f[NAMES_MIDDLE], a->l[NAMES_MIDDLE],
