@@ -1130,6 +1130,19 @@ NamesRarity(void *arg, const char *f, int len)
 	return e != NULL && e->has_family ? e->rarity : 1.0;
 }
 
+/* true if a name of this kind is in the directory at all. */
+static bool
+NamesInDirectory(char kind, const char *f, int len)
+{
+	NameSlot   *sl = len <= 60 ? NamesLookup(f, len) : NULL;
+	VariantEntry *e;
+
+	if (sl == NULL)
+		return false;
+	e = &names_entries[sl->entry];
+	return (kind == 'f' ? e->family_count : e->given_count) > 0;
+}
+
 /* true if a name of this kind is in the directory, but rarely. */
 static bool
 NamesRareInDirectory(char kind, const char *f, int len)
@@ -1802,7 +1815,7 @@ names_query_keys(PG_FUNCTION_ARGS)
 	 * Broad keys (one part only) when that part is rare in the directory:
 	 * they find the right row when the other part was written differently.
 	 */
-	if (fl > 1)
+	if (fl > 1 && (gl == 0 || !NamesInDirectory('f', f, fl) || NamesRareInDirectory('f', f, fl)))
 		NamesBroadKeys(ks, "", 0, f, fl);
 	if (gl > 1 && fl == 0)
 		NamesBroadKeys(ks, g, gl, "", 0);
