@@ -1680,13 +1680,13 @@ NamesCountBroadKeys(const char *kind, const char *name, int64 rows)
  * bring thousands of candidates.
  */
 static void
-NamesBroadKeys(KeySet *ks, const char *given, int gl, const char *family, int fl)
+NamesBroadKeysExt(KeySet *ks, const char *given, int gl, const char *family, int fl, bool del)
 {
 	KeySet	   *tmp = palloc(sizeof(KeySet));
 	int			i;
 
 	tmp->n = 0;
-	NamesPairKeysExt(tmp, given, gl, family, fl, false, false, true);
+	NamesPairKeysExt(tmp, given, gl, family, fl, false, false, del);
 	for (i = 0; i < tmp->n; i++)
 	{
 		char	   *k = TextDatumGetCString(tmp->keys[i]);
@@ -1702,6 +1702,13 @@ NamesBroadKeys(KeySet *ks, const char *given, int gl, const char *family, int fl
 			KeyAdd(ks, "%s", k);
 	}
 	pfree(tmp);
+}
+
+/* NamesBroadKeysExt with the one-part deletion keys. */
+static void
+NamesBroadKeys(KeySet *ks, const char *given, int gl, const char *family, int fl)
+{
+	NamesBroadKeysExt(ks, given, gl, family, fl, true);
 }
 
 /* Build a text[] from a key set. */
@@ -1792,8 +1799,13 @@ names_query_keys(PG_FUNCTION_ARGS)
 				joined[n++] = m[i];
 		NamesPairKeys(ks, joined, n, f, fl, false);
 	}
-	/* ... or given and family as one lone family name (few rows only) */
-	if (p->norm[NAMES_MIDDLE].len == 0 && gl > 0 && fl > 0 && gl + fl < 64)
+	/*
+	 * ... or given and family as one lone family name: its phonetic key
+	 * only, if it brings few rows (deletion keys of the given name's
+	 * letters would bring rows that have nothing in common with it)
+	 */
+	if (p->norm[NAMES_MIDDLE].len == 0 && gl > 1 && fl > 0 && gl + fl < 64 &&
+		(gl <= 4 || fl <= 4))
 	{
 		char		joined[128];
 		int			n = 0,
@@ -1805,7 +1817,7 @@ names_query_keys(PG_FUNCTION_ARGS)
 			if (f[i] != ' ')
 				joined[n++] = f[i];
 		NamesLoadCaches();
-		NamesBroadKeys(ks, "", 0, joined, n);
+		NamesBroadKeysExt(ks, "", 0, joined, n, false);
 	}
 	/* nickname: the nickname itself, and every name sharing a formal name */
 	if (p->norm[NAMES_NICK].len > 0)
