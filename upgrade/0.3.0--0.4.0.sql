@@ -6,7 +6,8 @@
 -- ==== names
 -- match_clinician looks up ZIP evidence only for candidates that can still
 -- reach the top, and is PL/pgSQL with a cached generic plan (no planning
--- per call).
+-- per call); a query without both a given and a family name is never
+-- linked automatically.
 CREATE OR REPLACE FUNCTION referral_crm.match_clinician(query text, k integer DEFAULT 5,
     specialty text DEFAULT NULL, zip text DEFAULT NULL)
   RETURNS TABLE (clinician_id bigint, npi text, display_name text, score double precision, band text)
@@ -32,7 +33,9 @@ BEGIN
     FROM (
       SELECT r.clinician_id, r.score,
              CASE WHEN r.rn = 1 AND r.score >= referral_crm.name_setting('auto_threshold')
-                       AND r.score - coalesce(r.next_score, 0) >= referral_crm.name_setting('auto_margin')
+                       AND r.score - coalesce(r.next_score, 0) >= referral_crm.name_setting('auto_margin') - 1e-9
+                       AND (SELECT referral_crm.given_name(n) IS NOT NULL AND referral_crm.family_name(n) IS NOT NULL
+                              FROM referral_crm.try_clinician_name($1) n)
                   THEN 'auto'
                   WHEN r.score >= referral_crm.name_setting('review_threshold') THEN 'review'
                   ELSE 'reject' END AS band
@@ -71,6 +74,10 @@ BEGIN
    ORDER BY t.score DESC, t.clinician_id;
 END
 $$;
+
+-- name_keys stores more keys in 0.4.0 (deletion keys of short words and of
+-- each family word alone): rebuild the index that holds them.
+REINDEX INDEX referral_crm.clinicians_name_keys_idx;
 
 -- ==== notes
 -- The GIN keys of termvec_ops now carry each term's impact cell (its count

@@ -304,8 +304,9 @@ CREATE INDEX clinicians_name_keys_idx ON referral_crm.clinicians
 -- name_similarity, then adjusted by specialty and ZIP evidence when given:
 -- score = 0.94 * name + specialty (0.03 same, 0.015 unknown, 0 other)
 --                     + zip (0.03 same ZIP5, 0.02 same ZIP3, 0.015 unknown, 0 other).
--- band: auto when the best candidate reaches name_auto_threshold and leads
--- the runner-up by name_auto_margin; review at name_review_threshold; else
+-- band: auto when the best candidate reaches name_auto_threshold, leads
+-- the runner-up by name_auto_margin (less 1e-9 for rounding) and the query
+-- has both a given and a family name; review at name_review_threshold; else
 -- reject.  PL/pgSQL with a generic plan, so that each backend plans the
 -- query once and every call executes the cached plan (planning the inlined
 -- SQL took about as long as executing it); the nested plan shows the index
@@ -342,7 +343,9 @@ BEGIN
     FROM (
       SELECT r.clinician_id, r.score,
              CASE WHEN r.rn = 1 AND r.score >= referral_crm.name_setting('auto_threshold')
-                       AND r.score - coalesce(r.next_score, 0) >= referral_crm.name_setting('auto_margin')
+                       AND r.score - coalesce(r.next_score, 0) >= referral_crm.name_setting('auto_margin') - 1e-9
+                       AND (SELECT referral_crm.given_name(n) IS NOT NULL AND referral_crm.family_name(n) IS NOT NULL
+                              FROM referral_crm.try_clinician_name($1) n)
                   THEN 'auto'
                   WHEN r.score >= referral_crm.name_setting('review_threshold') THEN 'review'
                   ELSE 'reject' END AS band

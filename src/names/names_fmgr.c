@@ -45,9 +45,9 @@
 void		RcrmNamesInit(void);
 
 /* Settings. */
-static double names_auto_threshold = 0.92;
+static double names_auto_threshold = 0.93;
 static double names_review_threshold = 0.75;
-static double names_auto_margin = 0.03;
+static double names_auto_margin = 0.01;
 
 /*
  * On-disk form of clinician_name: a varlena holding
@@ -1130,6 +1130,19 @@ NamesRarity(void *arg, const char *f, int len)
 	return e != NULL && e->has_family ? e->rarity : 1.0;
 }
 
+/* true if a name of this kind is in the directory at all. */
+static bool
+NamesInDirectory(char kind, const char *f, int len)
+{
+	NameSlot   *sl = len <= 60 ? NamesLookup(f, len) : NULL;
+	VariantEntry *e;
+
+	if (sl == NULL)
+		return false;
+	e = &names_entries[sl->entry];
+	return (kind == 'f' ? e->family_count : e->given_count) > 0;
+}
+
 /* true if a name of this kind is in the directory, but rarely. */
 static bool
 NamesRareInDirectory(char kind, const char *f, int len)
@@ -1476,8 +1489,10 @@ NamesDelKeys(KeySet *ks, char tag, const char *w, int wl, const char *other)
 	pre[pl] = '\0';
 	if (pl < 4)
 	{
+		/* a short word whole, and its deletions ("cox" and "csx" share "cx") */
 		KeyAdd(ks, "%c:%s:%s", tag, pre, other);
-		return;
+		if (pl < 2)
+			return;
 	}
 	for (i = 0; i < pl; i++)
 	{
@@ -1509,7 +1524,7 @@ NamesDelKeys(KeySet *ks, char tag, const char *w, int wl, const char *other)
  */
 static void
 NamesPairKeysExt(KeySet *ks, const char *given, int gl, const char *family, int fl, bool store,
-				 bool variants_only)
+				 bool variants_only, bool one_part)
 {
 	char		fw[5][64];
 	int			nfw = NamesWords(family, fl, fw);
@@ -1565,13 +1580,28 @@ NamesPairKeysExt(KeySet *ks, const char *given, int gl, const char *family, int 
 	}
 	if (gl > 1 && (store || fl == 0))
 		KeyAdd(ks, "G:%s", gp[0] ? gp : given);
+	/*
+	 * One-part deletion keys: of every family word, and of the given name
+	 * of a row without a family name.  Rows store them; a query looks up
+	 * those of a part written alone (family, or a lone given name) only
+	 * through NamesBroadKeys, when they bring few rows: a typo in the
+	 * family name then still finds a row whose given name was replaced.
+	 */
+	if (!variants_only && (store || one_part))
+	{
+		if (store || gl == 0)
+			for (i = 0; i < nfw; i++)
+				NamesDelKeys(ks, 'D', fw[i], strlen(fw[i]), "");
+		if (fl == 0 && gl > 1)
+			NamesDelKeys(ks, 'D', given, gl, "");
+	}
 }
 
 /* All keys of a pair (see NamesPairKeysExt). */
 static void
 NamesPairKeys(KeySet *ks, const char *given, int gl, const char *family, int fl, bool store)
 {
-	NamesPairKeysExt(ks, given, gl, family, fl, store, false);
+	NamesPairKeysExt(ks, given, gl, family, fl, store, false, false);
 }
 
 /* Add rows to the population of a broad key. */
@@ -1620,6 +1650,18 @@ NamesCountBroadKeys(const char *kind, const char *name, int64 rows)
 			if (strcmp(a, p) != 0 && a[0])
 				NamesKeyPopAdd("F:%s", a, rows);
 		}
+		/* the one-part deletion keys (distinct ones once) */
+		{
+			KeySet	   *tmp = palloc(sizeof(KeySet));
+			int			k;
+
+			tmp->n = 0;
+			for (i = 0; i < nfw; i++)
+				NamesDelKeys(tmp, 'D', fw[i], strlen(fw[i]), "");
+			for (k = 0; k < tmp->n; k++)
+				NamesKeyPopAdd("%s", TextDatumGetCString(tmp->keys[k]), rows);
+			pfree(tmp);
+		}
 	}
 	else if (kind[0] == 'g' && len > 1)
 	{
@@ -1638,13 +1680,13 @@ NamesCountBroadKeys(const char *kind, const char *name, int64 rows)
  * bring thousands of candidates.
  */
 static void
-NamesBroadKeys(KeySet *ks, const char *given, int gl, const char *family, int fl)
+NamesBroadKeysExt(KeySet *ks, const char *given, int gl, const char *family, int fl, bool del)
 {
 	KeySet	   *tmp = palloc(sizeof(KeySet));
 	int			i;
 
 	tmp->n = 0;
-	NamesPairKeys(tmp, given, gl, family, fl, false);
+	NamesPairKeysExt(tmp, given, gl, family, fl, false, false, del);
 	for (i = 0; i < tmp->n; i++)
 	{
 		char	   *k = TextDatumGetCString(tmp->keys[i]);
@@ -1660,6 +1702,13 @@ NamesBroadKeys(KeySet *ks, const char *given, int gl, const char *family, int fl
 			KeyAdd(ks, "%s", k);
 	}
 	pfree(tmp);
+}
+
+/* NamesBroadKeysExt with the one-part deletion keys. */
+static void
+NamesBroadKeys(KeySet *ks, const char *given, int gl, const char *family, int fl)
+{
+	NamesBroadKeysExt(ks, given, gl, family, fl, true);
 }
 
 /* Build a text[] from a key set. */
@@ -1735,6 +1784,41 @@ names_query_keys(PG_FUNCTION_ARGS)
 				joined[n++] = f[i];
 		NamesPairKeys(ks, g, gl, joined, n, false);
 	}
+	/* a word broken by a stray space: given and middle as one given name */
+	if (p->norm[NAMES_MIDDLE].len > 0 && p->norm[NAMES_MIDDLE].len <= 12 && gl > 0)
+	{
+		char		joined[128];
+		int			n = 0,
+					i;
+		const char *m = NamesPtr(p, p->norm[NAMES_MIDDLE]);
+
+		for (i = 0; i < gl && n < 63; i++)
+			joined[n++] = g[i];
+		for (i = 0; i < p->norm[NAMES_MIDDLE].len && n < 127; i++)
+			if (m[i] != ' ')
+				joined[n++] = m[i];
+		NamesPairKeys(ks, joined, n, f, fl, false);
+	}
+	/*
+	 * ... or given and family as one lone family name: its phonetic key
+	 * only, if it brings few rows (deletion keys of the given name's
+	 * letters would bring rows that have nothing in common with it)
+	 */
+	if (p->norm[NAMES_MIDDLE].len == 0 && gl > 1 && fl > 0 && gl + fl < 64 &&
+		(gl <= 4 || fl <= 4))
+	{
+		char		joined[128];
+		int			n = 0,
+					i;
+
+		for (i = 0; i < gl; i++)
+			joined[n++] = g[i];
+		for (i = 0; i < fl; i++)
+			if (f[i] != ' ')
+				joined[n++] = f[i];
+		NamesLoadCaches();
+		NamesBroadKeysExt(ks, "", 0, joined, n, false);
+	}
 	/* nickname: the nickname itself, and every name sharing a formal name */
 	if (p->norm[NAMES_NICK].len > 0)
 		NamesPairKeys(ks, NamesPtr(p, p->norm[NAMES_NICK]), p->norm[NAMES_NICK].len, f, fl, false);
@@ -1743,10 +1827,17 @@ names_query_keys(PG_FUNCTION_ARGS)
 	 * Broad keys (one part only) when that part is rare in the directory:
 	 * they find the right row when the other part was written differently.
 	 */
-	if (fl > 1 && gl > 0 && NamesRareInDirectory('f', f, fl))
+	if (fl > 1 && (gl == 0 || !NamesInDirectory('f', f, fl) || NamesRareInDirectory('f', f, fl)))
 		NamesBroadKeys(ks, "", 0, f, fl);
+	if (gl > 1 && fl == 0)
+		NamesBroadKeys(ks, g, gl, "", 0);
 	if (gl > 1 && fl > 0 && NamesRareInDirectory('g', g, gl))
 		NamesBroadKeys(ks, g, gl, "", 0);
+	/* the same across fields: a given name written as the family, or back */
+	if (gl > 1 && fl > 1 && NamesRareInDirectory('f', g, gl))
+		NamesBroadKeys(ks, "", 0, g, gl);
+	if (gl > 1 && fl > 1 && memchr(f, ' ', fl) == NULL && NamesRareInDirectory('g', f, fl))
+		NamesBroadKeys(ks, f, fl, "", 0);
 	if (gl > 1 && (sl = NamesLookup(g, gl)) != NULL)
 	{
 		VariantEntry *e = &names_entries[sl->entry];
@@ -1761,7 +1852,7 @@ names_query_keys(PG_FUNCTION_ARGS)
 			for (j = 0; j < grp->nmembers && ks->n < 200; j++)
 				if (grp->members[j] != e)
 					NamesPairKeysExt(ks, grp->members[j]->name, grp->members[j]->len, f, fl,
-									 false, true);
+									 false, true, false);
 		}
 	}
 	PG_RETURN_DATUM(KeyArray(ks));
@@ -1779,13 +1870,13 @@ RcrmNamesInit(void)
 	DefineCustomRealVariable("referral_crm.name_auto_threshold",
 							 "Score at or above which match_clinician's best candidate is linked automatically.",
 							 "The best candidate must also lead the runner-up by referral_crm.name_auto_margin.",
-							 &names_auto_threshold, 0.92, 0.0, 1.0, PGC_USERSET, 0, NULL, NULL, NULL);
+							 &names_auto_threshold, 0.93, 0.0, 1.0, PGC_USERSET, 0, NULL, NULL, NULL);
 	DefineCustomRealVariable("referral_crm.name_review_threshold",
 							 "Score at or above which a candidate goes to review rather than being rejected.",
 							 NULL, &names_review_threshold, 0.75, 0.0, 1.0, PGC_USERSET, 0, NULL, NULL, NULL);
 	DefineCustomRealVariable("referral_crm.name_auto_margin",
 							 "Lead over the runner-up that the automatic band requires.",
-							 NULL, &names_auto_margin, 0.03, 0.0, 1.0, PGC_USERSET, 0, NULL, NULL, NULL);
+							 NULL, &names_auto_margin, 0.01, 0.0, 1.0, PGC_USERSET, 0, NULL, NULL, NULL);
 	CacheRegisterRelcacheCallback(NamesRelcacheCallback, (Datum) 0);
 }
 

@@ -277,6 +277,28 @@ NamesMiddleSim(const char *a, int al, const char *b, int bl)
 	return NamesJaroWinklerAscii(a, al, b, bl);
 }
 
+/*
+ * Agreement credit of a family or given similarity: unchanged from
+ * NAMES_AGREE_HIGH up (typos, nicknames, initials, phonetic matches), then
+ * falling linearly to NAMES_AGREE_TAIL times itself at NAMES_AGREE_LOW and
+ * below (kept above 0 so that such names still order candidates that tie
+ * on the other part).  A Jaro-Winkler of 0.7 says the
+ * two names differ (a replaced or unrelated name), not that they are 70 %
+ * alike; crediting it linearly let a fuzzy pair of names outrank a record
+ * that agrees exactly on a rare name and differs in the other part
+ * (Winkler's piecewise adjustment of string comparator weights).
+ */
+static inline double
+NamesAgree(double s)
+{
+	if (s >= NAMES_AGREE_HIGH || s < 0)
+		return s;
+	if (s <= NAMES_AGREE_LOW)
+		return s * NAMES_AGREE_TAIL;
+	return NAMES_AGREE_LOW * NAMES_AGREE_TAIL + (NAMES_AGREE_HIGH - NAMES_AGREE_LOW * NAMES_AGREE_TAIL) *
+		(s - NAMES_AGREE_LOW) / (NAMES_AGREE_HIGH - NAMES_AGREE_LOW);
+}
+
 /* Number of bits set (without relying on a popcount instruction). */
 static inline int
 NamesPopcount(uint64_t x)
@@ -286,6 +308,8 @@ NamesPopcount(uint64_t x)
 	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
 	return (int) ((x * 0x0101010101010101ULL) >> 56);
 }
+
+static double NamesLetterBound(const char *a, int al, const char *b, int bl);
 
 /*
  * Upper bound of NamesGivenSim from the letters of the two names: at most
@@ -301,6 +325,28 @@ NamesGivenBound(const NamesView *x, const NamesView *y, const NamesScoreEnv *env
 	const char *b = y->f[NAMES_GIVEN];
 	int			al = x->l[NAMES_GIVEN];
 	int			bl = y->l[NAMES_GIVEN];
+	double		j;
+
+	/* initials, missing names and written nicknames: no bound */
+	if (al < 2 || bl < 2 || al > 64 || bl > 64 || x->l[NAMES_NICK] > 0 || y->l[NAMES_NICK] > 0)
+		return 1.0;
+	j = NamesLetterBound(a, al, b, bl);
+	if (j < 0.9 && ((al >= 3 && al < bl && memcmp(a, b, al) == 0) ||
+					(bl >= 3 && bl < al && memcmp(a, b, bl) == 0)))
+		j = 0.9;
+	if (j < 0.95 && env != NULL && env->related != NULL && env->related(env->arg, a, al, b, bl))
+		j = 0.95;
+	return j > 1.0 ? 1.0 : j + 1e-9;
+}
+
+/*
+ * Upper bound of the Jaro-Winkler similarity of two words (1 to 64 bytes)
+ * from their letters (see NamesGivenBound), raised to the phonetic floor
+ * where NamesSoundAlike could apply.
+ */
+static double
+NamesLetterBound(const char *a, int al, const char *b, int bl)
+{
 	uint64_t	ma = 0,
 				mb = 0;
 	int			i,
@@ -310,9 +356,6 @@ NamesGivenBound(const NamesView *x, const NamesView *y, const NamesScoreEnv *env
 				l;
 	double		j;
 
-	/* initials, missing names and written nicknames: no bound */
-	if (al < 2 || bl < 2 || al > 64 || bl > 64 || x->l[NAMES_NICK] > 0 || y->l[NAMES_NICK] > 0)
-		return 1.0;
 	for (i = 0; i < al; i++)
 		ma |= (uint64_t) 1 << ((unsigned char) a[i] & 63);
 	for (i = 0; i < bl; i++)
@@ -336,12 +379,7 @@ NamesGivenBound(const NamesView *x, const NamesView *y, const NamesScoreEnv *env
 	}
 	if (j >= 0.6 && j < NAMES_PHONETIC_FLOOR && NamesMaySoundAlike(a, al, b, bl))
 		j = NAMES_PHONETIC_FLOOR;
-	if (j < 0.9 && ((al >= 3 && al < bl && memcmp(a, b, al) == 0) ||
-					(bl >= 3 && bl < al && memcmp(a, b, bl) == 0)))
-		j = 0.9;
-	if (j < 0.95 && env != NULL && env->related != NULL && env->related(env->arg, a, al, b, bl))
-		j = 0.95;
-	return j > 1.0 ? 1.0 : j + 1e-9;
+	return j;
 }
 
 /*
@@ -358,6 +396,27 @@ NamesScoreOnceCut(const NamesView *a, const NamesView *b, const NamesScoreEnv *e
 	double		rarity = 0.5;
 	const NamesView *fam = a->l[NAMES_FAMILY] > 0 ? a : b;
 
+	/*
+	 * Before any Jaro-Winkler: both parts at their letter bounds, the middle
+	 * at 1, the family weight at whichever end of its range favours the
+	 * reading (the mean moves monotonically with it).
+	 */
+	if (cutoff >= 0 && a->l[NAMES_FAMILY] > 0 && b->l[NAMES_FAMILY] > 0 &&
+		a->l[NAMES_GIVEN] > 0 && b->l[NAMES_GIVEN] > 0 &&
+		a->l[NAMES_FAMILY] <= 64 && b->l[NAMES_FAMILY] <= 64 &&
+		memchr(a->f[NAMES_FAMILY], ' ', a->l[NAMES_FAMILY]) == NULL &&
+		memchr(b->f[NAMES_FAMILY], ' ', b->l[NAMES_FAMILY]) == NULL)
+	{
+		double		fub = NamesAgree(NamesLetterBound(a->f[NAMES_FAMILY], a->l[NAMES_FAMILY],
+													  b->f[NAMES_FAMILY], b->l[NAMES_FAMILY]) + 1e-9);
+		double		gub = NamesAgree(NamesGivenBound(a, b, env));
+		double		wm = (a->l[NAMES_MIDDLE] > 0 && b->l[NAMES_MIDDLE] > 0) ? 0.10 : 0.0;
+		double		ub1 = (0.45 * fub + 0.35 * gub + wm) / (0.45 + 0.35 + wm);
+		double		ub2 = (0.65 * fub + 0.35 * gub + wm) / (0.65 + 0.35 + wm);
+
+		if ((ub1 > ub2 ? ub1 : ub2) + 1e-9 <= cutoff)
+			return -1.0;
+	}
 	d->family = NamesFamilySim(a->f[NAMES_FAMILY], a->l[NAMES_FAMILY],
 							   b->f[NAMES_FAMILY], b->l[NAMES_FAMILY]);
 	d->middle = NamesMiddleSim(a->f[NAMES_MIDDLE], a->l[NAMES_MIDDLE],
@@ -369,14 +428,15 @@ NamesScoreOnceCut(const NamesView *a, const NamesView *b, const NamesScoreEnv *e
 	{
 		double		wf = 0.45 + 0.20 * rarity;
 		double		wm = d->middle >= 0 ? 0.10 : 0.0;
-		double		gub = NamesGivenBound(a, b, env);
-		double		ub = (wf * d->family + 0.35 * gub + wm * (d->middle >= 0 ? d->middle : 0.0)) /
+		double		gub = NamesAgree(NamesGivenBound(a, b, env));
+		double		ub = (wf * NamesAgree(d->family) + 0.35 * gub + wm * (d->middle >= 0 ? d->middle : 0.0)) /
 			(wf + 0.35 + wm);
 
 		if (ub + 1e-9 <= cutoff)
 			return -1.0;
 	}
-	d->given = NamesGivenSim(a, b, env, &d->given_rule);
+	d->given = NamesAgree(NamesGivenSim(a, b, env, &d->given_rule));
+	d->family = NamesAgree(d->family);
 	d->rarity = rarity;
 	d->w_family = 0.45 + 0.20 * rarity;
 	d->w_given = 0.35;
@@ -384,7 +444,7 @@ NamesScoreOnceCut(const NamesView *a, const NamesView *b, const NamesScoreEnv *e
 	/* a part missing on both sides does not count; on one side it costs */
 	if (a->l[NAMES_FAMILY] > 0 || b->l[NAMES_FAMILY] > 0)
 	{
-		num += d->w_family * (d->family >= 0 ? d->family : 0.0);
+		num += d->w_family * (d->family >= 0 ? d->family : NAMES_MISSING_FAMILY);
 		den += d->w_family;
 	}
 	else
@@ -421,10 +481,12 @@ NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env
 				NamesScoreDetail *detail)
 {
 	NamesScoreDetail d1,
-				d2;
+				d2,
+				bestd;
 	NamesView	sw = *a;
 	double		s1,
-				s2;
+				s2,
+				best = -1.0;
 
 	s1 = NamesScoreOnce(a, b, env, &d1);
 	d1.direct = s1;
@@ -478,10 +540,62 @@ NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env
 			d3.swapped = s2;
 			d3.used_swap = false;
 			d3.score = s3;
-			if (detail)
-				*detail = d3;
-			return s3;
+			best = s3;
+			bestd = d3;
 		}
+	}
+	/*
+	 * A word broken in two by a stray space ("Ja Cob Green", "Teag Ue"):
+	 * the given and middle names read as one given name, or, against a
+	 * name without a given name, given and family read as one family name.
+	 */
+	if (s1 < 1.0 && a->l[NAMES_GIVEN] > 0 &&
+		((a->l[NAMES_MIDDLE] > 0 && a->l[NAMES_MIDDLE] <= 12) ||
+		 (a->l[NAMES_MIDDLE] == 0 && b->l[NAMES_GIVEN] == 0 && a->l[NAMES_FAMILY] > 0)) &&
+		a->l[NAMES_GIVEN] + a->l[NAMES_MIDDLE] + a->l[NAMES_FAMILY] < NAMES_MAX_CHARS)
+	{
+		char		joined[NAMES_MAX_CHARS];
+		NamesView	jv = *a;
+		NamesScoreDetail d4;
+		double		s4;
+		int			second = a->l[NAMES_MIDDLE] > 0 ? NAMES_MIDDLE : NAMES_FAMILY;
+		int			n = 0,
+					i;
+
+		for (i = 0; i < a->l[NAMES_GIVEN]; i++)
+			if (a->f[NAMES_GIVEN][i] != ' ')
+				joined[n++] = a->f[NAMES_GIVEN][i];
+		for (i = 0; i < a->l[second]; i++)
+			if (a->f[second][i] != ' ')
+				joined[n++] = a->f[second][i];
+		if (second == NAMES_MIDDLE)
+		{
+			jv.f[NAMES_GIVEN] = joined;
+			jv.l[NAMES_GIVEN] = n;
+			jv.l[NAMES_MIDDLE] = 0;
+		}
+		else
+		{
+			jv.f[NAMES_FAMILY] = joined;
+			jv.l[NAMES_FAMILY] = n;
+			jv.l[NAMES_GIVEN] = 0;
+		}
+		s4 = NamesScoreOnce(&jv, b, env, &d4) - NAMES_JOIN_PENALTY;
+		if (s4 > s1 && s4 > s2 && s4 > best)
+		{
+			d4.direct = s1;
+			d4.swapped = s2;
+			d4.used_swap = false;
+			d4.score = s4;
+			best = s4;
+			bestd = d4;
+		}
+	}
+	if (best >= 0)
+	{
+		if (detail)
+			*detail = bestd;
+		return best;
 	}
 	if (s2 > s1)
 	{

@@ -62,6 +62,17 @@ typedef struct NamesScoreDetail
 	double		score;
 } NamesScoreDetail;
 
+/*
+ * Family and given similarities below HIGH fall linearly to TAIL times
+ * themselves at LOW, and are scaled by TAIL below.
+ */
+#define NAMES_AGREE_HIGH 0.85
+#define NAMES_AGREE_LOW 0.8
+#define NAMES_AGREE_TAIL 0.25
+
+/* Credit of a family name written on one side only. */
+#define NAMES_MISSING_FAMILY 0.6
+
 /* Penalty applied to the swapped reading. */
 #define NAMES_SWAP_PENALTY 0.05
 

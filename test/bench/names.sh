@@ -205,6 +205,40 @@ SELECT count(*) AS queries,
                                                                 AND o.surname = b.surname))::numeric / count(*), 3)
          AS exact_name_of_another_record
   FROM f4b b JOIN f4a a USING (rec);
+-- How far names alone can go.  Per query, the parts of the true record
+-- that agree (Jaro-Winkler >= 0.85, written order or swapped): when only
+-- one part agrees, how many other records carry that same part (a name-only
+-- method can only guess among them); and the queries whose name is, exactly,
+-- that of one other record alone (an automatic link there is wrong, and
+-- looks like any right exact match).
+WITH n AS (
+  SELECT b.rec, coalesce(b.given_name, '') AS bg, coalesce(b.surname, '') AS bs,
+         coalesce(a.given_name, '') AS ag, coalesce(a.surname, '') AS asn
+    FROM f4b b JOIN f4a a USING (rec)),
+p AS (
+  SELECT n.*, (referral_crm.jaro_winkler(bg, ag) >= 0.85 AND ag <> '') AS g_ok,
+         (referral_crm.jaro_winkler(bs, asn) >= 0.85 AND asn <> '') AS s_ok,
+         (referral_crm.jaro_winkler(bg, asn) >= 0.85 AND asn <> '') AS gx_ok,
+         (referral_crm.jaro_winkler(bs, ag) >= 0.85 AND ag <> '') AS sx_ok
+    FROM n),
+c AS (
+  SELECT p.*, greatest(g_ok::int + s_ok::int, gx_ok::int + sx_ok::int) AS parts,
+         CASE WHEN g_ok OR sx_ok THEN (SELECT count(*) FROM f4a o WHERE o.rec <> p.rec AND o.given_name = p.ag)
+              ELSE (SELECT count(*) FROM f4a o WHERE o.rec <> p.rec AND o.surname = p.asn) END AS sharing
+    FROM p),
+x AS (
+  SELECT b.rec, (SELECT count(*) FROM f4a o WHERE o.given_name IS NOT DISTINCT FROM b.given_name
+                                             AND o.surname IS NOT DISTINCT FROM b.surname) AS exact_n,
+         (SELECT min(o.rec) FROM f4a o WHERE o.given_name IS NOT DISTINCT FROM b.given_name
+                                         AND o.surname IS NOT DISTINCT FROM b.surname) AS exact_rec
+    FROM f4b b)
+SELECT round(avg((parts = 2)::int), 3) AS both_parts_agree,
+       round(avg((parts = 1)::int), 3) AS one_part_only,
+       round(avg((parts = 0)::int), 3) AS neither,
+       percentile_disc(0.5) WITHIN GROUP (ORDER BY sharing) FILTER (WHERE parts = 1) AS one_part_median_sharing,
+       (SELECT count(*) FROM x WHERE exact_n = 1 AND exact_rec <> x.rec) AS unique_exact_wrong,
+       (SELECT count(*) FROM x WHERE exact_n = 1) AS unique_exact
+  FROM c;
 SELECT count(*) FILTER (WHERE band = 'auto') AS auto,
        round(avg((hit = rec)::int) FILTER (WHERE band = 'auto'), 4) AS auto_precision,
        round(count(*) FILTER (WHERE band = 'auto')::numeric / (SELECT count(*) FROM f4b), 3) AS auto_coverage,

@@ -460,6 +460,13 @@ TestSimilarity(void)
 	Check(Sim("John Smith", "Robert Smith") < 0.8, "different given names");
 	Check(Sim("Robert Smith", "Robert Jones") < 0.7, "different family names");
 	Check(Sim("Jos\xc3\xa9 Nunez", "Jose N\xc3\xba\xc3\xb1" "ez") == 1.0, "accents fold");
+	/* a word broken by a stray space */
+	Check(Sim("Ja Cob Green", "Jacob Green") > 0.96, "given and middle read as one given name");
+	Check(Sim("Ja Cob Green", "Jacob Green") > Sim("Ja Cob Green", "Jack Green"), "joined given ranks first");
+	/* a replaced name is a disagreement, not 70 % of an agreement */
+	Check(Sim("Kiara Rawlings", "Abbey Rawlings") > Sim("Kiara Rawlings", "Kiara Ryan"),
+		  "exact rare family beats a fuzzy family with an exact given name");
+	Check(Sim("Robert Smith", "Robert Smyth") > 0.9, "typos keep their credit");
 }
 
 /* Rarity of the test: a few common family names, the rest rare. */
@@ -487,7 +494,8 @@ TestSimilarityBound(void)
 		"Mary Ann Smith", "Smith, Mary A", "Jason McMul len", "Jason McMullen", "Anne Marie",
 		"Marie Anne", "Christopher Robert", "Chris Roberts", "Robert \"Bob\" Smith", "Roberts, Chris",
 		"Jose Nunez-Garcia", "Garcia Jose", "Abigail Smith", "Smith Abigail", "Al Smith", "Alan Smithe",
-		"Sam Tan", "Tan Sam", "Samantha Tanner", "Kim Lee", "Lee Kim", "Kimberly Leeson"
+		"Sam Tan", "Tan Sam", "Samantha Tanner", "Kim Lee", "Lee Kim", "Kimberly Leeson",
+		"Ja Cob Green", "Jacob Green", "Teag Ue", "Teague", "Kiara Rawlings", "Abbey Rawlings"
 	};
 	int			n = (int) (sizeof(names) / sizeof(names[0]));
 	int			i,
