@@ -83,8 +83,10 @@ SQL
 for scale in $SCALES; do
   rcrm_say "speed at $scale notes"
   psql_run <<SQL
--- The notes: MTSamples transcriptions; beyond them, the first half of one
--- note joined to the second half of another (distinct texts).
+-- The notes: MTSamples transcriptions; beyond them, the first half of note
+-- a = g mod N joined to the second half of note a + 1 + 7 (g div N) mod N,
+-- so that every pair (a, b) is used once.  (Until 0.4.0, b depended on a
+-- only: beyond N notes the same N texts came back again and again.)
 DROP TABLE IF EXISTS corpus, bench_plain, bench_gin, bench_rum;
 CREATE TABLE corpus AS
 SELECT g AS id,
@@ -92,7 +94,7 @@ SELECT g AS id,
             ELSE left(a.body, length(a.body) / 2) || ' ' || right(b.body, length(b.body) / 2) END AS body
   FROM generate_series(1, $scale) g
   JOIN src a ON a.i = 1 + (g - 1) % (SELECT count(*) FROM src)
-  JOIN src b ON b.i = 1 + ((g - 1) * 7 + 3) % (SELECT count(*) FROM src);
+  JOIN src b ON b.i = 1 + ((g - 1) % (SELECT count(*) FROM src) + 1 + 7 * ((g - 1) / (SELECT count(*) FROM src))) % (SELECT count(*) FROM src);
 TRUNCATE referral_crm.referral_notes;
 SELECT referral_crm.compact_corpus();
 INSERT INTO referral_crm.patients (given_name, family_name, birth_date, zip, source_system, source_id)
