@@ -45,7 +45,7 @@ CREATE TABLE referral_crm.corpus_df (
   bucket int
 );
 COMMENT ON TABLE referral_crm.corpus_df IS
-  'document-frequency deltas (and compacted sums) as term vectors (dfs), one per hash bucket of their terms (bucket = hashtext(term) & 1023; term: the first term, df 0); the document frequency of a term is the sum of its entries in the rows of its bucket and in corpus_totals.dfs';
+  'document-frequency deltas (and compacted sums) as term vectors (dfs), one per hash bucket of their terms (bucket = notes_term_bucket(term); term: the first term, df 0); the document frequency of a term is the sum of its entries in the rows of its bucket and in corpus_totals.dfs';
 -- The rows of a term: those of its bucket.
 CREATE INDEX corpus_df_bucket_idx ON referral_crm.corpus_df (bucket);
 DO $$
@@ -71,16 +71,24 @@ EXCEPTION WHEN feature_not_supported THEN
 END
 $$;
 
+-- The hash bucket of a term in corpus_df (1,024 buckets), stored in
+-- corpus_df.bucket; every writer and reader goes through this function.
+CREATE FUNCTION referral_crm.notes_term_bucket(term text) RETURNS int
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  RETURN pg_catalog.hashtext(term) & 1023;
+COMMENT ON FUNCTION referral_crm.notes_term_bucket(text) IS
+  'internal: the corpus_df hash bucket of a term';
+
 -- Writing document-frequency deltas (or sums) into corpus_df: one term
 -- vector per hash bucket of their terms.
 CREATE FUNCTION referral_crm.notes_corpus_put(dfs referral_crm.termvec) RETURNS void
 LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
   INSERT INTO referral_crm.corpus_df (term, df, dfs, bucket)
   SELECT min(e.term COLLATE "C"), 0, referral_crm.termvec(array_agg(e.term), array_agg(e.weight)),
-         hashtext(e.term) & 1023
+         referral_crm.notes_term_bucket(e.term)
     FROM referral_crm.top_terms(dfs, referral_crm.termvec_size(dfs)) e
    WHERE e.weight <> 0
-   GROUP BY hashtext(e.term) & 1023
+   GROUP BY referral_crm.notes_term_bucket(e.term)
 $$;
 COMMENT ON FUNCTION referral_crm.notes_corpus_put(referral_crm.termvec) IS
   'internal: write document-frequency deltas into corpus_df, one term vector per hash bucket';
@@ -129,6 +137,7 @@ CREATE FUNCTION referral_crm.notes_corpus_fold() RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   n bigint;
+  dv referral_crm.termvec;
 BEGIN
   -- The rows of term vectors that no other transaction holds (a
   -- compaction or another fold): deleted and replaced by their sums.
@@ -137,20 +146,20 @@ BEGIN
      WHERE t.ctid = ANY (ARRAY(SELECT x.ctid FROM referral_crm.corpus_totals x
                                 WHERE x.dfs IS NOT NULL FOR UPDATE SKIP LOCKED))
     RETURNING t.ndocs, t.total_len, t.dfs
-  ), d AS (
-    INSERT INTO referral_crm.corpus_df (term, df, dfs, bucket)
-    SELECT min(e.term COLLATE "C"), 0, referral_crm.termvec(array_agg(e.term), array_agg(e.weight)),
-           hashtext(e.term) & 1023
-      FROM (SELECT e.term, sum(e.weight) AS weight
-              FROM f, referral_crm.top_terms(f.dfs, referral_crm.termvec_size(f.dfs)) e
-             GROUP BY e.term HAVING sum(e.weight) <> 0) e
-     GROUP BY hashtext(e.term) & 1023
   ), t AS (
     INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
     SELECT sum(f.ndocs), sum(f.total_len) FROM f
     HAVING count(*) > 0 AND (sum(f.ndocs) <> 0 OR sum(f.total_len) <> 0)
+  ), s AS (
+    SELECT e.term, sum(e.weight) AS weight
+      FROM f, referral_crm.top_terms(f.dfs, referral_crm.termvec_size(f.dfs)) e
+     GROUP BY e.term HAVING sum(e.weight) <> 0
   )
-  SELECT count(*) INTO n FROM f;
+  SELECT (SELECT count(*) FROM f),
+         referral_crm.termvec(coalesce(array_agg(s.term), '{}'), coalesce(array_agg(s.weight), '{}'))
+    INTO n, dv FROM s;
+  -- their sums as bucket rows, as any other writer writes them
+  PERFORM referral_crm.notes_corpus_put(dv);
   RETURN n;
 END
 $$;
@@ -318,7 +327,7 @@ BEGIN
   RETURN referral_crm.termvec_nonzero(
            coalesce((SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(b.dfs, terms))
                        FROM referral_crm.corpus_df b
-                      WHERE b.bucket = ANY (ARRAY(SELECT DISTINCT hashtext(u) & 1023 FROM unnest(terms) u))),
+                      WHERE b.bucket = ANY (ARRAY(SELECT DISTINCT referral_crm.notes_term_bucket(u) FROM unnest(terms) u))),
                     referral_crm.termvec('{}'::text[], '{}'::float8[]))
            OPERATOR(referral_crm.+)
            (SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(t.dfs, terms))
@@ -387,8 +396,8 @@ BEGIN
   ), y AS (
     INSERT INTO referral_crm.corpus_df (term, df, dfs, bucket)
     SELECT min(s.term COLLATE "C"), 0, referral_crm.termvec(array_agg(s.term), array_agg(s.df::float8)),
-           hashtext(s.term) & 1023
-      FROM s GROUP BY hashtext(s.term) & 1023
+           referral_crm.notes_term_bucket(s.term)
+      FROM s GROUP BY referral_crm.notes_term_bucket(s.term)
   )
   SELECT (SELECT count(*) FROM t) + (SELECT count(*) FROM d) INTO n;
   RETURN n;
@@ -411,10 +420,10 @@ BEGIN
   SELECT n.note_id, a.doclen, a.tf FROM referral_crm.referral_notes n, referral_crm.note_analysis(n.body) a;
   GET DIAGNOSTICS n = ROW_COUNT;
   INSERT INTO referral_crm.corpus_df (term, df, dfs, bucket)
-  SELECT min(x.t COLLATE "C"), 0, referral_crm.termvec(array_agg(x.t), array_agg(x.c)), hashtext(x.t) & 1023
+  SELECT min(x.t COLLATE "C"), 0, referral_crm.termvec(array_agg(x.t), array_agg(x.c)), referral_crm.notes_term_bucket(x.t)
     FROM (SELECT t, count(*)::float8 AS c
             FROM referral_crm.note_vectors v, unnest(referral_crm.termvec_terms(v.tf)) t GROUP BY t) x
-   GROUP BY hashtext(x.t) & 1023;
+   GROUP BY referral_crm.notes_term_bucket(x.t);
   INSERT INTO referral_crm.corpus_totals (ndocs, total_len)
   SELECT count(*), coalesce(sum(doclen), 0) FROM referral_crm.note_vectors HAVING count(*) > 0;
   RETURN n;

@@ -1631,25 +1631,45 @@ termvec_ne(PG_FUNCTION_ARGS)
 
 PG_FUNCTION_INFO_V1(termvec_words);
 
-/* The single-word terms of a termvec (word bigrams left out). */
-Datum
-termvec_words(PG_FUNCTION_ARGS)
+/* The entries of v that keep(v, i) accepts, as a new termvec. */
+static NotesVec *
+VecFilter(const NotesVec *v, bool (*keep) (const NotesVec *v, int32_t i))
 {
-	NotesVec   *v = PG_GETARG_NOTESVEC(0);
 	NotesEntry *e = palloc(sizeof(NotesEntry) * Max(v->n, 1));
 	int32_t		i,
 				k = 0;
 
 	for (i = 0; i < v->n; i++)
 	{
-		if (memchr(NOTESVEC_TERM(v, i), ' ', NOTESVEC_TERMLEN(v, i)) != NULL)
+		if (!keep(v, i))
 			continue;
 		e[k].term = NOTESVEC_TERM(v, i);
 		e[k].len = NOTESVEC_TERMLEN(v, i);
 		e[k].w = NOTESVEC_WEIGHTS(v)[i];
 		k++;
 	}
-	PG_RETURN_POINTER(BuildVec(e, k));
+	return BuildVec(e, k);
+}
+
+/* Is entry i a single word (not a word bigram)? */
+static bool
+VecIsWord(const NotesVec *v, int32_t i)
+{
+	return memchr(NOTESVEC_TERM(v, i), ' ', NOTESVEC_TERMLEN(v, i)) == NULL;
+}
+
+/* Is the weight of entry i not zero? */
+static bool
+VecIsNonzero(const NotesVec *v, int32_t i)
+{
+	return NOTESVEC_WEIGHTS(v)[i] != 0;
+}
+
+/* The single-word terms of a termvec (word bigrams left out). */
+Datum
+termvec_words(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(VecFilter(PG_GETARG_NOTESVEC(0), VecIsWord));
 }
 
 PG_FUNCTION_INFO_V1(termvec_presence);
@@ -1708,21 +1728,7 @@ PG_FUNCTION_INFO_V1(termvec_nonzero);
 Datum
 termvec_nonzero(PG_FUNCTION_ARGS)
 {
-	NotesVec   *v = PG_GETARG_NOTESVEC(0);
-	NotesEntry *e = palloc(sizeof(NotesEntry) * Max(v->n, 1));
-	int32_t		i,
-				k = 0;
-
-	for (i = 0; i < v->n; i++)
-	{
-		if (NOTESVEC_WEIGHTS(v)[i] == 0)
-			continue;
-		e[k].term = NOTESVEC_TERM(v, i);
-		e[k].len = NOTESVEC_TERMLEN(v, i);
-		e[k].w = NOTESVEC_WEIGHTS(v)[i];
-		k++;
-	}
-	PG_RETURN_POINTER(BuildVec(e, k));
+	PG_RETURN_POINTER(VecFilter(PG_GETARG_NOTESVEC(0), VecIsNonzero));
 }
 
 /* 32-bit hash of a whole term, as the postings keep it. */
