@@ -132,6 +132,7 @@ typedef struct GovSubSave
 {
 	SubTransactionId subid;
 	GovChainState state;
+	int			suppress;		/* GovSuppressDepth at its start */
 } GovSubSave;
 
 /*
@@ -205,7 +206,10 @@ static LocalTransactionId GovKeyLxid = InvalidLocalTransactionId;
 static uint8 GovKey[64];
 static int	GovKeyLen = 0;
 
-/* Remember the chain position at subtransaction start; restore on abort. */
+/*
+ * Remember the chain position and the suppression depth at subtransaction
+ * start; restore both on abort.
+ */
 static void
 GovSubXactCallback(SubXactEvent event, SubTransactionId mySubid,
 				   SubTransactionId parentSubid, void *arg)
@@ -224,6 +228,7 @@ GovSubXactCallback(SubXactEvent event, SubTransactionId mySubid,
 			}
 			GovSubStack[GovSubDepth].subid = mySubid;
 			GovSubStack[GovSubDepth].state = GovChain;
+			GovSubStack[GovSubDepth].suppress = GovSuppressDepth;
 			GovSubDepth++;
 			break;
 		case SUBXACT_EVENT_PRE_COMMIT_SUB:
@@ -243,7 +248,10 @@ GovSubXactCallback(SubXactEvent event, SubTransactionId mySubid,
 				if (top->subid == mySubid)
 				{
 					if (event == SUBXACT_EVENT_ABORT_SUB)
+					{
 						GovChain = top->state;
+						GovSuppressDepth = top->suppress;
+					}
 					break;
 				}
 			}
@@ -1866,7 +1874,8 @@ audit_event(PG_FUNCTION_ARGS)
 
 /*
  * audit_suppress_values(on boolean): while on (until the transaction
- * ends), DELETE entries keep the row key only.  purge_expired() uses it so
+ * ends, or a subtransaction that turned it on aborts), DELETE entries keep
+ * the row key only.  purge_expired() uses it so
  * that purged patient data does not live on in the audit trail.  Not
  * granted to anybody.
  */

@@ -136,7 +136,9 @@ stage_row(PG_FUNCTION_ARGS)
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_INSTEAD(trigdata->tg_event) ||
 		!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) || trigdata->tg_trigger->tgnargs != 1)
-		elog(ERROR, "stage_row must be an INSTEAD OF INSERT row trigger with the feed as argument");
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("stage_row must be an INSTEAD OF INSERT row trigger with the feed as argument")));
 
 	desc = trigdata->tg_relation->rd_att;
 	if (desc->natts > MAX_FEED_COLUMNS)

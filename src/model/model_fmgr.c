@@ -495,7 +495,9 @@ referral_guard(PG_FUNCTION_ARGS)
 		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
 		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
 		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
-		elog(ERROR, "referral_guard must be a BEFORE INSERT OR UPDATE row trigger");
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("referral_guard must be a BEFORE INSERT OR UPDATE row trigger")));
 
 	desc = trigdata->tg_relation->rd_att;
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
@@ -582,7 +584,9 @@ touch_updated_at(PG_FUNCTION_ARGS)
 		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
 		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
 		!TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
-		elog(ERROR, "touch_updated_at must be a BEFORE UPDATE row trigger");
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("touch_updated_at must be a BEFORE UPDATE row trigger")));
 	col = RequireColumn(trigdata, "updated_at");
 	value = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 	return PointerGetDatum(heap_modify_tuple_by_cols(trigdata->tg_newtuple,
@@ -601,7 +605,9 @@ append_only(PG_FUNCTION_ARGS)
 	const char *op;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
-		elog(ERROR, "append_only must be called as a trigger");
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("append_only must be called as a trigger")));
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 		op = "UPDATE";
 	else if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))

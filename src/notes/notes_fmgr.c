@@ -224,13 +224,24 @@ AnalyzeText(text *t, NotesAnalyzerKind kind, NotesTokens *tok)
 				 errdetail("The note is too large, or ICU failed to process it.")));
 }
 
-/* Build a termvec from sorted distinct entries. */
+/*
+ * Build a termvec from sorted distinct entries.  Every weight must be
+ * finite (a computed weight that overflowed is an error, not a value).
+ */
 static NotesVec *
 BuildVec(const NotesEntry *e, int64_t n)
 {
 	size_t		size = NotesVecSize(e, n);
 	NotesVec   *v;
+	int64_t		i;
 
+	for (i = 0; i < n; i++)
+		if (!isfinite(e[i].w))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("termvec weight out of range"),
+					 errdetail("The weight computed for term \"%.*s\" is not finite.",
+							   (int) Min(e[i].len, 64), e[i].term)));
 	if (size == 0 || size > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -1196,19 +1207,49 @@ NormOrError(text *t)
 }
 
 /*
+ * Raise an error unless x, the argument called name, is a finite number
+ * >= 0 (a document count or length).
+ */
+static void
+CheckCount(double x, const char *name)
+{
+	if (!(x >= 0) || isinf(x))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite number >= 0, not %g", name, x)));
+}
+
+/* Raise an error unless k1 and b are BM25 parameters. */
+static void
+CheckBm25Params(double k1, double b)
+{
+	if (!(k1 >= 0) || !(b >= 0 && b <= 1) || isinf(k1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("BM25 needs k1 >= 0 and 0 <= b <= 1")));
+}
+
+/*
  * termvec_idf(dfs, n, smooth): the idf of each term from its document
- * frequency (terms with df <= 0 are left out).
+ * frequency (terms with df <= 0 are left out).  NULL when dfs or n is
+ * NULL (no documents: no terms); a NULL smooth takes the setting.
  */
 Datum
 termvec_idf(PG_FUNCTION_ARGS)
 {
-	NotesVec   *dfs = PG_GETARG_NOTESVEC(0);
-	double		n = PG_GETARG_FLOAT8(1);
+	NotesVec   *dfs;
+	double		n;
 	bool		smooth = PG_ARGISNULL(2) ? notes_smooth_idf : PG_GETARG_BOOL(2);
-	NotesEntry *e = palloc(sizeof(NotesEntry) * Max(dfs->n, 1));
+	NotesEntry *e;
 	int32_t		i,
 				k = 0;
 
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	dfs = PG_GETARG_NOTESVEC(0);
+	n = PG_GETARG_FLOAT8(1);
+	CheckCount(n, "the number of documents");
+	e = palloc(sizeof(NotesEntry) * Max(dfs->n, 1));
 	for (i = 0; i < dfs->n; i++)
 	{
 		double		df = NOTESVEC_WEIGHTS(dfs)[i];
@@ -1226,21 +1267,28 @@ termvec_idf(PG_FUNCTION_ARGS)
 /*
  * termvec_weight(tf, idf, sublinear, norm): TF-IDF weights of raw counts
  * tf; terms missing from idf are left out (scikit-learn's transform).
- * NULL settings take the referral_crm.tfidf_* settings.
+ * NULL settings take the referral_crm.tfidf_* settings; NULL when tf or
+ * idf is NULL.
  */
 Datum
 termvec_weight(PG_FUNCTION_ARGS)
 {
-	NotesVec   *tf = PG_GETARG_NOTESVEC(0);
-	NotesVec   *idf = PG_GETARG_NOTESVEC(1);
+	NotesVec   *tf;
+	NotesVec   *idf;
 	bool		sublinear = PG_ARGISNULL(2) ? notes_sublinear_tf : PG_GETARG_BOOL(2);
 	NotesNorm	norm = PG_ARGISNULL(3) ? (NotesNorm) notes_norm : NormOrError(PG_GETARG_TEXT_PP(3));
-	NotesEntry *e = palloc(sizeof(NotesEntry) * Max(tf->n, 1));
-	double	   *w = palloc(sizeof(double) * Max(tf->n, 1));
+	NotesEntry *e;
+	double	   *w;
 	int32_t		i = 0,
 				j = 0,
 				k = 0;
 
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	tf = PG_GETARG_NOTESVEC(0);
+	idf = PG_GETARG_NOTESVEC(1);
+	e = palloc(sizeof(NotesEntry) * Max(tf->n, 1));
+	w = palloc(sizeof(double) * Max(tf->n, 1));
 	if (idf->n > 8 * tf->n)
 	{
 		/* A large idf vector (the whole corpus): binary search. */
@@ -1297,20 +1345,30 @@ termvec_weight(PG_FUNCTION_ARGS)
 /*
  * termvec_bm25(tf, doclen, query, avgdl, k1, b): BM25 score of a document
  * (raw counts tf, length doclen) for query weights (idf times the number
- * of times the term is in the query).
+ * of times the term is in the query).  NULL when tf, doclen, query or
+ * avgdl is NULL; a NULL k1 or b takes the referral_crm.bm25_* setting.
  */
 Datum
 termvec_bm25(PG_FUNCTION_ARGS)
 {
-	NotesVec   *tf = PG_GETARG_NOTESVEC(0);
-	double		dl = PG_GETARG_FLOAT8(1);
-	NotesVec   *q = PG_GETARG_NOTESVEC(2);
-	double		avgdl = PG_GETARG_FLOAT8(3);
+	NotesVec   *tf;
+	double		dl;
+	NotesVec   *q;
+	double		avgdl;
 	double		k1 = PG_ARGISNULL(4) ? notes_bm25_k1 : PG_GETARG_FLOAT8(4);
 	double		b = PG_ARGISNULL(5) ? notes_bm25_b : PG_GETARG_FLOAT8(5);
 	double		s = 0;
 	int32_t		i;
 
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		PG_RETURN_NULL();
+	tf = PG_GETARG_NOTESVEC(0);
+	dl = PG_GETARG_FLOAT8(1);
+	q = PG_GETARG_NOTESVEC(2);
+	avgdl = PG_GETARG_FLOAT8(3);
+	CheckCount(dl, "doclen");
+	CheckCount(avgdl, "avgdl");
+	CheckBm25Params(k1, b);
 	if (avgdl <= 0)
 		PG_RETURN_FLOAT8(0);
 	for (i = 0; i < q->n; i++)
@@ -1509,10 +1567,7 @@ bm25_scores(PG_FUNCTION_ARGS)
 			   *qidf;
 	int64_t    *qdf;
 
-	if (!(k1 >= 0) || !(b >= 0 && b <= 1) || isinf(k1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("BM25 needs k1 >= 0 and 0 <= b <= 1")));
+	CheckBm25Params(k1, b);
 	toks = AnalyzeDocs(PG_GETARG_ARRAYTYPE_P(0), kind, &ndocs);
 	AnalyzeText(PG_GETARG_TEXT_PP(1), kind, &qtok);
 	InitMaterializedSRF(fcinfo, 0);
@@ -1579,6 +1634,8 @@ termvec_bm25_query(PG_FUNCTION_ARGS)
 	NotesEntry *e = palloc(sizeof(NotesEntry) * Max(q->n, 1));
 	int32_t		i,
 				k = 0;
+
+	CheckCount(n, "the number of documents");
 
 	for (i = 0; i < q->n; i++)
 	{
@@ -2055,6 +2112,9 @@ termvec_search(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("k must be positive, not %d", k)));
+	CheckCount(ndocs, "ndocs");
+	CheckCount(avgdl, "avgdl");
+	CheckBm25Params(notes_bm25_k1, notes_bm25_b);
 	if (nq == 0 || avgdl <= 0)
 		PG_RETURN_VOID();
 
@@ -2320,8 +2380,9 @@ termvec_search(PG_FUNCTION_ARGS)
 				}
 			}
 		}
+		/* Every round reads a cell: finite bounds and weights see to it. */
 		if (ng == 0)
-			continue;
+			elog(ERROR, "termvec_search: no cell left to read");
 		groups[0] = (int32) theta;
 		{
 			int			nd = 1 + ng * CELLQ_GROUP;

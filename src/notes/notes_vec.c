@@ -580,7 +580,8 @@ NotesBm25Term(double idf, double tf, double dl, double avgdl, double k1, double 
 {
 	if (tf <= 0)
 		return 0;
-	return idf * tf / (tf + k1 * (1 - b + b * dl / avgdl));
+	/* k1 = 0: no length part (0 times an infinite dl / avgdl is NaN). */
+	return idf * tf / (tf + (k1 == 0 ? 0 : k1 * (1 - b + b * dl / avgdl)));
 }
 
 /* Upper ends of the term-count classes (the last is unbounded). */
@@ -615,7 +616,7 @@ NotesCellBound(int cell, double avgdl, double k1, double b)
 				dl = notes_cell_dl_lo[cell & 31],
 				u;
 
-	if (isinf(tf) || avgdl <= 0)
+	if (isinf(tf) || avgdl <= 0 || k1 == 0)
 		return 1;
 	u = tf / (tf + k1 * (1 - b + b * dl / avgdl));
 	/* Room for rounding: scores are summed in another order. */

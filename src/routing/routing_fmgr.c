@@ -209,12 +209,19 @@ routing_condition_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-/* routing_condition_sql(cond, prefix): the same test as a SQL expression. */
+/*
+ * routing_condition_sql(cond, prefix): the same test as a SQL expression;
+ * NULL for a NULL condition, no prefix for a NULL prefix.
+ */
 Datum
 routing_condition_sql(PG_FUNCTION_ARGS)
 {
-	RoutingExpr *e = RoutingArg(fcinfo, 0);
+	RoutingExpr *e;
 	char	   *prefix = PG_ARGISNULL(1) ? "" : text_to_cstring(PG_GETARG_TEXT_PP(1));
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	e = RoutingArg(fcinfo, 0);
 
 	PG_RETURN_TEXT_P(cstring_to_text(RoutingToText(e, ROUTING_PRINT_SQL, prefix)));
 }
@@ -909,7 +916,9 @@ routing_rules_changed(PG_FUNCTION_ARGS)
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
-		elog(ERROR, "routing_rules_changed must be called as a trigger");
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("routing_rules_changed must be called as a trigger")));
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
 	return PointerGetDatum(NULL);
 }

@@ -1083,6 +1083,19 @@ read_state:
  * ----------------------------------------------------------------------
  */
 
+/* Raise an error unless the n values of v, each a what, are finite. */
+static void
+CheckFinite(const double *v, int n, const char *what)
+{
+	int			j;
+
+	for (j = 0; j < n; j++)
+		if (!isfinite(v[j]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s %d is %s", what, j + 1, float8out_internal(v[j]))));
+}
+
 /* logit_predict(coef float8[], x float8[]): 1 / (1 + exp(-(c0 + c.x))) */
 Datum
 logit_predict(PG_FUNCTION_ARGS)
@@ -1093,18 +1106,14 @@ logit_predict(PG_FUNCTION_ARGS)
 	int			nx;
 	double	   *c = Float8ArrayValues(ca, "coefficients", &nc);
 	double	   *x = Float8ArrayValues(xa, "feature values", &nx);
-	int			j;
 
 	if (nc != nx + 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%d coefficients need %d feature values, not %d", nc, Max(nc - 1, 0), nx),
 				 errdetail("The first coefficient is the intercept.")));
-	for (j = 0; j < nx; j++)
-		if (!isfinite(x[j]))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("feature value %d is %s", j + 1, float8out_internal(x[j]))));
+	CheckFinite(c, nc, "coefficient");
+	CheckFinite(x, nx, "feature value");
 	PG_RETURN_FLOAT8(LogitPredict(c, x, nx));
 }
 
@@ -1423,6 +1432,24 @@ auc_final(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(LogitAuc(st->pos, st->npos, st->neg, st->nneg));
 }
 
+/*
+ * Raise an error unless v[0..n-1] is a state of log_loss or brier: three
+ * values, a whole count >= 0 and a finite sum and compensation.
+ */
+static void
+MeanMetricCheck(const double *v, int n)
+{
+	if (n != 3)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("metric state must have 3 values")));
+	if (!(v[0] >= 0) || isinf(v[0]) || v[0] != floor(v[0]) || !isfinite(v[1]) || !isfinite(v[2]))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("metric state is not valid"),
+				 errdetail("A state is {n, sum, compensation}: a whole number of rows >= 0 and two finite numbers.")));
+}
+
 /* The float8[3] state {n, sum, compensation} of log_loss and brier. */
 static ArrayType *
 MeanMetricState(FunctionCallInfo fcinfo, double **v)
@@ -1435,10 +1462,7 @@ MeanMetricState(FunctionCallInfo fcinfo, double **v)
 	else
 		a = PG_GETARG_ARRAYTYPE_P_COPY(0);
 	*v = Float8ArrayValues(a, "metric state", &n);
-	if (n != 3)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("metric state must have 3 values")));
+	MeanMetricCheck(*v, n);
 	return a;
 }
 
@@ -1494,10 +1518,7 @@ mean_metric_combine(PG_FUNCTION_ARGS)
 	ArrayType  *b = PG_GETARG_ARRAYTYPE_P(1);
 
 	vb = Float8ArrayValues(b, "metric state", &nb);
-	if (nb != 3)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("metric state must have 3 values")));
+	MeanMetricCheck(vb, nb);
 	MeanMetricAdd(va, vb[1]);
 	va[0] += vb[0] - 1;
 	va[2] += vb[2];
@@ -1512,7 +1533,8 @@ mean_metric_final(PG_FUNCTION_ARGS)
 	int			n;
 	double	   *v = Float8ArrayValues(a, "metric state", &n);
 
-	if (n != 3 || v[0] == 0)
+	MeanMetricCheck(v, n);
+	if (v[0] == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((v[1] + v[2]) / v[0]);
 }
@@ -1574,11 +1596,18 @@ logit_contributions(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("top must not be negative")));
+	CheckFinite(c, nc, "coefficient");
+	CheckFinite(m, nm, "feature mean");
+	CheckFinite(x, nx, "feature value");
 	cs = palloc(sizeof(Contribution) * Max(nx, 1));
 	for (j = 0; j < nx; j++)
 	{
 		cs[j].j = j;
 		cs[j].c = c[j + 1] * (x[j] - m[j]);
+		if (!isfinite(cs[j].c))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("the contribution of feature %d is out of range", j + 1)));
 	}
 	qsort(cs, nx, sizeof(Contribution), CompareContribution);
 	initStringInfo(&buf);
