@@ -51,7 +51,7 @@ SELECT f.fn AS function,
            FROM unnest(f.types) WITH ORDINALITY a(t, i) ORDER BY i)), false) AS outcome
   FROM c_functions f
  WHERE NOT f.strict
- ORDER BY f.fn::text;
+ ORDER BY f.fn::text COLLATE "C";
 
 ------------------------------------------------------------------------
 -- 2. Sample arguments (a call that works) for every C function that is
@@ -138,7 +138,7 @@ SELECT fn AS function,
        CASE WHEN args IS NULL AND why_not IS NULL THEN 'NO SAMPLE: add one to this test'
             WHEN args IS NULL THEN 'not called: ' || why_not
             ELSE pg_temp.outcome(pg_temp.call_sql(name, retset, args), show) END AS sample
-  FROM swept ORDER BY fn::text;
+  FROM swept ORDER BY fn::text COLLATE "C";
 
 ------------------------------------------------------------------------
 -- 3. Functions that are not STRICT: the sample with one argument NULL.
@@ -150,7 +150,7 @@ SELECT f.fn AS function, a.i AS arg,
            FROM unnest(f.types) WITH ORDINALITY b(t, j) ORDER BY j)), f.show) AS outcome
   FROM swept f, unnest(f.types) WITH ORDINALITY a(t, i)
  WHERE NOT f.strict AND f.args IS NOT NULL
- ORDER BY f.fn::text, a.i;
+ ORDER BY f.fn::text COLLATE "C", a.i;
 
 ------------------------------------------------------------------------
 -- 4. Every numeric argument (or every element of a numeric array) NaN,
@@ -164,7 +164,7 @@ SELECT f.fn AS function, a.i AS arg, v.value,
            FROM unnest(f.types) WITH ORDINALITY b(t, j) ORDER BY j)), f.show) AS outcome
   FROM swept f, unnest(f.types) WITH ORDINALITY a(t, i), special_values v
  WHERE f.args IS NOT NULL AND a.t IN (v.type, (SELECT typarray FROM pg_type WHERE oid = v.type))
- ORDER BY f.fn::text, a.i, v.ord;
+ ORDER BY f.fn::text COLLATE "C", a.i, v.ord;
 
 DELETE FROM referral_crm.models WHERE name = 'unsafe_inputs_m';
 
@@ -213,11 +213,11 @@ BEGIN;
 INSERT INTO referral_crm.patients (given_name, family_name, source_system, source_id)
 VALUES ('Path', 'Way', 'unsafe-inputs', 'P1');
 INSERT INTO referral_crm.referrals (patient_id, authored_at, referring_npi, target_specialty, source_system, source_id)
-SELECT p.patient_id, '2026-01-01', '1234567893', 'cardiology', 'unsafe-inputs', 'R' || i
+SELECT p.patient_id, '2026-01-01', '1975318647', 'cardiology', 'unsafe-inputs', 'R' || i
   FROM referral_crm.patients p, generate_series(1, 2) i
  WHERE p.source_system = 'unsafe-inputs';
 SELECT referring_npi, specialty, referrals, notes, distinctive_terms
-  FROM referral_crm.recurrent_pathways WHERE referring_npi = '1234567893';
+  FROM referral_crm.recurrent_pathways WHERE referring_npi = '1975318647';
 ROLLBACK;
 
 -- audit_suppress_values: a subtransaction that aborts gives back the
