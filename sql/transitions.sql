@@ -80,6 +80,11 @@ SELECT patient_id, '2026-02-01', 'cancelled', 'tr', 'E2' FROM referral_crm.patie
 -- A legal walk, with reasons; a stale reason is cleared on the next move.
 UPDATE referral_crm.referrals SET status = 'received' WHERE source_id = 'E1';
 UPDATE referral_crm.referrals SET status = 'on-hold', status_reason = 'awaiting prior authorization' WHERE source_id = 'E1';
+-- While on hold, the reason may change but not go away.
+UPDATE referral_crm.referrals SET status_reason = NULL WHERE source_id = 'E1';
+UPDATE referral_crm.referrals SET status_reason = '  ' WHERE source_id = 'E1';
+UPDATE referral_crm.referrals SET status_reason = 'awaiting prior authorization (payer called)' WHERE source_id = 'E1';
+SELECT status, status_reason FROM referral_crm.referrals WHERE source_id = 'E1';
 UPDATE referral_crm.referrals SET status = 'accepted' WHERE source_id = 'E1';
 SELECT status, status_reason FROM referral_crm.referrals WHERE source_id = 'E1';
 UPDATE referral_crm.referrals SET status = 'completed', stage = 'visit-completed' WHERE source_id = 'E1';

@@ -313,6 +313,12 @@ DECLARE
   len bigint;
   dv referral_crm.termvec;
 BEGIN
+  -- Only on referral_notes: on any other table (a caller's own, with its
+  -- own types and casts) this owner-rights function would run their code.
+  IF TG_RELID <> 'referral_crm.referral_notes'::regclass THEN
+    RAISE EXCEPTION 'notes_corpus_insert() fires only on referral_crm.referral_notes, not on %', TG_RELID::regclass
+      USING ERRCODE = 'trigger_protocol_violated';
+  END IF;
   IF (SELECT count(*) FROM (SELECT FROM new_notes LIMIT 17) x) <= 16 THEN
     WITH v AS (
       INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
@@ -346,6 +352,10 @@ DECLARE
   len bigint;
   dv referral_crm.termvec;
 BEGIN
+  IF TG_RELID <> 'referral_crm.referral_notes'::regclass THEN
+    RAISE EXCEPTION 'notes_corpus_delete() fires only on referral_crm.referral_notes, not on %', TG_RELID::regclass
+      USING ERRCODE = 'trigger_protocol_violated';
+  END IF;
   IF (SELECT count(*) FROM (SELECT FROM old_notes LIMIT 17) x) <= 16 THEN
     WITH v AS (
       DELETE FROM referral_crm.note_vectors v USING old_notes o
@@ -379,6 +389,10 @@ DECLARE
   few boolean := (SELECT count(*) FROM (SELECT FROM new_notes LIMIT 17) x) <= 16
                  AND (SELECT count(*) FROM (SELECT FROM old_notes LIMIT 17) x) <= 16;
 BEGIN
+  IF TG_RELID <> 'referral_crm.referral_notes'::regclass THEN
+    RAISE EXCEPTION 'notes_corpus_update() fires only on referral_crm.referral_notes, not on %', TG_RELID::regclass
+      USING ERRCODE = 'trigger_protocol_violated';
+  END IF;
   -- Only notes whose body changed.  The old analysis is read as stored in
   -- note_vectors (the statement's snapshot, before its own changes), so
   -- the deltas cancel exactly; the row locks the UPDATE holds on the notes
@@ -423,13 +437,16 @@ END
 $$;
 
 CREATE OR REPLACE FUNCTION referral_crm.corpus_dfs(terms text[]) RETURNS referral_crm.termvec
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  v referral_crm.termvec;
+  fl bigint;
 BEGIN
   -- The entries of the terms in the corpus_df rows of their hash buckets
   -- (an index probe per bucket) and in the term vectors of corpus_totals.
   -- PL/pgSQL: the plan is kept for the session (a SQL function's is
   -- made anew at every call).
-  RETURN referral_crm.termvec_nonzero(
+  v := referral_crm.termvec_nonzero(
            coalesce((SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(b.dfs, terms))
                        FROM referral_crm.corpus_df b
                       WHERE b.bucket = ANY (ARRAY(SELECT DISTINCT referral_crm.notes_term_bucket(u) FROM unnest(terms) u))),
@@ -437,6 +454,17 @@ BEGIN
            OPERATOR(referral_crm.+)
            (SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(t.dfs, terms))
               FROM referral_crm.corpus_totals t WHERE t.dfs IS NOT NULL));
+  fl := referral_crm.corpus_df_floor();
+  IF fl > 0 THEN
+    fl := least(fl, (SELECT coalesce(sum(t.ndocs), 0) FROM referral_crm.corpus_totals t));
+    IF fl > 0 THEN
+      SELECT referral_crm.termvec(coalesce(array_agg(u.t), '{}'), coalesce(array_agg(greatest(coalesce(e.weight, 0), fl)), '{}'))
+        INTO v
+        FROM (SELECT DISTINCT x AS t FROM unnest(terms) x WHERE x IS NOT NULL) u
+        LEFT JOIN referral_crm.top_terms(v, greatest(referral_crm.termvec_size(v), 1)) e ON e.term = u.t;
+    END IF;
+  END IF;
+  RETURN v;
 END
 $$;
 COMMENT ON FUNCTION referral_crm.corpus_dfs(text[]) IS
@@ -603,7 +631,8 @@ BEGIN
     RETURN NEXT;
   END LOOP;
 
-  FOR t IN SELECT g.table_name FROM referral_crm.governed_tables g ORDER BY g.table_name::text LOOP
+  FOR t IN SELECT g.table_name FROM referral_crm.governed_tables g
+            WHERE EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = g.table_name) ORDER BY g.table_name::text LOOP
     PERFORM referral_crm.apply_policies(t);
     PERFORM referral_crm.apply_grants(t);
   END LOOP;
@@ -624,7 +653,15 @@ BEGIN
      TO referral_crm_admin;
   GRANT SELECT ON referral_crm.staff_access TO referral_crm_admin, referral_crm_intake;
 
+  -- notes: the statistics' readers and classification for the roles that
+  -- search notes; every term with its count for the admin role
+  GRANT EXECUTE ON FUNCTION referral_crm.corpus_stats(), referral_crm.corpus_dfs(text[]),
+                            referral_crm.corpus_df_floor(), referral_crm.classify_note(text, text)
+     TO referral_crm_intake, referral_crm_admin, referral_crm_ingest;
+  GRANT EXECUTE ON FUNCTION referral_crm.corpus_terms() TO referral_crm_admin;
+
   -- intake (and admin): open records with read tracing, disclose to partners
+  GRANT EXECUTE ON FUNCTION referral_crm.patient_attachable(bigint) TO referral_crm_intake, referral_crm_admin;
   GRANT EXECUTE ON FUNCTION referral_crm.open_referral(bigint), referral_crm.open_patient(bigint),
                             referral_crm.audit_read(regclass, jsonb, jsonb),
                             referral_crm.export_for_partner(text, text, bigint[]),
@@ -679,5 +716,610 @@ BEGIN
     RETURN NEXT;
   END IF;
   PERFORM referral_crm.audit_event('SETUP_ROLES', 'referral_crm', NULL, NULL);
+END
+$$;
+
+-- ==== security fixes (found by review)
+
+CREATE OR REPLACE FUNCTION referral_crm.notes_corpus_truncate() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF TG_RELID <> 'referral_crm.referral_notes'::regclass THEN
+    RAISE EXCEPTION 'notes_corpus_truncate() fires only on referral_crm.referral_notes, not on %', TG_RELID::regclass
+      USING ERRCODE = 'trigger_protocol_violated';
+  END IF;
+  DELETE FROM referral_crm.note_vectors;
+  DELETE FROM referral_crm.corpus_df;
+  DELETE FROM referral_crm.corpus_totals;
+  RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION referral_crm.notes_corpus_insert(), referral_crm.notes_corpus_delete(),
+  referral_crm.notes_corpus_update(), referral_crm.notes_corpus_truncate() FROM PUBLIC;
+
+-- model: the status history is written by its trigger only, with the owner's rights
+CREATE OR REPLACE FUNCTION referral_crm.referral_events_record() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+BEGIN
+  IF TG_RELID <> 'referral_crm.referrals'::regclass THEN
+    RAISE EXCEPTION 'referral_events_record() fires only on referral_crm.referrals, not on %', TG_RELID::regclass
+      USING ERRCODE = 'trigger_protocol_violated';
+  END IF;
+  INSERT INTO referral_crm.referral_events
+         (referral_id, occurred_at, dimension, from_value, to_value, reason, staff_id, batch_id)
+  SELECT n.referral_id, n.updated_at, d.dimension, d.from_value, d.to_value, d.reason,
+         (SELECT s.staff_id FROM referral_crm.staff s WHERE s.login_role = referral_crm.acting_user()),
+         n.batch_id
+    FROM new_rows n
+    JOIN old_rows o USING (referral_id)
+   CROSS JOIN LATERAL (VALUES ('status', o.status, n.status, n.status_reason),
+                              ('stage',  o.stage,  n.stage,  n.stage_reason))
+                      AS d (dimension, from_value, to_value, reason)
+   WHERE d.from_value IS DISTINCT FROM d.to_value
+   ORDER BY n.referral_id, d.dimension DESC;
+  RETURN NULL;
+END
+$$;
+
+REVOKE ALL ON FUNCTION referral_crm.referral_events_record() FROM PUBLIC;
+
+-- notes: the statistics and classifiers are the admin role's; readers with the owner's rights
+CREATE FUNCTION referral_crm.corpus_df_floor() RETURNS int
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+                            WHERE r.rolname = referral_crm.acting_user()
+                              AND (r.rolsuper
+                                   OR (EXISTS (SELECT 1 FROM pg_catalog.pg_roles a WHERE a.rolname = 'referral_crm_admin')
+                                       AND pg_catalog.pg_has_role(r.oid, 'referral_crm_admin', 'USAGE'))))
+              THEN 0 ELSE 11 END
+$$;
+COMMENT ON FUNCTION referral_crm.corpus_df_floor() IS
+  'the least document frequency the statistics report to the acting role: 0 for the admin role and superusers, 11 for the others';
+
+CREATE OR REPLACE FUNCTION referral_crm.corpus_stats(OUT ndocs bigint, OUT total_len bigint, OUT avgdl float8)
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT coalesce(sum(ndocs), 0)::bigint, coalesce(sum(total_len), 0)::bigint,
+         CASE WHEN coalesce(sum(ndocs), 0) > 0 THEN sum(total_len)::float8 / sum(ndocs) ELSE 0 END
+    FROM referral_crm.corpus_totals
+$$;
+
+COMMENT ON FUNCTION referral_crm.corpus_dfs(text[]) IS
+  'document frequency of each term in the live corpus, as a term vector (terms in no note are left out; roles that do not see every note get at least corpus_df_floor())';
+CREATE OR REPLACE FUNCTION referral_crm.classify_note(name text, note text)
+  RETURNS TABLE (label text, score float8)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  m record;
+  q referral_crm.termvec;
+BEGIN
+  SELECT * INTO m FROM referral_crm.note_classifiers c WHERE c.name = classify_note.name;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'note classifier "%" does not exist', classify_note.name
+      USING ERRCODE = 'undefined_object', HINT = 'Train it with referral_crm.train_note_classifier.';
+  END IF;
+  IF note IS NULL THEN
+    RETURN;
+  END IF;
+  q := referral_crm.termvec_weight(referral_crm.note_vector(note), m.idf, true, 'l2');
+  IF referral_crm.termvec_size(q) = 0 THEN
+    RETURN;
+  END IF;
+  IF m.method = 'centroid' THEN
+    RETURN QUERY
+    SELECT v.label, referral_crm.cosine(q, v.vec) AS s
+      FROM referral_crm.note_classifier_vectors v
+     WHERE v.name = m.name AND v.kind = 'centroid'
+     ORDER BY 2 DESC, 1;
+  ELSE
+    RETURN QUERY
+    WITH nn AS (
+      SELECT v.label, referral_crm.cosine(q, v.vec) AS s
+        FROM referral_crm.note_classifier_vectors v
+       WHERE v.name = m.name AND v.kind = 'example'
+       ORDER BY 2 DESC, 1 LIMIT m.k
+    ), tot AS (SELECT sum(s) AS t FROM nn)
+    SELECT nn.label, sum(nn.s) / tot.t
+      FROM nn, tot WHERE tot.t > 0
+     GROUP BY nn.label, tot.t
+     ORDER BY 2 DESC, 1;
+  END IF;
+END
+$$;
+
+REVOKE ALL ON FUNCTION referral_crm.classify_note(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION referral_crm.corpus_stats(), referral_crm.corpus_dfs(text[]),
+  referral_crm.corpus_df_floor(), referral_crm.corpus_terms() FROM PUBLIC;
+
+-- governance: dropped tables leave the registry; referrals attach only to patients the role sees;
+-- the registry is read-only for the admin role; purge_expired purges only the owner's tables
+CREATE FUNCTION referral_crm.governed_table_dropped() RETURNS event_trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+BEGIN
+  IF to_regclass('referral_crm.governed_tables') IS NULL THEN
+    RETURN;
+  END IF;
+  DELETE FROM referral_crm.governed_tables g
+   USING pg_event_trigger_dropped_objects() d
+   WHERE d.classid = 'pg_class'::regclass AND d.objsubid = 0 AND g.table_name::oid = d.objid;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.governed_table_dropped() IS
+  'event trigger: remove dropped tables from governed_tables';
+REVOKE ALL ON FUNCTION referral_crm.governed_table_dropped() FROM PUBLIC;
+CREATE EVENT TRIGGER referral_crm_governed_table_dropped ON sql_drop
+  EXECUTE FUNCTION referral_crm.governed_table_dropped();
+
+CREATE FUNCTION referral_crm.patient_attachable(pid bigint) RETURNS boolean
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+  BEGIN ATOMIC
+    WITH me AS (
+      SELECT s.staff_id, s.location_id FROM referral_crm.staff s
+       WHERE s.login_role = referral_crm.acting_user() AND s.active
+    ), q AS (
+      SELECT qm.queue_id FROM me JOIN referral_crm.queue_members qm ON qm.staff_id = me.staff_id
+      UNION
+      SELECT ts.queue_id FROM me JOIN referral_crm.staff_teams st ON st.staff_id = me.staff_id
+        JOIN referral_crm.team_scopes ts ON ts.team = st.team WHERE ts.queue_id IS NOT NULL
+    ), l AS (
+      SELECT me.location_id FROM me WHERE me.location_id IS NOT NULL
+      UNION
+      SELECT ts.location_id FROM me JOIN referral_crm.staff_teams st ON st.staff_id = me.staff_id
+        JOIN referral_crm.team_scopes ts ON ts.team = st.team WHERE ts.location_id IS NOT NULL
+    )
+    SELECT NOT EXISTS (SELECT 1 FROM referral_crm.referrals r WHERE r.patient_id = pid)
+        OR EXISTS (SELECT 1 FROM referral_crm.referrals r
+                    WHERE r.patient_id = pid
+                      AND (r.queue_id IN (SELECT q.queue_id FROM q)
+                           OR r.target_location_id IN (SELECT l.location_id FROM l)));
+  END;
+COMMENT ON FUNCTION referral_crm.patient_attachable(bigint) IS
+  'may the acting role attach a referral to this patient (one it already sees through its queues or locations, or one with no referral yet)?';
+REVOKE ALL ON FUNCTION referral_crm.patient_attachable(bigint) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION referral_crm.apply_grants(tbl regclass) RETURNS void
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+  g referral_crm.governed_tables;
+  r text;
+BEGIN
+  SELECT * INTO g FROM referral_crm.governed_tables t WHERE t.table_name = tbl;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'table % is not governed', tbl
+      USING ERRCODE = 'undefined_object', HINT = 'Enrol it with referral_crm.govern_table().';
+  END IF;
+  FOREACH r IN ARRAY referral_crm.governance_roles() LOOP
+    IF EXISTS (SELECT 1 FROM pg_roles x WHERE x.rolname = r) THEN
+      EXECUTE format('REVOKE ALL ON %s FROM %I', tbl, r);
+    END IF;
+  END LOOP;
+  IF EXISTS (SELECT 1 FROM pg_roles x WHERE x.rolname = 'referral_crm_admin') THEN
+    -- The registry steers purge_expired() and the policies: the admin role
+    -- reads it; only the owner changes it (govern_table, set_retention).
+    IF tbl = 'referral_crm.governed_tables'::regclass THEN
+      EXECUTE format('GRANT SELECT ON %s TO referral_crm_admin', tbl);
+    ELSE
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO referral_crm_admin', tbl);
+    END IF;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_roles x WHERE x.rolname = 'referral_crm_intake') THEN
+    -- The status history is written by its trigger only (with the
+    -- owner's rights): intake reads it.
+    IF g.policy_family = 'reference' OR tbl = 'referral_crm.referral_events'::regclass THEN
+      EXECUTE format('GRANT SELECT ON %s TO referral_crm_intake', tbl);
+    ELSIF g.policy_family <> 'admin_only' THEN
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE ON %s TO referral_crm_intake', tbl);
+    END IF;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_roles x WHERE x.rolname = 'referral_crm_liaison') THEN
+    IF g.policy_family = 'reference' THEN
+      EXECUTE format('GRANT SELECT ON %s TO referral_crm_liaison', tbl);
+    ELSIF g.liaison_columns IS NOT NULL AND g.policy_family <> 'admin_only' THEN
+      EXECUTE format('GRANT SELECT (%s) ON %s TO referral_crm_liaison',
+                     (SELECT string_agg(quote_ident(c), ', ') FROM unnest(g.liaison_columns) c), tbl);
+      IF g.policy_family = 'communication' THEN
+        EXECUTE format('GRANT INSERT (%s) ON %s TO referral_crm_liaison',
+                       (SELECT string_agg(quote_ident(c), ', ') FROM unnest(g.liaison_columns) c
+                         WHERE NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tbl
+                                             AND a.attname = c AND a.attidentity <> '')), tbl);
+      END IF;
+    END IF;
+  END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION referral_crm.apply_policies(tbl regclass) RETURNS void
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+  g referral_crm.governed_tables;
+  scope text;
+  p record;
+BEGIN
+  SELECT * INTO g FROM referral_crm.governed_tables t WHERE t.table_name = tbl;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'table % is not governed', tbl
+      USING ERRCODE = 'undefined_object', HINT = 'Enrol it with referral_crm.govern_table().';
+  END IF;
+  scope := referral_crm.governance_policy_scope(g.policy_family);
+  FOR p IN SELECT pol.polname FROM pg_policy pol WHERE pol.polrelid = tbl AND pol.polname LIKE 'governance\_%' LOOP
+    EXECUTE format('DROP POLICY %I ON %s', p.polname, tbl);
+  END LOOP;
+  IF g.policy_family = 'reference' THEN
+    RETURN;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_roles x WHERE x.rolname = 'referral_crm_admin') THEN
+    EXECUTE format('CREATE POLICY governance_admin ON %s TO referral_crm_admin USING (true) WITH CHECK (true)', tbl);
+  END IF;
+  IF scope IS NOT NULL AND EXISTS (SELECT 1 FROM pg_roles x WHERE x.rolname = 'referral_crm_intake') THEN
+    EXECUTE format('CREATE POLICY governance_intake_read ON %s FOR SELECT TO referral_crm_intake USING %s', tbl, scope);
+    EXECUTE format('CREATE POLICY governance_intake_insert ON %s FOR INSERT TO referral_crm_intake WITH CHECK %s', tbl,
+                   CASE WHEN g.policy_family = 'patient' THEN '(true)'
+                        WHEN g.policy_family = 'referral' THEN '(' || scope || ' AND referral_crm.patient_attachable(patient_id))'
+                        ELSE scope END);
+    EXECUTE format('CREATE POLICY governance_intake_update ON %s FOR UPDATE TO referral_crm_intake USING %s WITH CHECK %s',
+                   tbl, scope, CASE WHEN g.policy_family = 'referral'
+                                    THEN '(' || scope || ' AND referral_crm.patient_attachable(patient_id))' ELSE scope END);
+  END IF;
+  IF g.liaison_columns IS NOT NULL AND g.policy_family <> 'admin_only'
+     AND EXISTS (SELECT 1 FROM pg_roles x WHERE x.rolname = 'referral_crm_liaison') THEN
+    IF g.policy_family = 'communication' THEN
+      EXECUTE format('CREATE POLICY governance_liaison_read ON %s FOR SELECT TO referral_crm_liaison '
+                     'USING (party <> ''patient'' AND patient_id IS NULL)', tbl);
+      EXECUTE format('CREATE POLICY governance_liaison_insert ON %s FOR INSERT TO referral_crm_liaison '
+                     'WITH CHECK (party <> ''patient'' AND patient_id IS NULL)', tbl);
+    ELSE
+      EXECUTE format('CREATE POLICY governance_liaison_read ON %s FOR SELECT TO referral_crm_liaison USING (true)', tbl);
+    END IF;
+  END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION referral_crm.govern_table(
+    tbl regclass,
+    family text,
+    sensitive_columns name[] DEFAULT '{}',
+    liaison_columns name[] DEFAULT NULL,
+    retention interval DEFAULT NULL,
+    retention_column name DEFAULT NULL,
+    purge_order integer DEFAULT 100,
+    patient_data boolean DEFAULT NULL,
+    audited boolean DEFAULT true)
+  RETURNS void
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+  is_patient boolean := coalesce(patient_data, family NOT IN ('reference'));
+  c name;
+  args text;
+  is_builtin boolean;
+BEGIN
+  IF tbl IS NULL OR family IS NULL THEN
+    RAISE EXCEPTION 'govern_table needs a table and a policy family'
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF family NOT IN ('reference', 'referral', 'referral_child', 'patient', 'patient_child', 'note_child', 'communication', 'admin_only') THEN
+    RAISE EXCEPTION 'unknown policy family "%"', family
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'The families are reference, referral, referral_child, patient, patient_child, note_child, communication and admin_only.';
+  END IF;
+  IF (SELECT k.relkind FROM pg_class k WHERE k.oid = tbl) NOT IN ('r', 'p') THEN
+    RAISE EXCEPTION '% is not a table', tbl USING ERRCODE = 'wrong_object_type';
+  END IF;
+  IF (SELECT k.relpersistence FROM pg_class k WHERE k.oid = tbl) = 't' THEN
+    RAISE EXCEPTION 'a temporary table cannot be governed' USING ERRCODE = 'wrong_object_type',
+      DETAIL = format('%s lives only as long as its session.', tbl);
+  END IF;
+  IF (SELECT n.nspname FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace WHERE k.oid = tbl)
+       IN ('referral_crm_audit', 'pg_catalog', 'information_schema') THEN
+    RAISE EXCEPTION 'table % cannot be governed', tbl USING ERRCODE = 'wrong_object_type',
+      DETAIL = 'The audit trail and the system catalogs keep their own rules.';
+  END IF;
+  IF family = 'reference' AND is_patient THEN
+    RAISE EXCEPTION 'a table with patient data cannot be in the reference family'
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Use referral_child, patient_child or admin_only.';
+  END IF;
+  FOREACH c IN ARRAY coalesce(sensitive_columns, '{}') || coalesce(liaison_columns, '{}')
+                     || CASE WHEN retention_column IS NULL THEN '{}'::name[] ELSE ARRAY[retention_column] END
+                     || CASE family WHEN 'referral' THEN ARRAY['queue_id', 'target_location_id']::name[]
+                                    WHEN 'referral_child' THEN ARRAY['referral_id']::name[]
+                                    WHEN 'patient' THEN ARRAY['patient_id']::name[]
+                                    WHEN 'patient_child' THEN ARRAY['patient_id']::name[]
+                                    WHEN 'note_child' THEN ARRAY['note_id']::name[]
+                                    WHEN 'communication' THEN ARRAY['referral_id', 'patient_id', 'party']::name[]
+                                    ELSE '{}'::name[] END LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = c
+                      AND a.attnum > 0 AND NOT a.attisdropped) THEN
+      RAISE EXCEPTION 'table % has no column "%"', tbl, c
+        USING ERRCODE = 'undefined_column',
+              HINT = 'Sensitive, liaison and retention columns must exist; family ' || family || ' needs its key columns.';
+    END IF;
+  END LOOP;
+  IF retention IS NOT NULL AND retention_column IS NULL THEN
+    RAISE EXCEPTION 'a retention window needs a retention column'
+      USING ERRCODE = 'invalid_parameter_value', HINT = 'Name the timestamp column that ages the row, e.g. updated_at.';
+  END IF;
+  IF retention_column IS NOT NULL AND (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = retention_column)
+       NOT IN ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype) THEN
+    RAISE EXCEPTION 'retention column "%" of % is not a date or timestamp', retention_column, tbl
+      USING ERRCODE = 'datatype_mismatch';
+  END IF;
+  is_builtin := EXISTS (SELECT 1 FROM pg_depend d
+                         WHERE d.classid = 'pg_class'::regclass AND d.objid = tbl AND d.deptype = 'e'
+                           AND d.refobjid = (SELECT e.oid FROM pg_extension e WHERE e.extname = 'referral_crm'));
+
+  INSERT INTO referral_crm.governed_tables AS g
+         (table_name, policy_family, patient_data, audited, sensitive_columns, liaison_columns,
+          retention, retention_column, purge_order, builtin)
+  VALUES (tbl, family, is_patient, audited, coalesce(sensitive_columns, '{}'), liaison_columns,
+          retention, retention_column, purge_order, is_builtin)
+  ON CONFLICT (table_name) DO UPDATE
+     SET policy_family = EXCLUDED.policy_family, patient_data = EXCLUDED.patient_data,
+         audited = EXCLUDED.audited, sensitive_columns = EXCLUDED.sensitive_columns,
+         liaison_columns = EXCLUDED.liaison_columns, retention = EXCLUDED.retention,
+         retention_column = EXCLUDED.retention_column, purge_order = EXCLUDED.purge_order,
+         by_default = false;
+
+  -- Row-level security and the family's policies.
+  IF family = 'reference' THEN
+    EXECUTE format('ALTER TABLE %s NO FORCE ROW LEVEL SECURITY', tbl);
+    EXECUTE format('ALTER TABLE %s DISABLE ROW LEVEL SECURITY', tbl);
+  ELSE
+    EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', tbl);
+    EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', tbl);
+  END IF;
+  PERFORM referral_crm.apply_policies(tbl);
+
+  -- The audit trigger: one per event, statement level, with transition tables.
+  EXECUTE format('DROP TRIGGER IF EXISTS audit_insert ON %s', tbl);
+  EXECUTE format('DROP TRIGGER IF EXISTS audit_update ON %s', tbl);
+  EXECUTE format('DROP TRIGGER IF EXISTS audit_delete ON %s', tbl);
+  EXECUTE format('DROP TRIGGER IF EXISTS audit_truncate ON %s', tbl);
+  IF audited THEN
+    args := (SELECT string_agg(quote_literal(s), ', ' ORDER BY s) FROM unnest(coalesce(sensitive_columns, '{}')) s);
+    EXECUTE format('CREATE TRIGGER audit_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS audit_new '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.audit_capture(%s)', tbl, coalesce(args, ''));
+    EXECUTE format('CREATE TRIGGER audit_update AFTER UPDATE ON %s REFERENCING OLD TABLE AS audit_old NEW TABLE AS audit_new '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.audit_capture(%s)', tbl, coalesce(args, ''));
+    EXECUTE format('CREATE TRIGGER audit_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS audit_old '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.audit_capture(%s)', tbl, coalesce(args, ''));
+    EXECUTE format('CREATE TRIGGER audit_truncate AFTER TRUNCATE ON %s '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.audit_capture()', tbl);
+  END IF;
+  PERFORM referral_crm.apply_grants(tbl);
+END
+$$;
+
+CREATE FUNCTION referral_crm.purgeable(tbl regclass, retention_column name) RETURNS boolean
+  LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+  RETURN EXISTS (
+    SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = retention_column AND a.attnum > 0 AND NOT a.attisdropped
+     WHERE c.oid = tbl AND c.relkind IN ('r', 'p') AND c.relpersistence = 'p'
+       AND n.nspname NOT IN ('referral_crm_audit', 'pg_catalog', 'information_schema')
+       AND c.relowner = (SELECT p.proowner FROM pg_proc p
+                          WHERE p.proname = 'purge_expired' AND p.pronamespace = 'referral_crm'::regnamespace)
+       AND a.atttypid IN ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype));
+COMMENT ON FUNCTION referral_crm.purgeable(regclass, name) IS
+  'may purge_expired() purge this table by this column (a permanent table of the extension''s owner, outside the audit schema, a date or timestamp column)?';
+
+CREATE OR REPLACE FUNCTION referral_crm.purge_expired(dry_run boolean DEFAULT false)
+  RETURNS TABLE (table_name text, cutoff timestamptz, purged bigint, held bigint, still_referenced bigint)
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+  g record;
+  expired text;
+  hold text;
+  unref text;
+  n bigint;
+  trg record;
+  disabled text[];
+BEGIN
+  PERFORM referral_crm.audit_suppress_values(true);
+  -- Only tables this function's owner owns, outside the audit schema, with
+  -- a date or timestamp retention column: the DELETE runs with the owner's
+  -- rights, and another owner's triggers on its table would run with them.
+  FOR g IN SELECT x.* FROM referral_crm.governed_tables x
+            WHERE x.retention IS NOT NULL AND NOT referral_crm.purgeable(x.table_name, x.retention_column)
+            ORDER BY x.purge_order, x.table_name::text LOOP
+    RAISE WARNING 'purge_expired skips %', g.table_name
+      USING DETAIL = 'Only tables that the extension''s owner owns, outside referral_crm_audit, with a date or timestamp retention column are purged.',
+            HINT = 'governance_check() lists such tables as retention_not_purgeable.';
+  END LOOP;
+  FOR g IN SELECT * FROM referral_crm.governed_tables x
+            WHERE x.retention IS NOT NULL AND referral_crm.purgeable(x.table_name, x.retention_column)
+            ORDER BY x.purge_order, x.table_name::text LOOP
+    table_name := g.table_name::text;
+    cutoff := now() - g.retention;
+    expired := format('t.%I < %L', g.retention_column, cutoff);
+    hold := referral_crm.hold_predicate(g.table_name);
+    unref := referral_crm.unreferenced_predicate(g.table_name);
+    EXECUTE format('SELECT count(*) FILTER (WHERE %s), count(*) FILTER (WHERE NOT %s AND NOT (%s)) FROM %s t WHERE %s',
+                   hold, hold, unref, g.table_name, expired)
+       INTO held, still_referenced;
+    purged := 0;
+    IF NOT dry_run THEN
+      -- append-only tables (event histories) give way to retention only
+      disabled := '{}';
+      FOR trg IN SELECT t.tgname FROM pg_trigger t
+                  WHERE t.tgrelid = g.table_name AND t.tgenabled <> 'D'
+                    AND t.tgfoid = 'referral_crm.append_only()'::regprocedure LOOP
+        EXECUTE format('ALTER TABLE %s DISABLE TRIGGER %I', g.table_name, trg.tgname);
+        disabled := disabled || trg.tgname::text;
+      END LOOP;
+      EXECUTE format('DELETE FROM %s t WHERE %s AND NOT %s AND %s', g.table_name, expired, hold, unref);
+      GET DIAGNOSTICS n = ROW_COUNT;
+      purged := n;
+      FOR i IN 1 .. coalesce(array_length(disabled, 1), 0) LOOP
+        EXECUTE format('ALTER TABLE %s ENABLE TRIGGER %I', g.table_name, disabled[i]);
+      END LOOP;
+      IF n > 0 THEN
+        PERFORM referral_crm.audit_event('PURGE', g.table_name::text, NULL,
+                  jsonb_build_object('rows', n, 'cutoff', cutoff, 'retention', g.retention::text, 'held', held));
+      END IF;
+    ELSE
+      EXECUTE format('SELECT count(*) FROM %s t WHERE %s AND NOT %s AND %s', g.table_name, expired, hold, unref)
+         INTO purged;
+    END IF;
+    RETURN NEXT;
+  END LOOP;
+  PERFORM referral_crm.audit_suppress_values(false);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION referral_crm.governance_check()
+  RETURNS TABLE (severity text, finding text, object text, detail text)
+  LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+  r record;
+BEGIN
+  IF current_setting('ssl') <> 'on' THEN
+    severity := 'high'; finding := 'ssl_off'; object := 'ssl';
+    detail := 'The server accepts no TLS connections: patient data crosses the network in clear text (45 CFR 164.312(e)).';
+    RETURN NEXT;
+  END IF;
+  IF current_setting('password_encryption') <> 'scram-sha-256' THEN
+    severity := 'high'; finding := 'weak_password_encryption'; object := 'password_encryption';
+    detail := format('password_encryption is %s, not scram-sha-256.', current_setting('password_encryption'));
+    RETURN NEXT;
+  END IF;
+  FOR r IN SELECT g.table_name::text AS t, c.relrowsecurity, c.relforcerowsecurity
+             FROM referral_crm.governed_tables g JOIN pg_class c ON c.oid = g.table_name
+            WHERE g.patient_data AND NOT (c.relrowsecurity AND c.relforcerowsecurity) ORDER BY 1 LOOP
+    severity := 'critical'; finding := 'patient_table_without_rls'; object := r.t;
+    detail := format('Row-level security is %s and %s.', CASE WHEN r.relrowsecurity THEN 'enabled' ELSE 'disabled' END,
+                     CASE WHEN r.relforcerowsecurity THEN 'forced' ELSE 'not forced' END);
+    RETURN NEXT;
+  END LOOP;
+  FOR r IN SELECT g.table_name::text AS t FROM referral_crm.governed_tables g
+            WHERE g.audited AND (SELECT count(*) FROM pg_trigger t
+                                  WHERE t.tgrelid = g.table_name AND t.tgenabled <> 'D'
+                                    AND t.tgfoid = 'referral_crm.audit_capture()'::regprocedure) < 4
+            ORDER BY 1 LOOP
+    severity := 'high'; finding := 'table_not_audited'; object := r.t;
+    detail := 'The audit triggers are missing or disabled; run referral_crm.govern_table() again.';
+    RETURN NEXT;
+  END LOOP;
+  FOR r IN SELECT g.table_name::text AS t FROM referral_crm.governed_tables g WHERE g.by_default ORDER BY 1 LOOP
+    severity := 'medium'; finding := 'table_enrolled_by_default'; object := r.t;
+    detail := 'Nobody classified this table: it is admin_only until referral_crm.govern_table() gives it its family.';
+    RETURN NEXT;
+  END LOOP;
+  FOR r IN SELECT format('%I.%I', n.nspname, c.relname) AS t
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'referral_crm' AND c.relkind IN ('r', 'p')
+              AND NOT EXISTS (SELECT 1 FROM referral_crm.governed_tables g WHERE g.table_name = c.oid)
+            ORDER BY 1 LOOP
+    severity := 'high'; finding := 'table_not_governed'; object := r.t;
+    detail := 'The table is in the extension''s schema but not enrolled: no policies, no audit.';
+    RETURN NEXT;
+  END LOOP;
+  FOR r IN SELECT DISTINCT format('%I.%I', n.nspname, v.relname) AS v
+             FROM pg_class v JOIN pg_namespace n ON n.oid = v.relnamespace
+             JOIN pg_rewrite w ON w.ev_class = v.oid
+             JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid
+                             AND d.refclassid = 'pg_class'::regclass
+             JOIN referral_crm.governed_tables g ON g.table_name = d.refobjid AND g.patient_data
+            WHERE n.nspname IN ('referral_crm', 'referral_crm_audit') AND v.relkind = 'v'
+              AND NOT coalesce('security_invoker=true' = ANY (v.reloptions), false)
+            ORDER BY 1 LOOP
+    severity := 'high'; finding := 'view_not_security_invoker'; object := r.v;
+    detail := 'A view over patient data runs with its owner''s rights and bypasses row-level security; ALTER VIEW ... SET (security_invoker = true).';
+    RETURN NEXT;
+  END LOOP;
+  FOR r IN SELECT p.oid::regprocedure::text AS f
+             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname IN ('referral_crm', 'referral_crm_audit') AND p.prosecdef
+              AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false)
+            ORDER BY 1 LOOP
+    severity := 'critical'; finding := 'security_definer_without_search_path'; object := r.f;
+    detail := 'A SECURITY DEFINER function must pin search_path = pg_catalog, pg_temp.';
+    RETURN NEXT;
+  END LOOP;
+  FOR r IN SELECT a.rolname, a.rolsuper, a.rolbypassrls,
+                  (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname IN ('referral_crm', 'referral_crm_audit') AND c.relowner = a.oid) AS owned
+             FROM pg_roles a
+            WHERE a.rolname = ANY (referral_crm.governance_roles())
+               OR EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = ANY (referral_crm.governance_roles())
+                           AND pg_has_role(a.oid, g.oid, 'MEMBER') AND NOT a.rolsuper)
+            ORDER BY 1 LOOP
+    IF r.rolsuper OR r.rolbypassrls THEN
+      severity := 'critical'; finding := 'application_role_bypasses_rls'; object := r.rolname;
+      detail := CASE WHEN r.rolsuper THEN 'An application role is a superuser.' ELSE 'An application role has BYPASSRLS.' END;
+      RETURN NEXT;
+    END IF;
+    IF r.owned > 0 THEN
+      severity := 'critical'; finding := 'application_role_owns_objects'; object := r.rolname;
+      detail := format('It owns %s relations of the extension; owners can disable row-level security.', r.owned);
+      RETURN NEXT;
+    END IF;
+  END LOOP;
+  FOR r IN SELECT n.nspname FROM pg_namespace n
+            WHERE (n.nspname IN ('referral_crm', 'referral_crm_audit', 'public')
+                   OR n.oid IN (SELECT e.extnamespace FROM pg_extension e WHERE e.extname = 'referral_crm'))
+              AND has_schema_privilege('public', n.oid, 'CREATE') ORDER BY 1 LOOP
+    severity := CASE WHEN r.nspname = 'public' THEN 'medium' ELSE 'critical' END;
+    finding := 'public_can_create'; object := r.nspname;
+    detail := 'PUBLIC may create objects in this schema, which can shadow functions and operators.';
+    RETURN NEXT;
+  END LOOP;
+  FOR r IN SELECT p.oid::regprocedure::text AS f
+             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname IN ('referral_crm', 'referral_crm_audit') AND p.prosecdef
+              AND has_function_privilege('public', p.oid, 'EXECUTE')
+            ORDER BY 1 LOOP
+    severity := 'critical'; finding := 'security_definer_public'; object := r.f;
+    detail := 'Every role may run this SECURITY DEFINER function with its owner''s rights (or attach it as a trigger); REVOKE EXECUTE ... FROM PUBLIC.';
+    RETURN NEXT;
+  END LOOP;
+  FOR r IN SELECT g.table_name::oid::text AS t FROM referral_crm.governed_tables g
+            WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = g.table_name) ORDER BY 1 LOOP
+    severity := 'medium'; finding := 'governed_table_missing'; object := r.t;
+    detail := 'The registry names a table (by OID) that no longer exists; delete its governed_tables row.';
+    RETURN NEXT;
+  END LOOP;
+  FOR r IN SELECT g.table_name::text AS t FROM referral_crm.governed_tables g
+            WHERE g.retention IS NOT NULL AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = g.table_name)
+              AND NOT referral_crm.purgeable(g.table_name, g.retention_column)
+            ORDER BY 1 LOOP
+    severity := 'medium'; finding := 'retention_not_purgeable'; object := r.t;
+    detail := 'The table has a retention window that purge_expired() will not apply: it is not a permanent table of the extension''s owner with a date or timestamp retention column.';
+    RETURN NEXT;
+  END LOOP;
+  IF (SELECT count(*) FROM pg_roles a WHERE a.rolname = ANY (referral_crm.governance_roles())) < 6 THEN
+    severity := 'medium'; finding := 'roles_not_set_up'; object := 'referral_crm.setup_roles()';
+    detail := 'The group roles do not all exist; a DBA runs SELECT referral_crm.setup_roles().';
+    RETURN NEXT;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM referral_crm.pseudonym_keys k WHERE k.retired_at IS NULL) THEN
+    severity := 'low'; finding := 'no_pseudonym_key'; object := 'referral_crm.pseudonym_keys';
+    detail := 'There is no current pseudonym key; setup_roles() or rotate_pseudonym_key() makes one.';
+    RETURN NEXT;
+  END IF;
+END
+$$;
+
+-- The tables whose family changes.
+SELECT referral_crm.govern_table(t::regclass, 'admin_only', patient_data => false, audited => false)
+  FROM unnest(ARRAY['referral_crm.corpus_df', 'referral_crm.corpus_totals']) AS t;
+SELECT referral_crm.govern_table(t::regclass, 'admin_only', patient_data => false)
+  FROM unnest(ARRAY['referral_crm.note_classifiers', 'referral_crm.note_classifier_vectors']) AS t;
+SELECT referral_crm.govern_table(t::regclass, 'admin_only', patient_data => false)
+  FROM unnest(ARRAY['referral_crm.referral_metrics_snapshot', 'referral_crm.cohorts_snapshot',
+                    'referral_crm.performance_filters_snapshot', 'referral_crm.leakage_snapshot',
+                    'referral_crm.roi_snapshot', 'referral_crm.manager_overview_snapshot']) AS t;
+-- Where the roles are set up: the new policies and grants.
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'referral_crm_admin') THEN
+    PERFORM referral_crm.setup_roles();
+  END IF;
 END
 $$;

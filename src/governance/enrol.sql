@@ -88,14 +88,18 @@ SELECT referral_crm.govern_table(t::regclass, 'reference')
   FROM unnest(ARRAY['referral_crm.models', 'referral_crm.zip_centroids']) AS t;
 SELECT referral_crm.govern_table('referral_crm.referral_scores', 'referral_child');
 
--- crm: settings and the dashboard snapshots (aggregates by referrer,
--- specialty, payer) are reference data for intake and liaison; the
--- per-referral facts follow their referral; refresh state is internal.
+-- crm: settings and the snapshots behind the referrer dashboards
+-- (aggregates by referrer and specialty, which liaison and intake read)
+-- are reference data; the snapshots behind the manager's dashboards
+-- (metrics, cohorts, leakage, ROI, overview: views for the admin role
+-- only) are the admin role's too; the per-referral facts follow their
+-- referral; refresh state is internal.
 SELECT referral_crm.govern_table(t::regclass, 'reference')
   FROM unnest(ARRAY['referral_crm.crm_config', 'referral_crm.sla_policies', 'referral_crm.reminder_rules',
                     'referral_crm.message_templates', 'referral_crm.payer_rates',
-                    'referral_crm.referral_edges_snapshot', 'referral_crm.referrers_snapshot',
-                    'referral_crm.referral_metrics_snapshot', 'referral_crm.cohorts_snapshot',
+                    'referral_crm.referral_edges_snapshot', 'referral_crm.referrers_snapshot']) AS t;
+SELECT referral_crm.govern_table(t::regclass, 'admin_only', patient_data => false)
+  FROM unnest(ARRAY['referral_crm.referral_metrics_snapshot', 'referral_crm.cohorts_snapshot',
                     'referral_crm.performance_filters_snapshot', 'referral_crm.leakage_snapshot',
                     'referral_crm.roi_snapshot', 'referral_crm.manager_overview_snapshot']) AS t;
 SELECT referral_crm.govern_table('referral_crm.referral_facts', 'referral_child', audited => false);
@@ -109,16 +113,16 @@ SELECT referral_crm.govern_table(t::regclass, 'reference')
                     'referral_crm.staff_hours']) AS t;
 SELECT referral_crm.govern_table('referral_crm.routing_decisions', 'referral_child');
 
--- notes: classifiers are reference data; note vectors follow their note;
--- the corpus statistics (document frequency per term, corpus totals) are
--- aggregate counts with no note or patient key, kept by SECURITY DEFINER
--- trigger functions; the TF-IDF and BM25 readers run with the caller's
--- rights, so intake and liaison can read them, like reference data.
-SELECT referral_crm.govern_table(t::regclass, 'reference')
-  FROM unnest(ARRAY['referral_crm.note_classifiers', 'referral_crm.note_classifier_vectors']) AS t;
+-- notes: note vectors follow their note.  The corpus statistics count the
+-- terms of every note (a one-note delta is that note's terms) and the
+-- classifiers keep the term weights of their training notes: both are the
+-- admin role's; others read them through SECURITY DEFINER functions
+-- (corpus_stats, corpus_dfs with its floor, classify_note).
 SELECT referral_crm.govern_table('referral_crm.note_vectors', 'note_child', audited => false);
-SELECT referral_crm.govern_table(t::regclass, 'reference', patient_data => false, audited => false)
+SELECT referral_crm.govern_table(t::regclass, 'admin_only', patient_data => false, audited => false)
   FROM unnest(ARRAY['referral_crm.corpus_df', 'referral_crm.corpus_totals']) AS t;
+SELECT referral_crm.govern_table(t::regclass, 'admin_only', patient_data => false)
+  FROM unnest(ARRAY['referral_crm.note_classifiers', 'referral_crm.note_classifier_vectors']) AS t;
 
 -- Any other table of the schema (a room that did not classify its tables
 -- here): admin only until classified.
@@ -206,7 +210,8 @@ BEGIN
     RETURN NEXT;
   END LOOP;
 
-  FOR t IN SELECT g.table_name FROM referral_crm.governed_tables g ORDER BY g.table_name::text LOOP
+  FOR t IN SELECT g.table_name FROM referral_crm.governed_tables g
+            WHERE EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = g.table_name) ORDER BY g.table_name::text LOOP
     PERFORM referral_crm.apply_policies(t);
     PERFORM referral_crm.apply_grants(t);
   END LOOP;
@@ -227,7 +232,15 @@ BEGIN
      TO referral_crm_admin;
   GRANT SELECT ON referral_crm.staff_access TO referral_crm_admin, referral_crm_intake;
 
+  -- notes: the statistics' readers and classification for the roles that
+  -- search notes; every term with its count for the admin role
+  GRANT EXECUTE ON FUNCTION referral_crm.corpus_stats(), referral_crm.corpus_dfs(text[]),
+                            referral_crm.corpus_df_floor(), referral_crm.classify_note(text, text)
+     TO referral_crm_intake, referral_crm_admin, referral_crm_ingest;
+  GRANT EXECUTE ON FUNCTION referral_crm.corpus_terms() TO referral_crm_admin;
+
   -- intake (and admin): open records with read tracing, disclose to partners
+  GRANT EXECUTE ON FUNCTION referral_crm.patient_attachable(bigint) TO referral_crm_intake, referral_crm_admin;
   GRANT EXECUTE ON FUNCTION referral_crm.open_referral(bigint), referral_crm.open_patient(bigint),
                             referral_crm.audit_read(regclass, jsonb, jsonb),
                             referral_crm.export_for_partner(text, text, bigint[]),

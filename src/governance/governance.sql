@@ -129,6 +129,26 @@ COMMENT ON COLUMN referral_crm.governed_tables.by_default IS
 COMMENT ON COLUMN referral_crm.governed_tables.purge_order IS
   'purge_expired() visits tables in this order: rows that reference others first';
 
+-- A dropped table leaves the registry at once: its OID could come back as
+-- another table's, which would inherit its policies and retention.
+CREATE FUNCTION referral_crm.governed_table_dropped() RETURNS event_trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+BEGIN
+  IF to_regclass('referral_crm.governed_tables') IS NULL THEN
+    RETURN;
+  END IF;
+  DELETE FROM referral_crm.governed_tables g
+   USING pg_event_trigger_dropped_objects() d
+   WHERE d.classid = 'pg_class'::regclass AND d.objsubid = 0 AND g.table_name::oid = d.objid;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.governed_table_dropped() IS
+  'event trigger: remove dropped tables from governed_tables';
+REVOKE ALL ON FUNCTION referral_crm.governed_table_dropped() FROM PUBLIC;
+CREATE EVENT TRIGGER referral_crm_governed_table_dropped ON sql_drop
+  EXECUTE FUNCTION referral_crm.governed_table_dropped();
+
 -- Apply the grants of a governed table's family to the roles that exist.
 CREATE FUNCTION referral_crm.apply_grants(tbl regclass) RETURNS void
   LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS
@@ -148,10 +168,18 @@ BEGIN
     END IF;
   END LOOP;
   IF EXISTS (SELECT 1 FROM pg_roles x WHERE x.rolname = 'referral_crm_admin') THEN
-    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO referral_crm_admin', tbl);
+    -- The registry steers purge_expired() and the policies: the admin role
+    -- reads it; only the owner changes it (govern_table, set_retention).
+    IF tbl = 'referral_crm.governed_tables'::regclass THEN
+      EXECUTE format('GRANT SELECT ON %s TO referral_crm_admin', tbl);
+    ELSE
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO referral_crm_admin', tbl);
+    END IF;
   END IF;
   IF EXISTS (SELECT 1 FROM pg_roles x WHERE x.rolname = 'referral_crm_intake') THEN
-    IF g.policy_family = 'reference' THEN
+    -- The status history is written by its trigger only (with the
+    -- owner's rights): intake reads it.
+    IF g.policy_family = 'reference' OR tbl = 'referral_crm.referral_events'::regclass THEN
       EXECUTE format('GRANT SELECT ON %s TO referral_crm_intake', tbl);
     ELSIF g.policy_family <> 'admin_only' THEN
       EXECUTE format('GRANT SELECT, INSERT, UPDATE ON %s TO referral_crm_intake', tbl);
@@ -194,6 +222,38 @@ CREATE FUNCTION referral_crm.governance_policy_scope(family text) RETURNS text
       '(referral_id IN (SELECT r.referral_id FROM referral_crm.referrals r) OR patient_id IN (SELECT r.patient_id FROM referral_crm.referrals r))'
   END;
 
+-- May the acting role attach a referral to this patient?  Only to a
+-- patient it already sees (one with a referral in its queues or
+-- locations), or to a new one (no referral yet): otherwise inserting a
+-- referral would reveal any patient's record.  With the owner's rights,
+-- for the role acting (not a role it passes).
+CREATE FUNCTION referral_crm.patient_attachable(pid bigint) RETURNS boolean
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+  BEGIN ATOMIC
+    WITH me AS (
+      SELECT s.staff_id, s.location_id FROM referral_crm.staff s
+       WHERE s.login_role = referral_crm.acting_user() AND s.active
+    ), q AS (
+      SELECT qm.queue_id FROM me JOIN referral_crm.queue_members qm ON qm.staff_id = me.staff_id
+      UNION
+      SELECT ts.queue_id FROM me JOIN referral_crm.staff_teams st ON st.staff_id = me.staff_id
+        JOIN referral_crm.team_scopes ts ON ts.team = st.team WHERE ts.queue_id IS NOT NULL
+    ), l AS (
+      SELECT me.location_id FROM me WHERE me.location_id IS NOT NULL
+      UNION
+      SELECT ts.location_id FROM me JOIN referral_crm.staff_teams st ON st.staff_id = me.staff_id
+        JOIN referral_crm.team_scopes ts ON ts.team = st.team WHERE ts.location_id IS NOT NULL
+    )
+    SELECT NOT EXISTS (SELECT 1 FROM referral_crm.referrals r WHERE r.patient_id = pid)
+        OR EXISTS (SELECT 1 FROM referral_crm.referrals r
+                    WHERE r.patient_id = pid
+                      AND (r.queue_id IN (SELECT q.queue_id FROM q)
+                           OR r.target_location_id IN (SELECT l.location_id FROM l)));
+  END;
+COMMENT ON FUNCTION referral_crm.patient_attachable(bigint) IS
+  'may the acting role attach a referral to this patient (one it already sees through its queues or locations, or one with no referral yet)?';
+REVOKE ALL ON FUNCTION referral_crm.patient_attachable(bigint) FROM PUBLIC;
+
 -- (Re)create the policies of a governed table for the roles that exist.
 -- Each policy applies TO one group role, so that a role is never checked
 -- against (nor needs privileges for) another role's policy.
@@ -223,9 +283,12 @@ BEGIN
   IF scope IS NOT NULL AND EXISTS (SELECT 1 FROM pg_roles x WHERE x.rolname = 'referral_crm_intake') THEN
     EXECUTE format('CREATE POLICY governance_intake_read ON %s FOR SELECT TO referral_crm_intake USING %s', tbl, scope);
     EXECUTE format('CREATE POLICY governance_intake_insert ON %s FOR INSERT TO referral_crm_intake WITH CHECK %s', tbl,
-                   CASE WHEN g.policy_family = 'patient' THEN '(true)' ELSE scope END);
+                   CASE WHEN g.policy_family = 'patient' THEN '(true)'
+                        WHEN g.policy_family = 'referral' THEN '(' || scope || ' AND referral_crm.patient_attachable(patient_id))'
+                        ELSE scope END);
     EXECUTE format('CREATE POLICY governance_intake_update ON %s FOR UPDATE TO referral_crm_intake USING %s WITH CHECK %s',
-                   tbl, scope, scope);
+                   tbl, scope, CASE WHEN g.policy_family = 'referral'
+                                    THEN '(' || scope || ' AND referral_crm.patient_attachable(patient_id))' ELSE scope END);
   END IF;
   IF g.liaison_columns IS NOT NULL AND g.policy_family <> 'admin_only'
      AND EXISTS (SELECT 1 FROM pg_roles x WHERE x.rolname = 'referral_crm_liaison') THEN
@@ -272,6 +335,15 @@ BEGIN
   END IF;
   IF (SELECT k.relkind FROM pg_class k WHERE k.oid = tbl) NOT IN ('r', 'p') THEN
     RAISE EXCEPTION '% is not a table', tbl USING ERRCODE = 'wrong_object_type';
+  END IF;
+  IF (SELECT k.relpersistence FROM pg_class k WHERE k.oid = tbl) = 't' THEN
+    RAISE EXCEPTION 'a temporary table cannot be governed' USING ERRCODE = 'wrong_object_type',
+      DETAIL = format('%s lives only as long as its session.', tbl);
+  END IF;
+  IF (SELECT n.nspname FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace WHERE k.oid = tbl)
+       IN ('referral_crm_audit', 'pg_catalog', 'information_schema') THEN
+    RAISE EXCEPTION 'table % cannot be governed', tbl USING ERRCODE = 'wrong_object_type',
+      DETAIL = 'The audit trail and the system catalogs keep their own rules.';
   END IF;
   IF family = 'reference' AND is_patient THEN
     RAISE EXCEPTION 'a table with patient data cannot be in the reference family'

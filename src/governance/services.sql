@@ -166,6 +166,23 @@ CREATE FUNCTION referral_crm.unreferenced_predicate(tbl regclass) RETURNS text
      WHERE c.contype = 'f' AND c.confrelid = tbl AND c.confdeltype IN ('a', 'r');
   END;
 
+-- May purge_expired() delete from tbl by its retention column?  The table
+-- must exist, be a permanent table of the owner of purge_expired (whose
+-- rights the DELETE runs with), outside referral_crm_audit, and its
+-- retention column a date or timestamp.
+CREATE FUNCTION referral_crm.purgeable(tbl regclass, retention_column name) RETURNS boolean
+  LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+  RETURN EXISTS (
+    SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = retention_column AND a.attnum > 0 AND NOT a.attisdropped
+     WHERE c.oid = tbl AND c.relkind IN ('r', 'p') AND c.relpersistence = 'p'
+       AND n.nspname NOT IN ('referral_crm_audit', 'pg_catalog', 'information_schema')
+       AND c.relowner = (SELECT p.proowner FROM pg_proc p
+                          WHERE p.proname = 'purge_expired' AND p.pronamespace = 'referral_crm'::regnamespace)
+       AND a.atttypid IN ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype));
+COMMENT ON FUNCTION referral_crm.purgeable(regclass, name) IS
+  'may purge_expired() purge this table by this column (a permanent table of the extension''s owner, outside the audit schema, a date or timestamp column)?';
+
 -- Delete what has expired and is not under a legal hold.
 CREATE FUNCTION referral_crm.purge_expired(dry_run boolean DEFAULT false)
   RETURNS TABLE (table_name text, cutoff timestamptz, purged bigint, held bigint, still_referenced bigint)
@@ -181,8 +198,19 @@ DECLARE
   disabled text[];
 BEGIN
   PERFORM referral_crm.audit_suppress_values(true);
+  -- Only tables this function's owner owns, outside the audit schema, with
+  -- a date or timestamp retention column: the DELETE runs with the owner's
+  -- rights, and another owner's triggers on its table would run with them.
+  FOR g IN SELECT x.* FROM referral_crm.governed_tables x
+            WHERE x.retention IS NOT NULL AND NOT referral_crm.purgeable(x.table_name, x.retention_column)
+            ORDER BY x.purge_order, x.table_name::text LOOP
+    RAISE WARNING 'purge_expired skips %', g.table_name
+      USING DETAIL = 'Only tables that the extension''s owner owns, outside referral_crm_audit, with a date or timestamp retention column are purged.',
+            HINT = 'governance_check() lists such tables as retention_not_purgeable.';
+  END LOOP;
   FOR g IN SELECT * FROM referral_crm.governed_tables x
-            WHERE x.retention IS NOT NULL ORDER BY x.purge_order, x.table_name::text LOOP
+            WHERE x.retention IS NOT NULL AND referral_crm.purgeable(x.table_name, x.retention_column)
+            ORDER BY x.purge_order, x.table_name::text LOOP
     table_name := g.table_name::text;
     cutoff := now() - g.retention;
     expired := format('t.%I < %L', g.retention_column, cutoff);
@@ -541,6 +569,29 @@ BEGIN
     severity := CASE WHEN r.nspname = 'public' THEN 'medium' ELSE 'critical' END;
     finding := 'public_can_create'; object := r.nspname;
     detail := 'PUBLIC may create objects in this schema, which can shadow functions and operators.';
+    RETURN NEXT;
+  END LOOP;
+  FOR r IN SELECT p.oid::regprocedure::text AS f
+             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname IN ('referral_crm', 'referral_crm_audit') AND p.prosecdef
+              AND has_function_privilege('public', p.oid, 'EXECUTE')
+            ORDER BY 1 LOOP
+    severity := 'critical'; finding := 'security_definer_public'; object := r.f;
+    detail := 'Every role may run this SECURITY DEFINER function with its owner''s rights (or attach it as a trigger); REVOKE EXECUTE ... FROM PUBLIC.';
+    RETURN NEXT;
+  END LOOP;
+  FOR r IN SELECT g.table_name::oid::text AS t FROM referral_crm.governed_tables g
+            WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = g.table_name) ORDER BY 1 LOOP
+    severity := 'medium'; finding := 'governed_table_missing'; object := r.t;
+    detail := 'The registry names a table (by OID) that no longer exists; delete its governed_tables row.';
+    RETURN NEXT;
+  END LOOP;
+  FOR r IN SELECT g.table_name::text AS t FROM referral_crm.governed_tables g
+            WHERE g.retention IS NOT NULL AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = g.table_name)
+              AND NOT referral_crm.purgeable(g.table_name, g.retention_column)
+            ORDER BY 1 LOOP
+    severity := 'medium'; finding := 'retention_not_purgeable'; object := r.t;
+    detail := 'The table has a retention window that purge_expired() will not apply: it is not a permanent table of the extension''s owner with a date or timestamp retention column.';
     RETURN NEXT;
   END LOOP;
   IF (SELECT count(*) FROM pg_roles a WHERE a.rolname = ANY (referral_crm.governance_roles())) < 6 THEN

@@ -574,15 +574,21 @@ CREATE TRIGGER referrals_guard
   BEFORE INSERT OR UPDATE ON referral_crm.referrals
   FOR EACH ROW EXECUTE FUNCTION referral_crm.referral_guard();
 
--- Record status and stage changes, set-based, once per statement.
+-- Record status and stage changes, set-based, once per statement.  With
+-- the owner's rights: the history is written only here (no application
+-- role may insert into it), in the name of the role acting.
 CREATE FUNCTION referral_crm.referral_events_record() RETURNS trigger
-  LANGUAGE plpgsql AS
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
 $$
 BEGIN
+  IF TG_RELID <> 'referral_crm.referrals'::regclass THEN
+    RAISE EXCEPTION 'referral_events_record() fires only on referral_crm.referrals, not on %', TG_RELID::regclass
+      USING ERRCODE = 'trigger_protocol_violated';
+  END IF;
   INSERT INTO referral_crm.referral_events
          (referral_id, occurred_at, dimension, from_value, to_value, reason, staff_id, batch_id)
   SELECT n.referral_id, n.updated_at, d.dimension, d.from_value, d.to_value, d.reason,
-         (SELECT s.staff_id FROM referral_crm.staff s WHERE s.login_role = current_user),
+         (SELECT s.staff_id FROM referral_crm.staff s WHERE s.login_role = referral_crm.acting_user()),
          n.batch_id
     FROM new_rows n
     JOIN old_rows o USING (referral_id)
@@ -594,6 +600,8 @@ BEGIN
   RETURN NULL;
 END
 $$;
+
+REVOKE ALL ON FUNCTION referral_crm.referral_events_record() FROM PUBLIC;
 
 CREATE TRIGGER referrals_record_events
   AFTER UPDATE ON referral_crm.referrals

@@ -419,7 +419,18 @@ CheckDimension(const char *kind, const char *label,
 
 	*clear_reason = false;
 	if (!changed)
+	{
+		/* Staying in a state that needs a reason: it may change, not go. */
+		if (HasText(oldreason) && !HasText(newreason) &&
+			CodeIsValid(CodeKindLookup(kind), newval, strlen(newval)) &&
+			CodeNeedsReason(kind, newval))
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("referral %s \"%s\" requires a reason", label, newval),
+					 errdetail("The %s reason of a referral in %s \"%s\" can be changed but not removed.",
+							   label, label, newval)));
 		return false;
+	}
 	/* An unknown code is reported by the column's CHECK constraint. */
 	if (!CodeIsValid(CodeKindLookup(kind), newval, strlen(newval)))
 		return true;

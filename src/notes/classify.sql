@@ -83,9 +83,12 @@ $$;
 COMMENT ON FUNCTION referral_crm.train_note_classifier(text, text, text, int) IS
   'train (or retrain) a note classifier from a query returning (label, note text); method knn or centroid';
 
+-- With the owner's rights: the classifiers' training vectors are the
+-- admin role's (they are the term weights of real notes); a caller gets
+-- labels and scores only.
 CREATE FUNCTION referral_crm.classify_note(name text, note text)
   RETURNS TABLE (label text, score float8)
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
   m record;
@@ -126,6 +129,7 @@ END
 $$;
 COMMENT ON FUNCTION referral_crm.classify_note(text, text) IS
   'labels for a note by a trained classifier, best first (knn: share of neighbour similarity; centroid: cosine)';
+REVOKE ALL ON FUNCTION referral_crm.classify_note(text, text) FROM PUBLIC;
 
 CREATE FUNCTION referral_crm.train_specialty_classifier(name text DEFAULT 'specialty', method text DEFAULT 'knn')
   RETURNS int

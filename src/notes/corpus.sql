@@ -176,6 +176,12 @@ DECLARE
   len bigint;
   dv referral_crm.termvec;
 BEGIN
+  -- Only on referral_notes: on any other table (a caller's own, with its
+  -- own types and casts) this owner-rights function would run their code.
+  IF TG_RELID <> 'referral_crm.referral_notes'::regclass THEN
+    RAISE EXCEPTION 'notes_corpus_insert() fires only on referral_crm.referral_notes, not on %', TG_RELID::regclass
+      USING ERRCODE = 'trigger_protocol_violated';
+  END IF;
   IF (SELECT count(*) FROM (SELECT FROM new_notes LIMIT 17) x) <= 16 THEN
     WITH v AS (
       INSERT INTO referral_crm.note_vectors (note_id, doclen, tf)
@@ -209,6 +215,10 @@ DECLARE
   len bigint;
   dv referral_crm.termvec;
 BEGIN
+  IF TG_RELID <> 'referral_crm.referral_notes'::regclass THEN
+    RAISE EXCEPTION 'notes_corpus_delete() fires only on referral_crm.referral_notes, not on %', TG_RELID::regclass
+      USING ERRCODE = 'trigger_protocol_violated';
+  END IF;
   IF (SELECT count(*) FROM (SELECT FROM old_notes LIMIT 17) x) <= 16 THEN
     WITH v AS (
       DELETE FROM referral_crm.note_vectors v USING old_notes o
@@ -242,6 +252,10 @@ DECLARE
   few boolean := (SELECT count(*) FROM (SELECT FROM new_notes LIMIT 17) x) <= 16
                  AND (SELECT count(*) FROM (SELECT FROM old_notes LIMIT 17) x) <= 16;
 BEGIN
+  IF TG_RELID <> 'referral_crm.referral_notes'::regclass THEN
+    RAISE EXCEPTION 'notes_corpus_update() fires only on referral_crm.referral_notes, not on %', TG_RELID::regclass
+      USING ERRCODE = 'trigger_protocol_violated';
+  END IF;
   -- Only notes whose body changed.  The old analysis is read as stored in
   -- note_vectors (the statement's snapshot, before its own changes), so
   -- the deltas cancel exactly; the row locks the UPDATE holds on the notes
@@ -288,6 +302,10 @@ $$;
 CREATE FUNCTION referral_crm.notes_corpus_truncate() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+  IF TG_RELID <> 'referral_crm.referral_notes'::regclass THEN
+    RAISE EXCEPTION 'notes_corpus_truncate() fires only on referral_crm.referral_notes, not on %', TG_RELID::regclass
+      USING ERRCODE = 'trigger_protocol_violated';
+  END IF;
   DELETE FROM referral_crm.note_vectors;
   DELETE FROM referral_crm.corpus_df;
   DELETE FROM referral_crm.corpus_totals;
@@ -307,9 +325,28 @@ CREATE TRIGGER referral_notes_corpus_delete AFTER DELETE ON referral_crm.referra
 CREATE TRIGGER referral_notes_corpus_truncate AFTER TRUNCATE ON referral_crm.referral_notes
   FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.notes_corpus_truncate();
 
--- Reading the statistics.
+-- Reading the statistics.  The statistics count the terms of every note,
+-- also those a role may not read: the tables are the admin role's, and the
+-- readers below run with the owner's rights.  A role that does not see
+-- every note (not the admin role, not a superuser) gets each document
+-- frequency it asks for raised to at least corpus_df_floor() (11, or the
+-- number of notes if smaller), for every term it names, present or not:
+-- a count from 1 to 10 could reveal that some note it may not read names
+-- a person or a diagnosis.
+CREATE FUNCTION referral_crm.corpus_df_floor() RETURNS int
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+                            WHERE r.rolname = referral_crm.acting_user()
+                              AND (r.rolsuper
+                                   OR (EXISTS (SELECT 1 FROM pg_catalog.pg_roles a WHERE a.rolname = 'referral_crm_admin')
+                                       AND pg_catalog.pg_has_role(r.oid, 'referral_crm_admin', 'USAGE'))))
+              THEN 0 ELSE 11 END
+$$;
+COMMENT ON FUNCTION referral_crm.corpus_df_floor() IS
+  'the least document frequency the statistics report to the acting role: 0 for the admin role and superusers, 11 for the others';
+
 CREATE FUNCTION referral_crm.corpus_stats(OUT ndocs bigint, OUT total_len bigint, OUT avgdl float8)
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
   SELECT coalesce(sum(ndocs), 0)::bigint, coalesce(sum(total_len), 0)::bigint,
          CASE WHEN coalesce(sum(ndocs), 0) > 0 THEN sum(total_len)::float8 / sum(ndocs) ELSE 0 END
     FROM referral_crm.corpus_totals
@@ -318,13 +355,16 @@ COMMENT ON FUNCTION referral_crm.corpus_stats() IS
   'number of notes, their total length in words and the average length, as of the current snapshot';
 
 CREATE FUNCTION referral_crm.corpus_dfs(terms text[]) RETURNS referral_crm.termvec
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  v referral_crm.termvec;
+  fl bigint;
 BEGIN
   -- The entries of the terms in the corpus_df rows of their hash buckets
   -- (an index probe per bucket) and in the term vectors of corpus_totals.
   -- PL/pgSQL: the plan is kept for the session (a SQL function's is
   -- made anew at every call).
-  RETURN referral_crm.termvec_nonzero(
+  v := referral_crm.termvec_nonzero(
            coalesce((SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(b.dfs, terms))
                        FROM referral_crm.corpus_df b
                       WHERE b.bucket = ANY (ARRAY(SELECT DISTINCT referral_crm.notes_term_bucket(u) FROM unnest(terms) u))),
@@ -332,10 +372,21 @@ BEGIN
            OPERATOR(referral_crm.+)
            (SELECT referral_crm.termvec_sum(referral_crm.termvec_pick(t.dfs, terms))
               FROM referral_crm.corpus_totals t WHERE t.dfs IS NOT NULL));
+  fl := referral_crm.corpus_df_floor();
+  IF fl > 0 THEN
+    fl := least(fl, (SELECT coalesce(sum(t.ndocs), 0) FROM referral_crm.corpus_totals t));
+    IF fl > 0 THEN
+      SELECT referral_crm.termvec(coalesce(array_agg(u.t), '{}'), coalesce(array_agg(greatest(coalesce(e.weight, 0), fl)), '{}'))
+        INTO v
+        FROM (SELECT DISTINCT x AS t FROM unnest(terms) x WHERE x IS NOT NULL) u
+        LEFT JOIN referral_crm.top_terms(v, greatest(referral_crm.termvec_size(v), 1)) e ON e.term = u.t;
+    END IF;
+  END IF;
+  RETURN v;
 END
 $$;
 COMMENT ON FUNCTION referral_crm.corpus_dfs(text[]) IS
-  'document frequency of each term in the live corpus, as a term vector (terms in no note are left out)';
+  'document frequency of each term in the live corpus, as a term vector (terms in no note are left out; roles that do not see every note get at least corpus_df_floor())';
 
 CREATE FUNCTION referral_crm.corpus_terms(OUT term text, OUT df bigint) RETURNS SETOF record
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
@@ -432,9 +483,17 @@ $$;
 COMMENT ON FUNCTION referral_crm.rebuild_corpus() IS
   'recompute every note''s analysis and the corpus statistics from referral_notes; returns the number of notes';
 
+-- The trigger functions run with the owner's rights: nobody else may
+-- attach them to a table (EXECUTE is checked by CREATE TRIGGER).
+REVOKE ALL ON FUNCTION referral_crm.notes_corpus_insert(), referral_crm.notes_corpus_delete(),
+  referral_crm.notes_corpus_update(), referral_crm.notes_corpus_truncate() FROM PUBLIC;
 -- Rebuilding and compacting need write access to the statistics: not for
 -- everybody (a rebuild blocks note writers until it commits).
 REVOKE ALL ON FUNCTION referral_crm.compact_corpus() FROM PUBLIC;
+-- The statistics' readers (setup_roles grants them to the roles that
+-- search notes) and the list of every term (the admin role's).
+REVOKE ALL ON FUNCTION referral_crm.corpus_stats(), referral_crm.corpus_dfs(text[]),
+  referral_crm.corpus_df_floor(), referral_crm.corpus_terms() FROM PUBLIC;
 REVOKE ALL ON FUNCTION referral_crm.rebuild_corpus() FROM PUBLIC;
 REVOKE ALL ON FUNCTION referral_crm.notes_corpus_record(bigint, bigint, referral_crm.termvec) FROM PUBLIC;
 REVOKE ALL ON FUNCTION referral_crm.notes_corpus_fold() FROM PUBLIC;

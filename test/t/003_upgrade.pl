@@ -20,7 +20,8 @@ my $signature = q{
   members AS (SELECT d.classid, d.objid FROM pg_depend d, ext WHERE d.refobjid = ext.oid AND d.deptype = 'e')
   SELECT string_agg(line, E'\n' ORDER BY line) FROM (
     SELECT 'function ' || p.oid::regprocedure || ' ' || p.provolatile::text || p.proparallel::text || p.proisstrict::text
-           || ' ' || pg_get_function_result(p.oid) || ' ' || md5(coalesce(p.prosrc, '')) || coalesce(array_to_string(p.proconfig, ','), '') AS line
+           || ' ' || pg_get_function_result(p.oid) || ' ' || md5(coalesce(p.prosrc, '')) || coalesce(array_to_string(p.proconfig, ','), '')
+           || CASE WHEN p.prosecdef THEN ' security definer' ELSE '' END || ' acl=' || coalesce(p.proacl::text, 'default') AS line
       FROM pg_proc p JOIN members m ON m.classid = 'pg_proc'::regclass AND m.objid = p.oid
     UNION ALL
     SELECT 'column ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
@@ -46,7 +47,16 @@ my $signature = q{
       FROM pg_class c JOIN members m ON m.classid = 'pg_class'::regclass AND m.objid = c.oid WHERE c.relkind = 'v'
     UNION ALL
     SELECT 'relation ' || c.relname || ' ' || c.relkind::text || ' rls=' || c.relrowsecurity
+           || ' force=' || c.relforcerowsecurity || ' acl=' || coalesce(c.relacl::text, 'default')
       FROM pg_class c JOIN members m ON m.classid = 'pg_class'::regclass AND m.objid = c.oid
+    UNION ALL
+    SELECT 'policy ' || c.relname || ' ' || p.polname || ' ' || p.polcmd::text || ' '
+           || coalesce(pg_get_expr(p.polqual, p.polrelid), '') || ' / ' || coalesce(pg_get_expr(p.polwithcheck, p.polrelid), '')
+      FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+      JOIN members m ON m.classid = 'pg_class'::regclass AND m.objid = c.oid
+    UNION ALL
+    SELECT 'event trigger ' || t.evtname || ' ' || t.evtevent || ' ' || t.evtfoid::regproc::text
+      FROM pg_event_trigger t JOIN members m ON m.classid = 'pg_event_trigger'::regclass AND m.objid = t.oid
     UNION ALL
     SELECT 'dump ' || x::regclass || ' ' || coalesce(w, '')
       FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS u (x, w) WHERE e.extname = 'referral_crm'
