@@ -1306,6 +1306,57 @@ BEGIN
 END
 $$;
 
+-- routing asks whether the specialty classifier exists through a function
+CREATE FUNCTION referral_crm.note_classifier_exists(name text) RETURNS boolean
+  LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+  RETURN EXISTS (SELECT 1 FROM referral_crm.note_classifiers c WHERE c.name = note_classifier_exists.name);
+COMMENT ON FUNCTION referral_crm.note_classifier_exists(text) IS
+  'is there a trained note classifier of this name?';
+REVOKE ALL ON FUNCTION referral_crm.note_classifier_exists(text) FROM PUBLIC;
+CREATE OR REPLACE VIEW referral_crm.routing_input WITH (security_invoker = true) AS
+SELECT r.referral_id,
+       -- When the referral names no specialty: the best label of its first
+       -- note by the note classifier 'specialty' (notes room), once trained
+       -- (referral_crm.train_specialty_classifier()).
+       COALESCE(r.target_specialty,
+                CASE WHEN referral_crm.note_classifier_exists('specialty')
+                     THEN (SELECT c.label
+                             FROM (SELECT n.body FROM referral_crm.referral_notes n
+                                    WHERE n.referral_id = r.referral_id AND n.body IS NOT NULL
+                                    ORDER BY n.authored_at, n.note_id LIMIT 1) fn,
+                                  referral_crm.classify_note('specialty', fn.body) c
+                            ORDER BY c.score DESC, c.label LIMIT 1)
+                END) AS specialty,
+       r.priority,
+       py.payer_code AS payer,
+       py.payer_class,
+       pl.plan_code AS plan,
+       r.in_network,
+       date_part('year', age(COALESCE(r.received_at, r.authored_at)::date, p.birth_date))::integer
+         AS patient_age,
+       left(p.zip, 5) AS patient_zip,
+       p.preferred_language AS language,
+       COALESCE(r.referring_npi, rc.npi) AS referring_npi,
+       COALESCE(r.referring_organization_id, rc.organization_id) AS referring_org,
+       r.target_location_id AS target_location,
+       r.channel,
+       date_part('hour', COALESCE(r.received_at, r.authored_at))::integer AS hour,
+       date_part('isodow', COALESCE(r.received_at, r.authored_at))::integer AS weekday,
+       -- The predicted conversion score (scoring room, score_referrals()).
+       sc.score AS conversion_score,
+       zc.latitude AS patient_latitude,
+       zc.longitude AS patient_longitude,
+       lo.latitude AS location_latitude,
+       lo.longitude AS location_longitude
+  FROM referral_crm.referrals r
+  JOIN referral_crm.patients p ON p.patient_id = r.patient_id
+  LEFT JOIN referral_crm.payers py ON py.payer_id = r.payer_id
+  LEFT JOIN referral_crm.payer_plans pl ON pl.plan_id = r.plan_id
+  LEFT JOIN referral_crm.clinicians rc ON rc.clinician_id = r.referring_clinician_id
+  LEFT JOIN referral_crm.locations lo ON lo.location_id = r.target_location_id
+  LEFT JOIN referral_crm.zip_centroids zc ON zc.zip = left(p.zip, 5)
+  LEFT JOIN referral_crm.referral_scores sc ON sc.referral_id = r.referral_id AND sc.purpose = 'conversion';
+
 -- The tables whose family changes.
 SELECT referral_crm.govern_table(t::regclass, 'admin_only', patient_data => false, audited => false)
   FROM unnest(ARRAY['referral_crm.corpus_df', 'referral_crm.corpus_totals']) AS t;
