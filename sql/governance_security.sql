@@ -124,6 +124,23 @@ SELECT referral_crm.corpus_df_floor() AS floor,
        (SELECT min(weight) FROM referral_crm.top_terms(referral_crm.corpus_dfs(referral_crm.termvec_terms(referral_crm.note_vector('zorblaxitis nosuchwordanywhere'))), 2))
          = least(11, (SELECT ndocs FROM referral_crm.corpus_stats())) AS both_at_the_floor;
 SELECT label FROM referral_crm.classify_note('sec-classifier', 'my knee hurts') LIMIT 1;
+-- Routing (the owner's job) asks whether the specialty classifier exists
+-- through a function, not by reading the admin role's table.
+RESET ROLE;
+SELECT referral_crm.train_note_classifier('specialty',
+         $$SELECT 'sec-knee', 'knee pain after a fall' UNION ALL SELECT 'sec-skin', 'rash and itching'$$, 'centroid');
+SELECT i.specialty FROM referral_crm.routing_input i JOIN referral_crm.referrals r USING (referral_id)
+ WHERE r.source_system = 'sec-test' AND r.source_id = 'R-P-mine';
+DELETE FROM referral_crm.note_classifiers WHERE name = 'specialty';
+SELECT i.specialty IS NULL AS no_classifier_no_specialty FROM referral_crm.routing_input i JOIN referral_crm.referrals r USING (referral_id)
+ WHERE r.source_system = 'sec-test' AND r.source_id = 'R-P-mine';
+SET ROLE regress_sec_intake;
+SELECT referral_crm.note_classifier_exists('sec-classifier') AS intake_may_ask;
+-- Similar referrals, key terms and TF-IDF work for intake (on floored statistics).
+SELECT count(*) >= 0 AS similar_ok
+  FROM referral_crm.similar_referrals((SELECT referral_id FROM referral_crm.referrals WHERE source_system = 'sec-test' AND source_id = 'R-P-mine'), 5);
+SELECT count(*) > 0 AS key_terms_ok FROM referral_crm.key_terms('Knee pain after a fall, knee swelling.', 3);
+SELECT referral_crm.termvec_size(referral_crm.tfidf('zorblaxitis knee')) AS tfidf_terms;
 -- Search finds only the notes intake may read.
 SELECT n.source_id FROM referral_crm.search_notes('zorblaxitis knee', 10) s
   JOIN referral_crm.referral_notes n ON n.note_id = s.note_id WHERE n.source_system = 'sec-test';

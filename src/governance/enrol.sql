@@ -235,7 +235,8 @@ BEGIN
   -- notes: the statistics' readers and classification for the roles that
   -- search notes; every term with its count for the admin role
   GRANT EXECUTE ON FUNCTION referral_crm.corpus_stats(), referral_crm.corpus_dfs(text[]),
-                            referral_crm.corpus_df_floor(), referral_crm.classify_note(text, text)
+                            referral_crm.corpus_df_floor(), referral_crm.classify_note(text, text),
+                            referral_crm.note_classifier_exists(text)
      TO referral_crm_intake, referral_crm_admin, referral_crm_ingest;
   GRANT EXECUTE ON FUNCTION referral_crm.corpus_terms() TO referral_crm_admin;
 

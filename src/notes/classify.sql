@@ -131,6 +131,15 @@ COMMENT ON FUNCTION referral_crm.classify_note(text, text) IS
   'labels for a note by a trained classifier, best first (knn: share of neighbour similarity; centroid: cosine)';
 REVOKE ALL ON FUNCTION referral_crm.classify_note(text, text) FROM PUBLIC;
 
+-- Is there a classifier of this name?  (The classifiers are the admin
+-- role's; routing asks this before classifying.)
+CREATE FUNCTION referral_crm.note_classifier_exists(name text) RETURNS boolean
+  LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+  RETURN EXISTS (SELECT 1 FROM referral_crm.note_classifiers c WHERE c.name = note_classifier_exists.name);
+COMMENT ON FUNCTION referral_crm.note_classifier_exists(text) IS
+  'is there a trained note classifier of this name?';
+REVOKE ALL ON FUNCTION referral_crm.note_classifier_exists(text) FROM PUBLIC;
+
 CREATE FUNCTION referral_crm.train_specialty_classifier(name text DEFAULT 'specialty', method text DEFAULT 'knn')
   RETURNS int
 LANGUAGE sql VOLATILE AS $$

@@ -95,8 +95,9 @@ BEGIN
   IF cand_ids IS NULL THEN
     RETURN;
   END IF;
-  IF array_length(cand_ids, 1) * 10 > st.ndocs THEN
-    -- Many candidates: the idf of the whole vocabulary in one pass.
+  IF array_length(cand_ids, 1) * 10 > st.ndocs AND referral_crm.corpus_df_floor() = 0 THEN
+    -- Many candidates: the idf of the whole vocabulary in one pass (for
+    -- the roles that see every note: others get floored frequencies).
     SELECT referral_crm.termvec_idf(referral_crm.termvec(array_agg(c.term), array_agg(c.df::float8)), st.ndocs, true)
       INTO idf FROM referral_crm.corpus_terms() c WHERE c.df > 0;
   ELSE

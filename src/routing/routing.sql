@@ -204,7 +204,7 @@ SELECT r.referral_id,
        -- note by the note classifier 'specialty' (notes room), once trained
        -- (referral_crm.train_specialty_classifier()).
        COALESCE(r.target_specialty,
-                CASE WHEN EXISTS (SELECT 1 FROM referral_crm.note_classifiers nc WHERE nc.name = 'specialty')
+                CASE WHEN referral_crm.note_classifier_exists('specialty')
                      THEN (SELECT c.label
                              FROM (SELECT n.body FROM referral_crm.referral_notes n
                                     WHERE n.referral_id = r.referral_id AND n.body IS NOT NULL
