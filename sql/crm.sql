@@ -152,6 +152,10 @@ SELECT referrer_label, lifecycle, referrals, previous_referrals, volume_trend, c
 SELECT * FROM referral_crm.cohorts_between('2012-04-01', '2012-07-01');
 SELECT n, k, round(w.lower::numeric, 10) AS lower, round(w.upper::numeric, 10) AS upper
   FROM (VALUES (0, 1), (1, 1), (3, 5), (0, 0)) v (k, n), referral_crm.wilson_interval(k, n) w;
+-- Out of range: NULL bounds (more successes than trials, negative, z NaN or infinite).
+SELECT k, n, z, w.lower IS NULL AND w.upper IS NULL AS null_bounds
+  FROM (VALUES (-5, 10, 1.96::float8), (11, 10, 1.96), (5, 10, 'NaN'), (5, 10, 'Infinity'), (5, 10, -1)) v (k, n, z),
+       referral_crm.wilson_interval(k, n, z) w;
 UPDATE referral_crm.crm_config SET cohort_min_n = 2;
 SELECT * FROM referral_crm.performance_between('2012-04-01', '2012-07-01');
 UPDATE referral_crm.crm_config SET cohort_min_n = 20;

@@ -173,3 +173,9 @@ SELECT referral_crm.train('churn');
 SELECT referral_crm.score_referrals('churn');
 
 DELETE FROM referral_crm.models WHERE name LIKE 'scoring\_%';
+
+-- Great-circle distance: antipodes do not fail on rounding; latitudes
+-- outside [-90, 90] give NULL, not an arithmetic error.
+SELECT round(referral_crm.distance_km(0, 0, 0, 180)::numeric, 1) AS half_circumference,
+       round(referral_crm.distance_km(43.6591, -70.2568, 43.6615, -70.2553)::numeric, 3) AS portland_blocks,
+       referral_crm.distance_km(100, 0, 0, 0) AS bad_latitude, referral_crm.distance_km(0, 'NaN', 0, 0) AS nan_longitude;

@@ -1358,6 +1358,30 @@ SELECT r.referral_id,
   LEFT JOIN referral_crm.zip_centroids zc ON zc.zip = left(p.zip, 5)
   LEFT JOIN referral_crm.referral_scores sc ON sc.referral_id = r.referral_id AND sc.purpose = 'conversion';
 
+-- crm, scoring: out-of-range inputs give NULL, not an arithmetic error or NaN
+CREATE OR REPLACE FUNCTION referral_crm.wilson_interval(successes bigint, n bigint,
+    z float8 DEFAULT 1.959963984540054, OUT lower float8, OUT upper float8)
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$
+  SELECT CASE WHEN ok THEN (p + z2 / (2 * n) - z * sqrt(p * (1 - p) / n + z2 / (4.0 * n * n))) / (1 + z2 / n) END,
+         CASE WHEN ok THEN (p + z2 / (2 * n) + z * sqrt(p * (1 - p) / n + z2 / (4.0 * n * n))) / (1 + z2 / n) END
+    FROM (SELECT CASE WHEN n > 0 THEN successes::float8 / n END AS p, z * z AS z2,
+                 coalesce(n > 0 AND successes BETWEEN 0 AND n AND z >= 0 AND z < 'Infinity', false) AS ok) s
+$$;
+COMMENT ON FUNCTION referral_crm.wilson_interval(bigint, bigint, float8) IS
+  'Wilson score confidence interval of successes/n (z = 1.96 for 95%); NULL bounds unless 0 <= successes <= n, n > 0 and z finite and >= 0';
+CREATE OR REPLACE FUNCTION referral_crm.distance_km(lat1 double precision, lon1 double precision,
+                                         lat2 double precision, lon2 double precision)
+  RETURNS double precision
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  RETURN CASE WHEN lat1 BETWEEN -90 AND 90 AND lat2 BETWEEN -90 AND 90
+                   AND lon1 BETWEEN -360 AND 360 AND lon2 BETWEEN -360 AND 360
+              THEN 2 * 6371.0088 * asin(least(1.0, sqrt(power(sin(radians(lat2 - lat1) / 2), 2)
+                                                        + cos(radians(lat1)) * cos(radians(lat2))
+                                                          * power(sin(radians(lon2 - lon1) / 2), 2)))) END;
+COMMENT ON FUNCTION referral_crm.distance_km(double precision, double precision, double precision, double precision) IS
+  'great-circle (haversine) distance in km on the mean Earth radius; NULL unless latitudes are within [-90, 90] and longitudes within [-360, 360]';
+
 -- The tables whose family changes.
 SELECT referral_crm.govern_table(t::regclass, 'admin_only', patient_data => false, audited => false)
   FROM unnest(ARRAY['referral_crm.corpus_df', 'referral_crm.corpus_totals']) AS t;

@@ -141,9 +141,10 @@ CREATE FUNCTION referral_crm.wilson_interval(successes bigint, n bigint,
     z float8 DEFAULT 1.959963984540054, OUT lower float8, OUT upper float8)
   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
 $$
-  SELECT CASE WHEN n > 0 THEN (p + z2 / (2 * n) - z * sqrt(p * (1 - p) / n + z2 / (4.0 * n * n))) / (1 + z2 / n) END,
-         CASE WHEN n > 0 THEN (p + z2 / (2 * n) + z * sqrt(p * (1 - p) / n + z2 / (4.0 * n * n))) / (1 + z2 / n) END
-    FROM (SELECT CASE WHEN n > 0 THEN successes::float8 / n END AS p, z * z AS z2) s
+  SELECT CASE WHEN ok THEN (p + z2 / (2 * n) - z * sqrt(p * (1 - p) / n + z2 / (4.0 * n * n))) / (1 + z2 / n) END,
+         CASE WHEN ok THEN (p + z2 / (2 * n) + z * sqrt(p * (1 - p) / n + z2 / (4.0 * n * n))) / (1 + z2 / n) END
+    FROM (SELECT CASE WHEN n > 0 THEN successes::float8 / n END AS p, z * z AS z2,
+                 coalesce(n > 0 AND successes BETWEEN 0 AND n AND z >= 0 AND z < 'Infinity', false) AS ok) s
 $$;
 COMMENT ON FUNCTION referral_crm.wilson_interval(bigint, bigint, float8) IS
-  'Wilson score confidence interval of successes/n (z = 1.96 for 95%)';
+  'Wilson score confidence interval of successes/n (z = 1.96 for 95%); NULL bounds unless 0 <= successes <= n, n > 0 and z finite and >= 0';

@@ -21,11 +21,13 @@ CREATE FUNCTION referral_crm.distance_km(lat1 double precision, lon1 double prec
                                          lat2 double precision, lon2 double precision)
   RETURNS double precision
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-  RETURN 2 * 6371.0088 * asin(sqrt(power(sin(radians(lat2 - lat1) / 2), 2)
-                                  + cos(radians(lat1)) * cos(radians(lat2))
-                                    * power(sin(radians(lon2 - lon1) / 2), 2)));
+  RETURN CASE WHEN lat1 BETWEEN -90 AND 90 AND lat2 BETWEEN -90 AND 90
+                   AND lon1 BETWEEN -360 AND 360 AND lon2 BETWEEN -360 AND 360
+              THEN 2 * 6371.0088 * asin(least(1.0, sqrt(power(sin(radians(lat2 - lat1) / 2), 2)
+                                                        + cos(radians(lat1)) * cos(radians(lat2))
+                                                          * power(sin(radians(lon2 - lon1) / 2), 2)))) END;
 COMMENT ON FUNCTION referral_crm.distance_km(double precision, double precision, double precision, double precision) IS
-  'great-circle (haversine) distance in km on the mean Earth radius';
+  'great-circle (haversine) distance in km on the mean Earth radius; NULL unless latitudes are within [-90, 90] and longitudes within [-360, 360]';
 
 ------------------------------------------------------------------------
 -- Feature views
