@@ -160,3 +160,61 @@ SELECT * FROM referral_crm.stage_csv('claims', 'source_system,claim_no' || E'\n'
 SELECT * FROM referral_crm.stage_csv('claims', '');
 SELECT * FROM referral_crm.stage_csv('nope', 'a');
 SELECT inserted, updated, unchanged, rejected FROM referral_crm.ingest('claims');
+
+------------------------------------------------------------------------
+-- Defects found by a review, each shown fixed.
+------------------------------------------------------------------------
+SELECT array_to_string(columns, ',') AS h_ref FROM referral_crm.ingest_feeds WHERE feed = 'referrals' \gset
+SELECT array_to_string(columns, ',') AS h_clm FROM referral_crm.ingest_feeds WHERE feed = 'claims' \gset
+SELECT array_to_string(columns, ',') AS h_dir FROM referral_crm.ingest_feeds WHERE feed = 'directory' \gset
+-- A blank status or stage keeps the stored one (and its reason): it used
+-- to abort the whole load (stage back to 'new') or reset an on-hold
+-- referral to 'requested'.
+SELECT staged FROM referral_crm.stage_csv('referrals', :'h_ref' || E'\n' ||
+  'rv,RV1,MV1,Ann,Lee,1970-01-01,female,04101,,EN,2026-01-05,2026-01-06,1003254178,,,cardiology,,,routine,chest pain,R07.9,,,,,fax,RN-RV1,,,in-progress,,scheduled,,,' || E'\n' ||
+  'rv,RV2,MV2,Bo,Ray,1971-02-02,male,04102,,en-US,2026-01-05,2026-01-06,,,,cardiology,,,routine,x,R07.9,,,,,fax,RN-RV2,,,on-hold,waiting for records,new,,,');
+SELECT inserted, updated, unchanged, rejected FROM referral_crm.ingest('referrals');
+SELECT staged FROM referral_crm.stage_csv('referrals', :'h_ref' || E'\n' ||
+  'rv,RV1,MV1,Ann,Lee,1970-01-01,female,04101,,en,2026-01-05,2026-01-06,1234567893,,,cardiology,,,routine,chest pain,R07.9,,,,,fax,RN-RV1,,,,,,,,' || E'\n' ||
+  'rv,RV2,MV2,Bo,Ray,1971-02-02,male,04102,,en,2026-01-05,2026-01-06,,,,cardiology,,,urgent,x,R07.9,,,,,fax,RN-RV2,,,,,,,,');
+SELECT inserted, updated, unchanged, rejected FROM referral_crm.ingest('referrals');
+-- (and the referring clinician follows a changed NPI: 1234567893 is in no directory)
+SELECT r.source_id, r.status, r.status_reason, r.stage, r.priority, r.referring_npi,
+       r.referring_clinician_id IS NOT NULL AS referrer_linked, p.preferred_language
+  FROM referral_crm.referrals r JOIN referral_crm.patients p USING (patient_id)
+ WHERE r.source_system = 'rv' ORDER BY 1;
+-- A claim links to the referral its number names only if that is not
+-- another patient's: same system, other patient -> unlinked; another
+-- system with no contradicting demographics -> linked; another system
+-- with another birth date -> unlinked.
+SELECT staged FROM referral_crm.stage_csv('claims', :'h_clm' || E'\n' ||
+  'rv,CV1,1,professional,MV9,,,,,,,,,,20260201,,11,100.00,,R07.9,RN-RV2,' || E'\n' ||
+  'rvbill,CV2,1,professional,MV2,,,,,,,,,,20260201,,11,100.00,,R07.9,RN-RV2,' || E'\n' ||
+  'rvbill,CV3,1,professional,MV8,1990-09-09,,,,,,,,,20260201,,11,100.00,,R07.9,RN-RV2,');
+SELECT inserted, updated, unchanged, rejected FROM referral_crm.ingest('claims');
+SELECT c.claim_number, c.referral_id IS NOT NULL AS linked FROM referral_crm.claims c
+ WHERE c.source_system IN ('rv', 'rvbill') ORDER BY 1;
+-- A key longer than an index entry holds is a reject of its own row, not
+-- the failure of the whole load.
+SELECT staged FROM referral_crm.stage_csv('referrals', :'h_ref' || E'\n' ||
+  'rv,' || (SELECT string_agg(md5(i::text), '') FROM generate_series(1, 100) i) || ',MV3,,,,,,,,2026-01-05,,,,,,,,,,,,,,,,,,,,,,,,' || E'\n' ||
+  'rv,RV4,MV4,,,,,,,,2026-01-05,,,,,,,,,' || repeat('long reason ', 300) || ',,,,,,,,,,,,,,,');
+SELECT inserted, updated, unchanged, rejected FROM referral_crm.ingest('referrals');
+SELECT reason, message FROM referral_crm.ingest_rejects WHERE feed = 'referrals' AND reason = 'value_too_long';
+SELECT (j->>'inserted')::int AS inserted, (j->>'rejected')::int AS rejected
+  FROM (SELECT to_jsonb(x) AS j FROM referral_crm.ingest_fhir(jsonb_build_object('resourceType', 'Bundle', 'type', 'batch', 'entry',
+          jsonb_build_array(jsonb_build_object('resource', jsonb_build_object('resourceType', 'Patient', 'id', (SELECT string_agg(md5(i::text), '') FROM generate_series(1, 100) i))),
+                            jsonb_build_object('resource', jsonb_build_object('resourceType', 'Patient', 'id', 'rv-fp1',
+                                               'communication', jsonb_build_array(jsonb_build_object('language', jsonb_build_object('text', 'FR')))))))) x) s;
+SELECT reason FROM referral_crm.ingest_rejects WHERE feed = 'fhir' AND reason = 'value_too_long';
+SELECT preferred_language FROM referral_crm.patients WHERE source_id = 'rv-fp1';
+-- Two directory rows naming one organisation NPI from two source systems:
+-- one organisation (it used to abort the load); one address written with
+-- ZIP 4101 and 04101: one location.
+SELECT staged FROM referral_crm.stage_csv('directory', :'h_dir' || E'\n' ||
+  'rvA,1003887514,Ada,,Acme,,MD,,,,Acme Clinic,1003307752,,,10 Elm St,,Portland,ME,4101,,,,,,,,,' || E'\n' ||
+  'rvB,1003044488,Bea,,Acme,,MD,,,,Acme Clinic,1003307752,,,10 Elm St,,Portland,ME,04101,,,,,,,,,' || E'\n' ||
+  'rvA,1003044488,Bea,,Acme,,MD,,,,Acme Clinic,1003307752,,,10 Elm St,,Portland,ME,04101,,,,,,,,,');
+SELECT inserted, updated, unchanged, rejected FROM referral_crm.ingest('directory');
+SELECT count(*) AS organisations FROM referral_crm.organizations WHERE npi = '1003307752';
+SELECT source_system, count(*) AS locations FROM referral_crm.locations WHERE source_system IN ('rvA', 'rvB') GROUP BY 1 ORDER BY 1;

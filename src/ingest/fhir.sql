@@ -738,6 +738,8 @@ DECLARE
                    ORDER BY (a.elem->>'preferred') = 'true' DESC, a.ord LIMIT 1);
   n bigint;
 BEGIN
+  -- A language tag in any case: its language subtag in lower case.
+  v_lang := lower(substring(v_lang FROM '^[A-Za-z]*')) || substring(v_lang FROM '^[A-Za-z]*(.*)$');
   o_outcome := 'rejected';
   SELECT k.source_system, k.source_id INTO v_ss, v_sid FROM referral_crm.fhir_key(res) k;
   IF v_sid IS NULL THEN
@@ -1387,7 +1389,7 @@ DECLARE
   idx jsonb; types jsonb; tasks jsonb := '{}'; task_sr jsonb := '{}'; done jsonb := '{}'; ctx jsonb;
   e record; tk record;
   sr_pos bigint;
-  v_outcome text; v_id bigint; v_id2 bigint; v_reason text; v_message text;
+  v_outcome text; v_id bigint; v_id2 bigint; v_reason text; v_message text; v_state text;
   n_ins bigint := 0; n_upd bigint := 0; n_unc bigint := 0; n_rej bigint := 0;
 BEGIN
   IF bundle IS NULL OR jsonb_typeof(bundle) <> 'object' OR bundle->>'resourceType' IS DISTINCT FROM 'Bundle' THEN
@@ -1483,11 +1485,12 @@ BEGIN
           WHEN 'Appointment' THEN
             SELECT * INTO v_outcome, v_id, v_id2, v_reason, v_message FROM referral_crm.fhir_load_appointment(e.res, b, e.pos, ctx);
         END CASE;
-      EXCEPTION WHEN integrity_constraint_violation OR data_exception THEN
-        -- Only what the checks above did not foresee gets here.
+      EXCEPTION WHEN integrity_constraint_violation OR data_exception OR program_limit_exceeded THEN
+        -- Only what the checks above did not foresee gets here (an
+        -- identifier too long for an index entry: value_too_long).
         v_outcome := 'rejected'; v_id := NULL; v_id2 := NULL;
-        v_reason := coalesce(v_reason, 'constraint_violation');
-        GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT;
+        GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_state = RETURNED_SQLSTATE;
+        v_reason := coalesce(v_reason, CASE WHEN v_state LIKE '54%' THEN 'value_too_long' ELSE 'constraint_violation' END);
       END;
     END IF;
 

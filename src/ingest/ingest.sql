@@ -234,6 +234,17 @@ BEGIN
 END
 $$;
 
+-- Is a field other than the free-text ones (at the given positions) longer
+-- than 1,000 bytes?  Keys and codes are indexed (a b-tree entry holds at
+-- most 2,704 bytes): such a row is rejected as value_too_long instead of
+-- failing its whole load.
+CREATE FUNCTION referral_crm.ingest_field_too_long(fields text[], free_text int[]) RETURNS boolean
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN EXISTS (SELECT 1 FROM unnest(fields) WITH ORDINALITY AS f (v, i)
+                  WHERE octet_length(f.v) > 1000 AND f.i <> ALL (coalesce(free_text, '{}')));
+COMMENT ON FUNCTION referral_crm.ingest_field_too_long(text[], int[]) IS
+  'internal: does a field that is not free text exceed 1,000 bytes?';
+
 -- The referrals feed.  Reads pg_temp.rc_staged; returns the counts.
 CREATE FUNCTION referral_crm.ingest_referrals(batch bigint,
     OUT inserted bigint, OUT updated bigint, OUT unchanged bigint, OUT rejected bigint)
@@ -270,12 +281,16 @@ BEGIN
     LEFT JOIN (SELECT l.source_id, min(l.location_id) AS location_id
                  FROM referral_crm.locations l GROUP BY l.source_id) loc ON loc.source_id = v.loc_code;
   ANALYZE pg_temp.rc_rows;
+  -- A language tag in any case: its language subtag in lower case.
+  UPDATE pg_temp.rc_rows r SET lang = lower(substring(r.lang FROM '^[A-Za-z]*')) || substring(r.lang FROM '^[A-Za-z]*(.*)$')
+   WHERE r.lang ~ '^[A-Za-z]*[A-Z]';
 
   -- The first problem of each row, in a fixed order.
   UPDATE pg_temp.rc_rows r SET reason = x.reason
     FROM (SELECT q.load_id, q.row_no, CASE
             WHEN q.problem IS NOT NULL THEN 'malformed_csv'
             WHEN cardinality(q.fields) <> 35 THEN 'column_count'
+            WHEN referral_crm.ingest_field_too_long(q.fields, '{20,31,33,35}') THEN 'value_too_long'
             WHEN q.ss IS NULL OR q.sid IS NULL OR q.mrn IS NULL THEN 'missing_key'
             WHEN q.t_authored IS NULL THEN 'missing_value'
             WHEN q.authored IS NULL OR (q.t_received IS NOT NULL AND q.received IS NULL)
@@ -327,9 +342,16 @@ BEGIN
                 THEN 'before_referral'
          END) IS NOT NULL;
 
+  -- A blank status or stage keeps the stored one (and its reason).
+  UPDATE pg_temp.rc_rows r SET status = coalesce(r.status, x.status), stage = coalesce(r.stage, x.stage)
+    FROM referral_crm.referrals x
+   WHERE r.reason IS NULL AND x.source_system = r.ss AND x.source_id = r.sid
+     AND (r.status IS NULL OR r.stage IS NULL);
+
   UPDATE pg_temp.rc_rows r SET message = CASE r.reason
            WHEN 'malformed_csv' THEN 'the record is not valid CSV: ' || r.problem
            WHEN 'column_count' THEN format('the record has %s fields, the referrals feed has 35', cardinality(r.fields))
+           WHEN 'value_too_long' THEN 'a key or code field is longer than 1,000 bytes (only reason, status_reason, stage_reason and note may be)'
            WHEN 'missing_key' THEN 'source_system, referral_id and patient_mrn are required'
            WHEN 'missing_value' THEN CASE WHEN r.t_authored IS NULL THEN 'authored_at is required' ELSE 'plan_code needs a payer_code' END
            WHEN 'bad_date' THEN format('a date is not valid: authored_at %L, received_at %L, patient_birth_date %L, needed_by %L',
@@ -402,7 +424,12 @@ BEGIN
       FROM src
     ON CONFLICT (source_system, source_id) DO UPDATE
        SET authored_at = EXCLUDED.authored_at, received_at = EXCLUDED.received_at, needed_by = EXCLUDED.needed_by,
-           referring_clinician_id = coalesce(EXCLUDED.referring_clinician_id, t.referring_clinician_id),
+           -- the link follows the referrer the row names: kept (it may come
+           -- from name resolution) only while NPI and name are unchanged
+           referring_clinician_id = CASE WHEN (EXCLUDED.referring_npi, EXCLUDED.referring_name)
+                                               IS NOT DISTINCT FROM (t.referring_npi, t.referring_name)
+                                          THEN coalesce(EXCLUDED.referring_clinician_id, t.referring_clinician_id)
+                                          ELSE EXCLUDED.referring_clinician_id END,
            referring_npi = EXCLUDED.referring_npi, referring_name = EXCLUDED.referring_name,
            referring_organization_id = EXCLUDED.referring_organization_id,
            target_specialty = EXCLUDED.target_specialty, target_clinician_id = EXCLUDED.target_clinician_id,
@@ -480,6 +507,7 @@ BEGIN
   UPDATE pg_temp.rc_rows r SET reason = CASE
            WHEN r.problem IS NOT NULL THEN 'malformed_csv'
            WHEN cardinality(r.fields) <> 16 THEN 'column_count'
+           WHEN referral_crm.ingest_field_too_long(r.fields, '{15}') THEN 'value_too_long'
            WHEN r.ss IS NULL OR r.sid IS NULL OR r.mrn IS NULL THEN 'missing_key'
            WHEN r.t_start IS NULL THEN 'missing_value'
            WHEN r.start_at IS NULL OR (r.t_end IS NOT NULL AND r.end_at IS NULL)
@@ -501,6 +529,7 @@ BEGIN
   UPDATE pg_temp.rc_rows r SET message = CASE r.reason
            WHEN 'malformed_csv' THEN 'the record is not valid CSV: ' || r.problem
            WHEN 'column_count' THEN format('the record has %s fields, the appointments feed has 16', cardinality(r.fields))
+           WHEN 'value_too_long' THEN 'a key or code field is longer than 1,000 bytes (only cancel_reason may be)'
            WHEN 'missing_key' THEN 'source_system, appointment_id and patient_mrn are required'
            WHEN 'missing_value' THEN 'start_at is required'
            WHEN 'bad_date' THEN format('a date is not valid: start_at %L, end_at %L, booked_at %L, cancelled_at %L, patient_birth_date %L',
@@ -587,6 +616,7 @@ BEGIN
   UPDATE pg_temp.rc_rows r SET reason = CASE
            WHEN r.problem IS NOT NULL THEN 'malformed_csv'
            WHEN cardinality(r.fields) <> 22 THEN 'column_count'
+           WHEN referral_crm.ingest_field_too_long(r.fields, '{}') THEN 'value_too_long'
            WHEN r.ss IS NULL OR r.sid IS NULL OR r.mrn IS NULL THEN 'missing_key'
            WHEN r.t_from IS NULL OR r.t_charge IS NULL THEN 'missing_value'
            WHEN r.service_from IS NULL OR (r.t_to IS NOT NULL AND r.service_to IS NULL)
@@ -609,6 +639,7 @@ BEGIN
   UPDATE pg_temp.rc_rows r SET message = CASE r.reason
            WHEN 'malformed_csv' THEN 'the record is not valid CSV: ' || r.problem
            WHEN 'column_count' THEN format('the record has %s fields, the claims feed has 22', cardinality(r.fields))
+           WHEN 'value_too_long' THEN 'a field is longer than 1,000 bytes'
            WHEN 'missing_key' THEN 'source_system, claim_number and patient_mrn are required'
            WHEN 'missing_value' THEN 'service_from and total_charge are required'
            WHEN 'bad_date' THEN format('a date is not valid: service_from %L, service_to %L, patient_birth_date %L',
@@ -641,8 +672,17 @@ BEGIN
 
   WITH src AS (
     SELECT r.*, p.patient_id, py.payer_id, rc.clinician_id AS rendering_id, fc.clinician_id AS referring_id,
-           (SELECT x.referral_id FROM referral_crm.referrals x
+           -- the referral it names: this patient's first; else one of a
+           -- patient of another source system (patients are keyed per
+           -- system) whose birth date, sex and ZIP do not contradict the
+           -- claim's; never one of another patient of the same system
+           (SELECT x.referral_id FROM referral_crm.referrals x JOIN referral_crm.patients xp ON xp.patient_id = x.patient_id
              WHERE x.referral_number = r.refnum
+               AND (x.patient_id = p.patient_id
+                    OR (xp.source_system <> p.source_system
+                        AND (p.birth_date IS NULL OR xp.birth_date IS NULL OR p.birth_date = xp.birth_date)
+                        AND (p.sex IS NULL OR xp.sex IS NULL OR p.sex = xp.sex)
+                        AND (p.zip IS NULL OR xp.zip IS NULL OR left(p.zip, 5) = left(xp.zip, 5))))
              ORDER BY x.patient_id = p.patient_id DESC, x.referral_id LIMIT 1) AS referral_id
       FROM pg_temp.rc_rows r
       JOIN referral_crm.patients p ON p.source_system = r.ss AND p.source_id = r.mrn
@@ -665,7 +705,10 @@ BEGIN
            billing_npi = EXCLUDED.billing_npi, rendering_npi = EXCLUDED.rendering_npi,
            referring_npi = EXCLUDED.referring_npi, referring_name = EXCLUDED.referring_name,
            rendering_clinician_id = EXCLUDED.rendering_clinician_id,
-           referring_clinician_id = coalesce(EXCLUDED.referring_clinician_id, t.referring_clinician_id),
+           referring_clinician_id = CASE WHEN (EXCLUDED.referring_npi, EXCLUDED.referring_name)
+                                               IS NOT DISTINCT FROM (t.referring_npi, t.referring_name)
+                                          THEN coalesce(EXCLUDED.referring_clinician_id, t.referring_clinician_id)
+                                          ELSE EXCLUDED.referring_clinician_id END,
            payer_id = EXCLUDED.payer_id, payer_class = EXCLUDED.payer_class, service_from = EXCLUDED.service_from,
            service_to = EXCLUDED.service_to, place_of_service = EXCLUDED.place_of_service,
            total_charge = EXCLUDED.total_charge, paid_amount = EXCLUDED.paid_amount,
@@ -720,7 +763,8 @@ BEGIN
          referral_crm.parse_bool(v.t_accepting) AS accepting,
          referral_crm.parse_date(v.t_from) AS active_from, referral_crm.parse_date(v.t_to) AS active_to,
          coalesce(v.loc_code, CASE WHEN v.address1 IS NOT NULL
-                                   THEN 'addr:' || md5(lower(concat_ws('|', v.address1, v.address2, v.t_zip))) END) AS loc_key,
+                                   THEN 'addr:' || md5(lower(concat_ws('|', v.address1, v.address2,
+                                                                      coalesce(referral_crm.norm_zip(v.t_zip), v.t_zip)))) END) AS loc_key,
          CASE WHEN v.org_name IS NOT NULL OR v.org_npi IS NOT NULL
               THEN coalesce('npi:' || v.org_npi, 'name:' || lower(v.org_name)) END AS org_key,
          CASE WHEN v.t_credentials IS NULL THEN '{}'::text[]
@@ -739,6 +783,7 @@ BEGIN
   UPDATE pg_temp.rc_rows r SET reason = CASE
            WHEN r.problem IS NOT NULL THEN 'malformed_csv'
            WHEN cardinality(r.fields) <> ncols THEN 'column_count'
+           WHEN referral_crm.ingest_field_too_long(r.fields, '{}') THEN 'value_too_long'
            WHEN r.ss IS NULL OR r.sid IS NULL THEN 'missing_key'
            WHEN r.family IS NULL THEN 'missing_value'
            WHEN NOT referral_crm.npi_is_valid(r.sid) OR (r.org_npi IS NOT NULL AND NOT referral_crm.npi_is_valid(r.org_npi)) THEN 'invalid_npi'
@@ -764,6 +809,7 @@ BEGIN
   UPDATE pg_temp.rc_rows r SET message = CASE r.reason
            WHEN 'malformed_csv' THEN 'the record is not valid CSV: ' || r.problem
            WHEN 'column_count' THEN format('the record has %s fields, the %s feed has %s', cardinality(r.fields), p_feed, ncols)
+           WHEN 'value_too_long' THEN 'a field is longer than 1,000 bytes'
            WHEN 'missing_key' THEN 'the NPI is required'
            WHEN 'missing_value' THEN 'the family name is required'
            WHEN 'invalid_npi' THEN format('an NPI is not valid: npi %L, organization_npi %L', r.sid, r.org_npi)
@@ -781,11 +827,13 @@ BEGIN
 
   -- Organisations and locations (first row per key wins).
   INSERT INTO referral_crm.organizations AS o (name, npi, source_system, source_id, batch_id, source_row)
+  -- An organisation NPI is one organisation: its first row in the load
+  -- makes it (rows of other source systems then find it by its NPI).
   SELECT DISTINCT ON (ss, org_key) coalesce(org_name, org_npi), org_npi, ss, org_key, batch, row_no
-    FROM pg_temp.rc_rows r
-   WHERE reason IS NULL AND org_key IS NOT NULL
-     AND (org_npi IS NULL OR NOT EXISTS (SELECT 1 FROM referral_crm.organizations x
-                                          WHERE x.npi = r.org_npi AND (x.source_system, x.source_id) <> (r.ss, r.org_key)))
+    FROM (SELECT x.*, row_number() OVER (PARTITION BY x.org_npi ORDER BY x.load_id, x.row_no) AS npi_n
+            FROM pg_temp.rc_rows x WHERE x.reason IS NULL AND x.org_key IS NOT NULL) r
+   WHERE (org_npi IS NULL OR (npi_n = 1 AND NOT EXISTS (SELECT 1 FROM referral_crm.organizations x
+                                          WHERE x.npi = r.org_npi AND (x.source_system, x.source_id) <> (r.ss, r.org_key))))
    ORDER BY ss, org_key, load_id, row_no
   ON CONFLICT (source_system, source_id) DO UPDATE SET name = EXCLUDED.name, batch_id = EXCLUDED.batch_id
    WHERE o.name IS DISTINCT FROM EXCLUDED.name;
