@@ -459,6 +459,15 @@ BEGIN
     INTO inserted, updated FROM up;
 
   unchanged := (SELECT count(*) FROM pg_temp.rc_rows WHERE reason IS NULL) - inserted - updated;
+  -- Every valid row is in the table now (an unchanged one too): a row in
+  -- neither the table nor the rejects would be lost, so the load fails.
+  IF EXISTS (SELECT 1 FROM pg_temp.rc_rows r
+              WHERE r.reason IS NULL
+                AND NOT EXISTS (SELECT 1 FROM referral_crm.referrals x WHERE x.source_system = r.ss AND x.source_id = r.sid)) THEN
+    RAISE EXCEPTION 'ingest of referrals would lose rows'
+      USING ERRCODE = 'internal_error',
+            DETAIL = 'A valid row reached neither its table nor ingest_rejects; the batch is rolled back.';
+  END IF;
 
   -- The note that came with each referral.
   INSERT INTO referral_crm.referral_notes AS n (referral_id, note_type, authored_at, body, source_system, source_id, batch_id, source_row)
@@ -580,6 +589,15 @@ BEGIN
     RETURNING (xmax = 0) AS is_insert)
   SELECT count(*) FILTER (WHERE is_insert), count(*) FILTER (WHERE NOT is_insert) INTO inserted, updated FROM up;
   unchanged := (SELECT count(*) FROM pg_temp.rc_rows WHERE reason IS NULL) - inserted - updated;
+  -- Every valid row is in the table now (an unchanged one too): a row in
+  -- neither the table nor the rejects would be lost, so the load fails.
+  IF EXISTS (SELECT 1 FROM pg_temp.rc_rows r
+              WHERE r.reason IS NULL
+                AND NOT EXISTS (SELECT 1 FROM referral_crm.appointments x WHERE x.source_system = r.ss AND x.source_id = r.sid)) THEN
+    RAISE EXCEPTION 'ingest of appointments would lose rows'
+      USING ERRCODE = 'internal_error',
+            DETAIL = 'A valid row reached neither its table nor ingest_rejects; the batch is rolled back.';
+  END IF;
 END
 $$;
 
@@ -728,6 +746,15 @@ BEGIN
     RETURNING (xmax = 0) AS is_insert)
   SELECT count(*) FILTER (WHERE is_insert), count(*) FILTER (WHERE NOT is_insert) INTO inserted, updated FROM up;
   unchanged := (SELECT count(*) FROM pg_temp.rc_rows WHERE reason IS NULL) - inserted - updated;
+  -- Every valid row is in the table now (an unchanged one too): a row in
+  -- neither the table nor the rejects would be lost, so the load fails.
+  IF EXISTS (SELECT 1 FROM pg_temp.rc_rows r
+              WHERE r.reason IS NULL
+                AND NOT EXISTS (SELECT 1 FROM referral_crm.claims x WHERE x.source_system = r.ss AND x.source_id = r.sid)) THEN
+    RAISE EXCEPTION 'ingest of claims would lose rows'
+      USING ERRCODE = 'internal_error',
+            DETAIL = 'A valid row reached neither its table nor ingest_rejects; the batch is rolled back.';
+  END IF;
 END
 $$;
 
