@@ -218,3 +218,14 @@ SELECT staged FROM referral_crm.stage_csv('directory', :'h_dir' || E'\n' ||
 SELECT inserted, updated, unchanged, rejected FROM referral_crm.ingest('directory');
 SELECT count(*) AS organisations FROM referral_crm.organizations WHERE npi = '1003307752';
 SELECT source_system, count(*) AS locations FROM referral_crm.locations WHERE source_system IN ('rvA', 'rvB') GROUP BY 1 ORDER BY 1;
+-- A row that reaches neither its table nor the rejects fails the load (here
+-- a trigger of the site's own swallows it).
+CREATE FUNCTION pg_temp.swallow() RETURNS trigger LANGUAGE plpgsql AS
+$$BEGIN IF NEW.source_id = 'RV-SWALLOWED' THEN RETURN NULL; END IF; RETURN NEW; END$$;
+CREATE TRIGGER swallow BEFORE INSERT ON referral_crm.referrals FOR EACH ROW EXECUTE FUNCTION pg_temp.swallow();
+SELECT staged FROM referral_crm.stage_csv('referrals', :'h_ref' || E'\n' || 'rv,RV-SWALLOWED,MV5,,,,,,,,2026-01-05,,,,,,,,,,,,,,,,,,,,,,,,');
+\set VERBOSITY terse
+SELECT inserted FROM referral_crm.ingest('referrals');
+\set VERBOSITY default
+DROP TRIGGER swallow ON referral_crm.referrals;
+SELECT inserted, rejected FROM referral_crm.ingest('referrals');
