@@ -163,12 +163,10 @@ NamesJaroWinklerAscii(const char *a, int na, const char *b, int nb)
 				break;
 			cand = (uint64_t) (uint32_t) _mm_movemask_epi8(_mm_cmpeq_epi8(bv, _mm_set1_epi8(a[i])));
 			cand &= ((((uint64_t) 1 << (hi + 1)) - 1) & ~(((uint64_t) 1 << lo) - 1)) & ~bf;
-			if (cand)
-			{
-				af |= (uint64_t) 1 << i;
-				bf |= cand & (~cand + 1);
-				common++;
-			}
+			/* without a branch: whether a[i] matches is data, not control */
+			af |= (uint64_t) (cand != 0) << i;
+			bf |= cand & (~cand + 1);
+			common += cand != 0;
 		}
 		goto matched;
 	}

@@ -59,6 +59,20 @@ NamesRuleName(int rule)
 	return "none";
 }
 
+/*
+ * strchr(set, c) != NULL for a set of lower-case letters and a byte c
+ * other than NUL, as a bit test (the scorer asks this for most pairs).
+ */
+static inline bool
+NamesInSet(char c, const char *set)
+{
+	uint32_t	m = 0;
+
+	for (; *set; set++)
+		m |= (uint32_t) 1 << (*set - 'a');
+	return c >= 'a' && c <= 'z' && (m >> (c - 'a') & 1) != 0;
+}
+
 /* true if two words may share a Double Metaphone code here (cheap test). */
 static bool
 NamesMaySoundAlike(const char *a, int al, const char *b, int bl)
@@ -66,9 +80,9 @@ NamesMaySoundAlike(const char *a, int al, const char *b, int bl)
 	if (al > 12 || bl > 12 || al < 2 || bl < 2)
 		return false;
 	/* only words that begin alike can sound alike here */
-	if (a[0] != b[0] && !(strchr("ckq", a[0]) && strchr("ckq", b[0])) &&
-		!(strchr("sz", a[0]) && strchr("sz", b[0])) &&
-		!(strchr("aeiouy", a[0]) && strchr("aeiouy", b[0])))
+	if (a[0] != b[0] && !(NamesInSet(a[0], "ckq") && NamesInSet(b[0], "ckq")) &&
+		!(NamesInSet(a[0], "sz") && NamesInSet(b[0], "sz")) &&
+		!(NamesInSet(a[0], "aeiouy") && NamesInSet(b[0], "aeiouy")))
 		return false;
 	return true;
 }
@@ -394,6 +408,7 @@ NamesScoreOnceCut(const NamesView *a, const NamesView *b, const NamesScoreEnv *e
 	double		num = 0,
 				den = 0;
 	double		rarity = 0.5;
+	double		gub = -1.0;		/* NamesAgree of the given bound, once known */
 	const NamesView *fam = a->l[NAMES_FAMILY] > 0 ? a : b;
 
 	/*
@@ -409,10 +424,13 @@ NamesScoreOnceCut(const NamesView *a, const NamesView *b, const NamesScoreEnv *e
 	{
 		double		fub = NamesAgree(NamesLetterBound(a->f[NAMES_FAMILY], a->l[NAMES_FAMILY],
 													  b->f[NAMES_FAMILY], b->l[NAMES_FAMILY]) + 1e-9);
-		double		gub = NamesAgree(NamesGivenBound(a, b, env));
 		double		wm = (a->l[NAMES_MIDDLE] > 0 && b->l[NAMES_MIDDLE] > 0) ? 0.10 : 0.0;
-		double		ub1 = (0.45 * fub + 0.35 * gub + wm) / (0.45 + 0.35 + wm);
-		double		ub2 = (0.65 * fub + 0.35 * gub + wm) / (0.65 + 0.35 + wm);
+		double		ub1,
+					ub2;
+
+		gub = NamesAgree(NamesGivenBound(a, b, env));
+		ub1 = (0.45 * fub + 0.35 * gub + wm) / (0.45 + 0.35 + wm);
+		ub2 = (0.65 * fub + 0.35 * gub + wm) / (0.65 + 0.35 + wm);
 
 		if ((ub1 > ub2 ? ub1 : ub2) + 1e-9 <= cutoff)
 			return -1.0;
@@ -428,8 +446,11 @@ NamesScoreOnceCut(const NamesView *a, const NamesView *b, const NamesScoreEnv *e
 	{
 		double		wf = 0.45 + 0.20 * rarity;
 		double		wm = d->middle >= 0 ? 0.10 : 0.0;
-		double		gub = NamesAgree(NamesGivenBound(a, b, env));
-		double		ub = (wf * NamesAgree(d->family) + 0.35 * gub + wm * (d->middle >= 0 ? d->middle : 0.0)) /
+		double		ub;
+
+		if (gub < 0)
+			gub = NamesAgree(NamesGivenBound(a, b, env));
+		ub = (wf * NamesAgree(d->family) + 0.35 * gub + wm * (d->middle >= 0 ? d->middle : 0.0)) /
 			(wf + 0.35 + wm);
 
 		if (ub + 1e-9 <= cutoff)
@@ -484,6 +505,13 @@ NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env
 				d2,
 				bestd;
 	NamesView	sw = *a;
+
+	/*
+	 * The joined readings' buffers are distinct objects: the caller's
+	 * lookups may be memoised by address.
+	 */
+	char		joined3[NAMES_MAX_CHARS];
+	char		joined4[NAMES_MAX_CHARS];
 	double		s1,
 				s2,
 				best = -1.0;
@@ -517,7 +545,7 @@ NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env
 	if (s1 < 1.0 && a->l[NAMES_MIDDLE] > 0 && a->l[NAMES_FAMILY] > 0 &&
 		a->l[NAMES_MIDDLE] + a->l[NAMES_FAMILY] < NAMES_MAX_CHARS)
 	{
-		char		joined[NAMES_MAX_CHARS];
+		char	   *joined = joined3;
 		NamesView	jv = *a;
 		NamesScoreDetail d3;
 		double		s3;
@@ -554,7 +582,7 @@ NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env
 		 (a->l[NAMES_MIDDLE] == 0 && b->l[NAMES_GIVEN] == 0 && a->l[NAMES_FAMILY] > 0)) &&
 		a->l[NAMES_GIVEN] + a->l[NAMES_MIDDLE] + a->l[NAMES_FAMILY] < NAMES_MAX_CHARS)
 	{
-		char		joined[NAMES_MAX_CHARS];
+		char	   *joined = joined4;
 		NamesView	jv = *a;
 		NamesScoreDetail d4;
 		double		s4;
