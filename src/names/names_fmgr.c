@@ -1623,32 +1623,60 @@ names_score_fields(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(NamesSimilarity(&vq, &vr, NamesEnv(), NULL));
 }
 
-/* Index key builder. */
+/*
+ * Index key builder: distinct keys, in the order first added, kept as C
+ * strings (made text only by KeyArray).
+ */
+#define KEY_MAX 256
+#define KEY_LEN 128				/* longer keys are cut to KEY_LEN - 1 bytes */
 typedef struct KeySet
 {
-	Datum		keys[256];
 	int			n;
+	uint8		len[KEY_MAX];
+	char		str[KEY_MAX][KEY_LEN];	/* NUL-terminated */
 } KeySet;
 
-/* Add a key unless present. */
-static void
-KeyAdd(KeySet *ks, const char *fmt,...) pg_attribute_printf(2, 3);
-
-static void
-KeyAdd(KeySet *ks, const char *fmt,...)
+/* Key i of a key set, NUL-terminated. */
+static inline const char *
+KeyStr(const KeySet *ks, int i)
 {
-	va_list		ap;
-	char		buf[128];
-	int			i;
+	return ks->str[i];
+}
 
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
+/*
+ * Add the key prefix || a || ':' || b (without ":b" when b is NULL) unless
+ * present.
+ */
+static void
+KeyAdd(KeySet *ks, const char *prefix, const char *a, const char *b)
+{
+	char		buf[KEY_LEN];
+	int			l = 0,
+				i;
+	const char *parts[4];
+	int			np = 0,
+				k;
+
+	parts[np++] = prefix;
+	parts[np++] = a;
+	if (b != NULL)
+	{
+		parts[np++] = ":";
+		parts[np++] = b;
+	}
+	for (k = 0; k < np; k++)
+		for (i = 0; parts[k][i] != '\0' && l < KEY_LEN - 1; i++)
+			buf[l++] = parts[k][i];
+	buf[l] = '\0';
 	for (i = 0; i < ks->n; i++)
-		if (strcmp(TextDatumGetCString(ks->keys[i]), buf) == 0)
+		if (ks->len[i] == l && memcmp(ks->str[i], buf, l) == 0)
 			return;
-	if (ks->n < (int) lengthof(ks->keys))
-		ks->keys[ks->n++] = CStringGetTextDatum(buf);
+	if (ks->n < KEY_MAX)
+	{
+		memcpy(ks->str[ks->n], buf, l + 1);
+		ks->len[ks->n] = (uint8) l;
+		ks->n++;
+	}
 }
 
 /* Up to four words of a normalised field, and the squashed whole. */
@@ -1696,6 +1724,7 @@ static void
 NamesDelKeys(KeySet *ks, char tag, const char *w, int wl, const char *other)
 {
 	char		pre[5];
+	char		tagp[3] = {tag, ':', '\0'};
 	int			pl = Min(wl, 4);
 	int			i;
 
@@ -1704,7 +1733,7 @@ NamesDelKeys(KeySet *ks, char tag, const char *w, int wl, const char *other)
 	if (pl < 4)
 	{
 		/* a short word whole, and its deletions ("cox" and "csx" share "cx") */
-		KeyAdd(ks, "%c:%s:%s", tag, pre, other);
+		KeyAdd(ks, tagp, pre, other);
 		if (pl < 2)
 			return;
 	}
@@ -1718,7 +1747,7 @@ NamesDelKeys(KeySet *ks, char tag, const char *w, int wl, const char *other)
 			if (j != i)
 				del[k++] = pre[j];
 		del[k] = '\0';
-		KeyAdd(ks, "%c:%s:%s", tag, del, other);
+		KeyAdd(ks, tagp, del, other);
 	}
 }
 
@@ -1770,15 +1799,15 @@ NamesPairKeysExt(KeySet *ks, const char *given, int gl, const char *family, int 
 		f2[2] = '\0';
 		if (gl == 1 || (store && gl > 0))
 		{
-			KeyAdd(ks, "f:%s:%s", p, g1);
+			KeyAdd(ks, "f:", p, g1);
 			if (strcmp(a, p) != 0 && a[0])
-				KeyAdd(ks, "f:%s:%s", a, g1);
+				KeyAdd(ks, "f:", a, g1);
 		}
 		if (gl > 1)
 		{
-			KeyAdd(ks, "h:%s:%s", p, g2);
+			KeyAdd(ks, "h:", p, g2);
 			if (strcmp(a, p) != 0 && a[0])
-				KeyAdd(ks, "h:%s:%s", a, g2);
+				KeyAdd(ks, "h:", a, g2);
 			if (!variants_only)
 			{
 				NamesDelKeys(ks, 'd', fw[i], wl, g2);
@@ -1787,13 +1816,13 @@ NamesPairKeysExt(KeySet *ks, const char *given, int gl, const char *family, int 
 		}
 		if (store || gl == 0)
 		{
-			KeyAdd(ks, "F:%s", p);
+			KeyAdd(ks, "F:", p, NULL);
 			if (strcmp(a, p) != 0 && a[0])
-				KeyAdd(ks, "F:%s", a);
+				KeyAdd(ks, "F:", a, NULL);
 		}
 	}
 	if (gl > 1 && (store || fl == 0))
-		KeyAdd(ks, "G:%s", gp[0] ? gp : given);
+		KeyAdd(ks, "G:", gp[0] ? gp : given, NULL);
 	/*
 	 * One-part deletion keys: of every family word, and of the given name
 	 * of a row without a family name.  Rows store them; a query looks up
@@ -1873,7 +1902,7 @@ NamesCountBroadKeys(const char *kind, const char *name, int64 rows)
 			for (i = 0; i < nfw; i++)
 				NamesDelKeys(tmp, 'D', fw[i], strlen(fw[i]), "");
 			for (k = 0; k < tmp->n; k++)
-				NamesKeyPopAdd("%s", TextDatumGetCString(tmp->keys[k]), rows);
+				NamesKeyPopAdd("%s", KeyStr(tmp, k), rows);
 			pfree(tmp);
 		}
 	}
@@ -1903,7 +1932,7 @@ NamesBroadKeysExt(KeySet *ks, const char *given, int gl, const char *family, int
 	NamesPairKeysExt(tmp, given, gl, family, fl, false, false, del);
 	for (i = 0; i < tmp->n; i++)
 	{
-		char	   *k = TextDatumGetCString(tmp->keys[i]);
+		const char *k = KeyStr(tmp, i);
 		char		key[72];
 		KeyPopEntry *e;
 
@@ -1913,7 +1942,7 @@ NamesBroadKeysExt(KeySet *ks, const char *given, int gl, const char *family, int
 		strcpy(key, k);
 		e = hash_search(names_keypop, key, HASH_FIND, NULL);
 		if (e != NULL && e->rows <= NAMES_BROAD_MAX)
-			KeyAdd(ks, "%s", k);
+			KeyAdd(ks, "", k, NULL);
 	}
 	pfree(tmp);
 }
@@ -1929,7 +1958,12 @@ NamesBroadKeys(KeySet *ks, const char *given, int gl, const char *family, int fl
 static Datum
 KeyArray(KeySet *ks)
 {
-	return PointerGetDatum(construct_array(ks->keys, ks->n, TEXTOID, -1, false, TYPALIGN_INT));
+	Datum	   *d = palloc(sizeof(Datum) * (ks->n + 1));
+	int			i;
+
+	for (i = 0; i < ks->n; i++)
+		d[i] = PointerGetDatum(cstring_to_text_with_len(ks->str[i], ks->len[i]));
+	return PointerGetDatum(construct_array(d, ks->n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
 /* name_keys(given text, family text) returns text[]: the stored keys. */
