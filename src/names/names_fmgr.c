@@ -1588,8 +1588,108 @@ NamesNormArg(FunctionCallInfo fcinfo, int argno, char *buf, size_t cap)
 }
 
 /*
+ * The best exact scores seen by one name_score call site (fn_extra) for
+ * one query value: a min-heap of at most m of them.
+ */
+typedef struct ScoreTop
+{
+	struct varlena *query;		/* copy of the query value */
+	int			m;
+	double		slack;
+	int			n;
+	double		best[FLEXIBLE_ARRAY_MEMBER];	/* best[0]: the lowest */
+} ScoreTop;
+
+/* Most scores a ScoreTop keeps (a larger top is scored without bounds). */
+#define NAMES_TOP_MAX 1000
+
+/*
+ * The ScoreTop of this call site for query q, top m and slack; emptied
+ * when any of them changes.  NULL when m or slack is out of range.
+ */
+static ScoreTop *
+ScoreTopFor(FunctionCallInfo fcinfo, const struct varlena *q, int m, double slack)
+{
+	ScoreTop   *st = (ScoreTop *) fcinfo->flinfo->fn_extra;
+	Size		qlen = VARSIZE_ANY(q);
+
+	if (m < 1 || m > NAMES_TOP_MAX || !(slack >= 0 && slack <= 1))
+		return NULL;
+	if (st != NULL && st->m == m && st->slack == slack &&
+		VARSIZE_ANY(st->query) == qlen && memcmp(st->query, q, qlen) == 0)
+		return st;
+	if (st == NULL || st->m < m)
+	{
+		if (st != NULL)
+		{
+			pfree(st->query);
+			pfree(st);
+		}
+		st = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, offsetof(ScoreTop, best) + sizeof(double) * m);
+		st->query = NULL;
+		fcinfo->flinfo->fn_extra = st;
+	}
+	if (st->query != NULL)
+		pfree(st->query);
+	st->query = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, qlen);
+	memcpy(st->query, q, qlen);
+	st->m = m;
+	st->slack = slack;
+	st->n = 0;
+	return st;
+}
+
+/* Keep an exact score among the m best. */
+static void
+ScoreTopAdd(ScoreTop *st, double v)
+{
+	int			i,
+				c;
+
+	if (st->n < st->m)
+	{
+		/* sift up */
+		i = st->n++;
+		while (i > 0 && st->best[(i - 1) / 2] > v)
+		{
+			st->best[i] = st->best[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		st->best[i] = v;
+		return;
+	}
+	if (v <= st->best[0])
+		return;
+	/* replace the lowest, sift down */
+	i = 0;
+	for (;;)
+	{
+		c = 2 * i + 1;
+		if (c >= st->n)
+			break;
+		if (c + 1 < st->n && st->best[c + 1] < st->best[c])
+			c++;
+		if (st->best[c] >= v)
+			break;
+		st->best[i] = st->best[c];
+		i = c;
+	}
+	st->best[i] = v;
+}
+
+/*
  * name_score(query clinician_name, given, middle, family, suffix): the
  * similarity of a parsed query to a directory row's name columns.
+ *
+ * name_score(query, given, middle, family, suffix, top, slack): the same
+ * for the rows of one candidate set scored in turn by one call site
+ * (match_clinician's).  Once top rows scored here for this query have
+ * exact scores, a row whose score cannot exceed the lowest of the top best
+ * less slack gets a value at most that (its readings stop on their
+ * bounds); every other row gets its exact score.  Rows that can still be
+ * among the top best, within slack, are therefore scored exactly; with
+ * slack covering what evidence can add to a score, the others can be
+ * among neither the top rows nor the rows near them.
  */
 Datum
 names_score_fields(PG_FUNCTION_ARGS)
@@ -1620,6 +1720,20 @@ names_score_fields(PG_FUNCTION_ARGS)
 	vr.l[NAMES_FAMILY] = NamesNormArg(fcinfo, 3, f, sizeof(f));
 	vr.f[NAMES_SUFFIX] = s;
 	vr.l[NAMES_SUFFIX] = PG_NARGS() > 4 ? NamesNormArg(fcinfo, 4, s, sizeof(s)) : 0;
+	if (PG_NARGS() > 6 && !PG_ARGISNULL(5) && !PG_ARGISNULL(6))
+	{
+		ScoreTop   *st = ScoreTopFor(fcinfo, PG_GETARG_CN(0), PG_GETARG_INT32(5), PG_GETARG_FLOAT8(6));
+
+		if (st != NULL)
+		{
+			double		cutoff = st->n < st->m ? -1.0 : st->best[0] - st->slack - 1e-9;
+			double		v = NamesSimilarityBelow(&vq, &vr, NamesEnv(), cutoff);
+
+			if (v > cutoff)
+				ScoreTopAdd(st, v);
+			PG_RETURN_FLOAT8(v);
+		}
+	}
 	PG_RETURN_FLOAT8(NamesSimilarity(&vq, &vr, NamesEnv(), NULL));
 }
 

@@ -496,10 +496,14 @@ NamesScoreOnce(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
 	return NamesScoreOnceCut(a, b, env, d, -1.0);
 }
 
-/* Similarity in [0, 1] (see names_score.h). */
-double
-NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
-				NamesScoreDetail *detail)
+/*
+ * Similarity in [0, 1]; with cutoff >= 0 (and no detail), readings stop
+ * once their bounds show they cannot exceed cutoff (see
+ * NamesSimilarityBelow).
+ */
+static double
+NamesSimilarityCut(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
+				   NamesScoreDetail *detail, double cutoff)
 {
 	NamesScoreDetail d1,
 				d2,
@@ -516,7 +520,8 @@ NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env
 				s2,
 				best = -1.0;
 
-	s1 = NamesScoreOnce(a, b, env, &d1);
+	/* the direct reading: -1 when cut (it is then at most cutoff) */
+	s1 = NamesScoreOnceCut(a, b, env, &d1, detail == NULL ? cutoff : -1.0);
 	d1.direct = s1;
 	d1.used_swap = false;
 	/* the swapped reading can only win below 1 - penalty */
@@ -531,7 +536,7 @@ NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env
 		 * as it cannot beat the direct one (it then counts as 0).
 		 */
 		s2 = NamesScoreOnceCut(&sw, b, env, &d2,
-							   detail == NULL ? s1 + NAMES_SWAP_PENALTY : -1.0);
+							   detail == NULL ? (s1 > cutoff ? s1 : cutoff) + NAMES_SWAP_PENALTY : -1.0);
 		s2 = s2 < 0 ? 0 : s2 - NAMES_SWAP_PENALTY;
 		if (s2 < 0)
 			s2 = 0;
@@ -639,5 +644,32 @@ NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env
 	d1.score = s1;
 	if (detail)
 		*detail = d1;
-	return s1;
+	/* a cut direct reading and nothing else above 0 */
+	return s1 < 0 ? 0.0 : s1;
+}
+
+/* Similarity in [0, 1] (see names_score.h). */
+double
+NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
+				NamesScoreDetail *detail)
+{
+	return NamesSimilarityCut(a, b, env, detail, -1.0);
+}
+
+/*
+ * The similarity when it exceeds cutoff; otherwise a value in [0, cutoff]
+ * (the similarity itself or less), found without completing the readings
+ * whose bounds reach no higher than cutoff.
+ *
+ * The result is the largest of the readings (direct, swapped less its
+ * penalty, joined less theirs).  A reading is cut only when its bound is
+ * at most the larger of cutoff and the direct reading's score: if
+ * the largest reading completed exceeds cutoff, no cut reading could beat
+ * it and the result is exact; if not, every reading is at most cutoff.
+ */
+double
+NamesSimilarityBelow(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
+					 double cutoff)
+{
+	return NamesSimilarityCut(a, b, env, NULL, cutoff);
 }
