@@ -384,7 +384,9 @@ NamesLetterBound(const char *a, int al, const char *b, int bl)
 	j = 0.0;
 	if (m > 0)
 	{
-		j = ((double) m / al + (double) m / bl + 1.0) / 3.0;
+		j = (al <= NAMES_RATIO_MAX && bl <= NAMES_RATIO_MAX) ?
+			(NamesRatio[m][al] + NamesRatio[m][bl] + 1.0) / 3.0 :
+			((double) m / al + (double) m / bl + 1.0) / 3.0;
 		l = 0;
 		while (l < 4 && l < al && l < bl && a[l] == b[l])
 			l++;
