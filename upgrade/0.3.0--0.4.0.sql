@@ -4,6 +4,13 @@
 -- upgrade give the same catalog (test/t/003_upgrade.pl compares them).
 
 -- ==== names
+-- match_clinician scores with bounds once the top candidates are known
+-- (the name_score overload below), and reads the same candidates.
+CREATE FUNCTION referral_crm.name_score(query referral_crm.clinician_name, given text, middle text,
+                                        family text, suffix text, top integer, slack double precision)
+  RETURNS double precision
+  AS 'MODULE_PATHNAME', 'names_score_fields' LANGUAGE C VOLATILE PARALLEL SAFE;
+
 -- match_clinician looks up ZIP evidence only for candidates that can still
 -- reach the top, and is PL/pgSQL with a cached generic plan (no planning
 -- per call); a query without both a given and a family name is never
@@ -12,7 +19,7 @@ CREATE OR REPLACE FUNCTION referral_crm.match_clinician(query text, k integer DE
     specialty text DEFAULT NULL, zip text DEFAULT NULL)
   RETURNS TABLE (clinician_id bigint, npi text, display_name text, score double precision, band text)
   LANGUAGE plpgsql STABLE PARALLEL SAFE
-  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off AS
+  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET effective_io_concurrency = 0 AS
 $$
 BEGIN
   RETURN QUERY
@@ -25,7 +32,9 @@ BEGIN
            END AS pre
       FROM (SELECT c.clinician_id, c.specialty,
                    referral_crm.name_score((SELECT referral_crm.try_clinician_name($1)),
-                                           c.given_name, c.middle_name, c.family_name, c.name_suffix) AS base
+                                           c.given_name, c.middle_name, c.family_name, c.name_suffix,
+                                           greatest($2, 2),
+                                           CASE WHEN $3 IS NULL AND $4 IS NULL THEN 0 ELSE 0.065 END) AS base
               FROM referral_crm.clinicians c
              WHERE referral_crm.name_keys(c.given_name, c.family_name)
                    OPERATOR(pg_catalog.&&) referral_crm.name_query_keys($1)) c)

@@ -279,6 +279,14 @@ CREATE FUNCTION referral_crm.name_score(query referral_crm.clinician_name, given
                                         family text, suffix text)
   RETURNS double precision
   AS 'MODULE_PATHNAME', 'names_score_fields' LANGUAGE C STABLE PARALLEL SAFE;
+-- The same for match_clinician's candidate set: once `top` candidates of
+-- the query have exact scores, a candidate whose score cannot exceed the
+-- lowest of them less `slack` gets a value at most that, found from
+-- bounds (see names_score_fields).
+CREATE FUNCTION referral_crm.name_score(query referral_crm.clinician_name, given text, middle text,
+                                        family text, suffix text, top integer, slack double precision)
+  RETURNS double precision
+  AS 'MODULE_PATHNAME', 'names_score_fields' LANGUAGE C VOLATILE PARALLEL SAFE;
 CREATE FUNCTION referral_crm.name_keys(given text, family text) RETURNS text[]
   AS 'MODULE_PATHNAME', 'names_keys' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 10000;
 COMMENT ON FUNCTION referral_crm.name_keys(text, text) IS
@@ -322,7 +330,7 @@ CREATE FUNCTION referral_crm.match_clinician(query text, k integer DEFAULT 5,
     specialty text DEFAULT NULL, zip text DEFAULT NULL)
   RETURNS TABLE (clinician_id bigint, npi text, display_name text, score double precision, band text)
   LANGUAGE plpgsql STABLE PARALLEL SAFE
-  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off AS
+  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET effective_io_concurrency = 0 AS
 $$
 BEGIN
   RETURN QUERY
@@ -335,7 +343,9 @@ BEGIN
            END AS pre
       FROM (SELECT c.clinician_id, c.specialty,
                    referral_crm.name_score((SELECT referral_crm.try_clinician_name($1)),
-                                           c.given_name, c.middle_name, c.family_name, c.name_suffix) AS base
+                                           c.given_name, c.middle_name, c.family_name, c.name_suffix,
+                                           greatest($2, 2),
+                                           CASE WHEN $3 IS NULL AND $4 IS NULL THEN 0 ELSE 0.065 END) AS base
               FROM referral_crm.clinicians c
              WHERE referral_crm.name_keys(c.given_name, c.family_name)
                    OPERATOR(pg_catalog.&&) referral_crm.name_query_keys($1)) c)

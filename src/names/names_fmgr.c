@@ -16,6 +16,9 @@
 #include "postgres.h"
 
 #include <math.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "access/hash.h"
 #include "catalog/namespace.h"
@@ -28,6 +31,7 @@
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -89,6 +93,51 @@ CnUnpack(const struct varlena *cn, CnView *v)
 	CnUnpackExt(cn, v, true);
 }
 
+/*
+ * Positions of the first NAMES_NFIELDS NUL bytes of a normalised block of
+ * n <= 64 bytes at p, of which avail >= n bytes may be read, found without
+ * a branch per byte (a loop per field mispredicts once per field, since
+ * names vary in length); false if the block has fewer NULs or the case is
+ * not handled (the caller then scans byte by byte).  Loads stay within the
+ * avail bytes: a last partial block is loaded as the 16 bytes ending there.
+ */
+static inline bool
+CnFieldEnds(const char *p, int n, int avail, int *ends)
+{
+#if defined(__SSE2__)
+	const __m128i zero = _mm_setzero_si128();
+	uint64		mask = 0;
+	int			o,
+				i;
+
+	if (n > 64 || n > avail || avail < 16)
+		return false;
+	for (o = 0; o < n; o += 16)
+	{
+		uint32		m;
+
+		if (o + 16 <= avail)
+			m = (uint32) _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) (p + o)), zero));
+		else
+			m = (uint32) _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *) (p + avail - 16)),
+														  zero)) >> (o + 16 - avail);
+		mask |= (uint64) m << o;
+	}
+	if (n < 64)
+		mask &= ((uint64) 1 << n) - 1;
+	for (i = 0; i < NAMES_NFIELDS; i++)
+	{
+		if (mask == 0)
+			return false;
+		ends[i] = pg_rightmost_one_pos64(mask);
+		mask &= mask - 1;
+	}
+	return true;
+#else
+	return false;
+#endif
+}
+
 /* Unpack the normalised fields, and the display fields if asked. */
 static void
 CnUnpackExt(const struct varlena *cn, CnView *v, bool display)
@@ -97,24 +146,38 @@ CnUnpackExt(const struct varlena *cn, CnView *v, bool display)
 	const char *p = (const char *) body + CN_HDR;
 	const char *end = (const char *) body + VARSIZE_ANY_EXHDR(cn);
 	int			i;
+	int			ends[NAMES_NFIELDS];
 
 	if (body[0] != CN_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("clinician_name value has unknown format version %d", body[0])));
-	for (i = 0; i < NAMES_NFIELDS; i++)
+	if (CnFieldEnds(p, CN_NORMLEN(cn), (int) (end - p), ends))
 	{
-		int			l = 0;
+		int			start = 0;
 
-		/* fields are short: an inline scan beats a call to strnlen */
-		while (p + l < end && p[l] != '\0')
-			l++;
-
-		v->norm[cn_order[i]] = p < end ? p : "";
-		v->normlen[cn_order[i]] = l;
-		if (p < end)
-			p += l + 1;
+		for (i = 0; i < NAMES_NFIELDS; i++)
+		{
+			v->norm[cn_order[i]] = p + start;
+			v->normlen[cn_order[i]] = ends[i] - start;
+			start = ends[i] + 1;
+		}
+		p += start;
 	}
+	else
+		for (i = 0; i < NAMES_NFIELDS; i++)
+		{
+			int			l = 0;
+
+			/* fields are short: an inline scan beats a call to strnlen */
+			while (p + l < end && p[l] != '\0')
+				l++;
+
+			v->norm[cn_order[i]] = p < end ? p : "";
+			v->normlen[cn_order[i]] = l;
+			if (p < end)
+				p += l + 1;
+		}
 	if (!display)
 		return;
 	v->ncred = Min(body[1], NAMES_MAX_CREDS);
@@ -725,7 +788,7 @@ typedef struct VariantGroup
 
 /*
  * A slot of the open-addressing table: what the scorer reads (rarity,
- * initials, whether the name has nickname groups) kept beside the hash and
+ * initials, a mask of its nickname groups) kept beside the hash and
  * the first bytes of the name, so that a lookup usually touches one cache
  * line; the rest is in the dense VariantEntry array.
  */
@@ -733,19 +796,42 @@ typedef struct NameSlot
 {
 	uint32		hash;			/* 0: empty slot */
 	uint8		len;
-	bool		has_family;
-	uint16		ngroups;		/* capped; 0 means none */
+	bool		absent;			/* in names_hot only: a name the table lacks */
+	uint16		gmask;			/* a bit per nickname group (NamesGroupBit); 0: none */
 	char		head[8];		/* first bytes of the name */
 	uint32		initials;
 	uint32		entry;			/* index into names_entries */
-	double		rarity;
+	double		rarity;			/* family rarity; 1 when not a family name */
 } NameSlot;
+
+/*
+ * The bit of a nickname group in NameSlot.gmask: two names that share a
+ * group share its bit, so names whose masks are disjoint share no group
+ * (the scorer then needs neither entry).
+ */
+static inline uint16
+NamesGroupBit(int gid)
+{
+	return (uint16) 1 << (((uint32) gid * 2654435761u) >> 28);
+}
 
 static VariantEntry *names_entries = NULL;	/* dense, names_nentries used */
 static int	names_nentries = 0;
 static int	names_maxentries = 0;
 static NameSlot *names_slots = NULL;
 static uint32 names_slotmask = 0;
+
+/*
+ * A cache of the slots of short names (at most 8 bytes, most given and
+ * family names) in front of the table: indexed by the name's bytes read as
+ * one word, two ways per set, it answers the lookups of names that recur
+ * (the names of a query, the common names of a directory) from 256 kB that
+ * stay in the processor's cache, where the table (megabytes for a large
+ * directory) costs a cache and TLB miss per lookup.  An entry is a copy of
+ * the slot (head holds the whole name), or marks a name the table lacks.
+ */
+#define NAMES_HOT_BITS 12		/* sets; two entries each */
+static NameSlot *names_hot = NULL;
 static bool names_cache_ready = false;
 static VariantGroup *variant_groups = NULL;
 static int	nvariant_groups = 0;
@@ -774,6 +860,7 @@ NamesRelcacheCallback(Datum arg, Oid relid)
 		names_cache_ready = false;
 		names_entries = NULL;
 		names_slots = NULL;
+		names_hot = NULL;
 		names_nentries = names_maxentries = 0;
 		names_slotmask = 0;
 		variant_groups = NULL;
@@ -819,55 +906,156 @@ NamesSlotIs(const NameSlot *sl, uint32 h, const char *s, int len)
 }
 
 /* The cached slot of a normalised name, or NULL. */
+static inline NameSlot *NamesProbe(uint32 h, const char *s, int len);
+
 static inline NameSlot *
 NamesLookup(const char *s, int len)
 {
-	uint32		h,
-				i;
+	uint32		h;
 
 	if (names_slots == NULL || len <= 0 || len > NAMES_CACHE_MAXLEN)
 		return NULL;
 	h = NamesHash(s, len);
+	return NamesProbe(h, s, len);
+}
+
+/* Does a names_hot entry hold the name whose bytes are w (len bytes)? */
+static inline bool
+NamesHotIs(const NameSlot *h, uint64 w, int len)
+{
+	uint64		hw;
+
+	memcpy(&hw, h->head, sizeof(hw));
+	return h->hash != 0 && h->len == len && hw == w;
+}
+
+/*
+ * NamesLookup for a name of 1 to 8 bytes through names_hot (the table
+ * must be loaded).  The answer is an entry of names_hot, which a later
+ * lookup may replace: copy what you need before the next lookup.  A new
+ * name enters the first way of its set, whose entry moves to the second.
+ */
+static inline NameSlot *
+NamesLookupShort(const char *s, int len)
+{
+	uint64		w = 0;
+	NameSlot   *h;
+	NameSlot   *sl;
+	int			i;
+
+	for (i = 0; i < len; i++)
+		w |= (uint64) (unsigned char) s[i] << (8 * i);
+	h = &names_hot[2 * ((w * UINT64CONST(0x9E3779B97F4A7C15)) >> (64 - NAMES_HOT_BITS))];
+	if (NamesHotIs(&h[0], w, len))
+		return h[0].absent ? NULL : &h[0];
+	if (NamesHotIs(&h[1], w, len))
+		return h[1].absent ? NULL : &h[1];
+	sl = NamesLookup(s, len);
+	h[1] = h[0];
+	if (sl != NULL)
+		h[0] = *sl;
+	else
+	{
+		memset(&h[0], 0, sizeof(h[0]));
+		h[0].hash = 1;
+		h[0].absent = true;
+	}
+	h[0].len = (uint8) len;
+	memcpy(h[0].head, &w, sizeof(w));
+	return sl != NULL ? &h[0] : NULL;
+}
+
+/*
+ * Lookups of one comparison: a name is looked up once even when both
+ * readings (direct and swapped) ask for it; the memo is emptied by
+ * NamesEnv() before each comparison.  NamesMemoPrefetch() enters a long
+ * name with its hash and starts loading its slot, so that the probe
+ * overlaps the scorer's first Jaro-Winkler instead of waiting on memory.
+ * Entries are keyed by address and length: the scorer passes the fields
+ * of its two views, and its joined readings use buffers of their own.
+ */
+typedef struct NamesMemo
+{
+	const char *s;
+	int			len;
+	bool		done;			/* looked up: found and slot are the answer */
+	bool		found;
+	uint32		hash;			/* when not done: the name's hash */
+	NameSlot	slot;			/* a copy: names_hot entries get replaced */
+} NamesMemo;
+
+static NamesMemo names_memo[8];
+static int	names_nmemo = 0;
+
+/* Probe the table for a name whose hash is known. */
+static inline NameSlot *
+NamesProbe(uint32 h, const char *s, int len)
+{
+	uint32		i;
+
 	for (i = h & names_slotmask; names_slots[i].hash != 0; i = (i + 1) & names_slotmask)
 		if (NamesSlotIs(&names_slots[i], h, s, len))
 			return &names_slots[i];
 	return NULL;
 }
 
-/*
- * Lookups of one comparison: a name is looked up once even when both
- * readings (direct and swapped) ask for it; the memo is emptied by
- * NamesEnv() before each comparison.
- */
-typedef struct NamesMemo
+/* Enter a name longer than 8 bytes into the memo and prefetch its slot. */
+static inline void
+NamesMemoPrefetch(const char *s, int len)
 {
-	const char *s;
-	int			len;
-	NameSlot   *e;
-} NamesMemo;
+	uint32		h;
+	NamesMemo  *m;
 
-static NamesMemo names_memo[4];
-static int	names_nmemo = 0;
+	if (names_slots == NULL || len <= 8 || len > NAMES_CACHE_MAXLEN ||
+		names_nmemo >= (int) lengthof(names_memo))
+		return;
+	h = NamesHash(s, len);
+	m = &names_memo[names_nmemo++];
+	m->s = s;
+	m->len = len;
+	m->done = false;
+	m->found = false;
+	m->hash = h;
+#if defined(__GNUC__) || defined(__clang__)
+	__builtin_prefetch(&names_slots[h & names_slotmask]);
+#endif
+}
 
 /* NamesLookup through the memo of the current comparison. */
 static NameSlot *
 NamesLookupMemo(const char *s, int len)
 {
 	int			i;
+	NamesMemo  *m;
 	NameSlot   *e;
 
 	for (i = 0; i < names_nmemo; i++)
-		if (names_memo[i].s == s && names_memo[i].len == len)
-			return names_memo[i].e;
-	e = NamesLookup(s, len);
-	if (names_nmemo < (int) lengthof(names_memo))
 	{
-		names_memo[names_nmemo].s = s;
-		names_memo[names_nmemo].len = len;
-		names_memo[names_nmemo].e = e;
-		names_nmemo++;
+		m = &names_memo[i];
+		if (m->s == s && m->len == len)
+		{
+			if (!m->done)
+			{
+				e = NamesProbe(m->hash, s, len);
+				m->found = e != NULL;
+				if (e != NULL)
+					m->slot = *e;
+				m->done = true;
+			}
+			return m->found ? &m->slot : NULL;
+		}
 	}
-	return e;
+	if (names_nmemo >= (int) lengthof(names_memo))
+		return NamesLookup(s, len);
+	m = &names_memo[names_nmemo++];
+	m->s = s;
+	m->len = len;
+	m->done = true;
+	e = (len >= 1 && len <= 8 && names_hot != NULL) ? NamesLookupShort(s, len) : NamesLookup(s, len);
+	m->found = e != NULL;
+	if (e != NULL)
+		m->slot = *e;
+	return m->found ? &m->slot : NULL;
 }
 
 /* Find or add a name (the table is sized before loading). */
@@ -958,6 +1146,7 @@ NamesLoadCaches(void)
 	MemoryContextReset(names_cache_cxt);
 	names_entries = NULL;
 	names_slots = NULL;
+	names_hot = NULL;
 	names_nentries = names_maxentries = 0;
 	variant_groups = NULL;
 	nvariant_groups = 0;
@@ -1004,6 +1193,7 @@ NamesLoadCaches(void)
 	names_slots = MemoryContextAllocExtended(names_cache_cxt, sizeof(NameSlot) * nslots,
 											 MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	names_slotmask = (uint32) (nslots - 1);
+	names_hot = MemoryContextAllocZero(names_cache_cxt, sizeof(NameSlot) * 2 << NAMES_HOT_BITS);
 	variant_groups = palloc0(sizeof(VariantGroup) * (nv + 1));
 	MemoryContextSwitchTo(old);
 	{
@@ -1074,14 +1264,16 @@ NamesLoadCaches(void)
 	{
 		NameSlot   *sl = &names_slots[i];
 		VariantEntry *e;
+		int			g;
 
 		if (sl->hash == 0)
 			continue;
 		e = &names_entries[sl->entry];
-		sl->has_family = e->has_family;
-		sl->rarity = e->rarity;
+		sl->rarity = e->has_family ? e->rarity : 1.0;
 		sl->initials = e->initials;
-		sl->ngroups = (uint16) Min(e->ngroups, PG_UINT16_MAX);
+		sl->gmask = 0;
+		for (g = 0; g < e->ngroups; g++)
+			sl->gmask |= NamesGroupBit(e->groups[g]);
 	}
 	names_cache_ready = true;
 }
@@ -1107,10 +1299,11 @@ NamesRelated(void *arg, const char *a, int al, const char *b, int bl)
 			(e->initials & ((uint32) 1 << (init - 'a'))) != 0;
 	}
 	sa = NamesLookupMemo(a, al);
-	if (sa == NULL || sa->ngroups == 0)
+	if (sa == NULL || sa->gmask == 0)
 		return false;
 	sb = NamesLookupMemo(b, bl);
-	if (sb == NULL || sb->ngroups == 0)
+	/* disjoint group masks: no shared group */
+	if (sb == NULL || (sa->gmask & sb->gmask) == 0)
 		return false;
 	ea = &names_entries[sa->entry];
 	eb = &names_entries[sb->entry];
@@ -1127,7 +1320,7 @@ NamesRarity(void *arg, const char *f, int len)
 {
 	NameSlot   *e = len <= 60 ? NamesLookupMemo(f, len) : NULL;
 
-	return e != NULL && e->has_family ? e->rarity : 1.0;
+	return e != NULL ? e->rarity : 1.0;
 }
 
 /* true if a name of this kind is in the directory at all. */
@@ -1167,6 +1360,23 @@ NamesEnv(void)
 	NamesLoadCaches();
 	names_nmemo = 0;
 	return &env;
+}
+
+/*
+ * Start loading the slots the scorer will read for a pair: the family name
+ * of the first (its rarity; the second's when the first has none) and both
+ * given names (nickname groups), those longer than 8 bytes (shorter ones
+ * come from names_hot).  Call after NamesEnv().
+ */
+static inline void
+NamesPrefetchPair(const NamesView *a, const NamesView *b)
+{
+	if (a->l[NAMES_FAMILY] > 0)
+		NamesMemoPrefetch(a->f[NAMES_FAMILY], a->l[NAMES_FAMILY]);
+	else
+		NamesMemoPrefetch(b->f[NAMES_FAMILY], b->l[NAMES_FAMILY]);
+	NamesMemoPrefetch(a->f[NAMES_GIVEN], a->l[NAMES_GIVEN]);
+	NamesMemoPrefetch(b->f[NAMES_GIVEN], b->l[NAMES_GIVEN]);
 }
 
 /* Statement trigger on the cached tables: tell every backend. */
@@ -1239,11 +1449,15 @@ names_similarity_cn(PG_FUNCTION_ARGS)
 	NamesView	va,
 				vb;
 
+	const NamesScoreEnv *env;
+
 	CnUnpackExt(PG_GETARG_CN(0), &a, false);
 	CnUnpackExt(PG_GETARG_CN(1), &b, false);
 	CnScoreView(&a, &va);
 	CnScoreView(&b, &vb);
-	PG_RETURN_FLOAT8(NamesSimilarity(&va, &vb, NamesEnv(), NULL));
+	env = NamesEnv();
+	NamesPrefetchPair(&va, &vb);
+	PG_RETURN_FLOAT8(NamesSimilarity(&va, &vb, env, NULL));
 }
 
 /* name_similarity(text, text): 0 when either has no name part. */
@@ -1374,8 +1588,108 @@ NamesNormArg(FunctionCallInfo fcinfo, int argno, char *buf, size_t cap)
 }
 
 /*
+ * The best exact scores seen by one name_score call site (fn_extra) for
+ * one query value: a min-heap of at most m of them.
+ */
+typedef struct ScoreTop
+{
+	struct varlena *query;		/* copy of the query value */
+	int			m;
+	double		slack;
+	int			n;
+	double		best[FLEXIBLE_ARRAY_MEMBER];	/* best[0]: the lowest */
+} ScoreTop;
+
+/* Most scores a ScoreTop keeps (a larger top is scored without bounds). */
+#define NAMES_TOP_MAX 1000
+
+/*
+ * The ScoreTop of this call site for query q, top m and slack; emptied
+ * when any of them changes.  NULL when m or slack is out of range.
+ */
+static ScoreTop *
+ScoreTopFor(FunctionCallInfo fcinfo, const struct varlena *q, int m, double slack)
+{
+	ScoreTop   *st = (ScoreTop *) fcinfo->flinfo->fn_extra;
+	Size		qlen = VARSIZE_ANY(q);
+
+	if (m < 1 || m > NAMES_TOP_MAX || !(slack >= 0 && slack <= 1))
+		return NULL;
+	if (st != NULL && st->m == m && st->slack == slack &&
+		VARSIZE_ANY(st->query) == qlen && memcmp(st->query, q, qlen) == 0)
+		return st;
+	if (st == NULL || st->m < m)
+	{
+		if (st != NULL)
+		{
+			pfree(st->query);
+			pfree(st);
+		}
+		st = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, offsetof(ScoreTop, best) + sizeof(double) * m);
+		st->query = NULL;
+		fcinfo->flinfo->fn_extra = st;
+	}
+	if (st->query != NULL)
+		pfree(st->query);
+	st->query = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, qlen);
+	memcpy(st->query, q, qlen);
+	st->m = m;
+	st->slack = slack;
+	st->n = 0;
+	return st;
+}
+
+/* Keep an exact score among the m best. */
+static void
+ScoreTopAdd(ScoreTop *st, double v)
+{
+	int			i,
+				c;
+
+	if (st->n < st->m)
+	{
+		/* sift up */
+		i = st->n++;
+		while (i > 0 && st->best[(i - 1) / 2] > v)
+		{
+			st->best[i] = st->best[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		st->best[i] = v;
+		return;
+	}
+	if (v <= st->best[0])
+		return;
+	/* replace the lowest, sift down */
+	i = 0;
+	for (;;)
+	{
+		c = 2 * i + 1;
+		if (c >= st->n)
+			break;
+		if (c + 1 < st->n && st->best[c + 1] < st->best[c])
+			c++;
+		if (st->best[c] >= v)
+			break;
+		st->best[i] = st->best[c];
+		i = c;
+	}
+	st->best[i] = v;
+}
+
+/*
  * name_score(query clinician_name, given, middle, family, suffix): the
  * similarity of a parsed query to a directory row's name columns.
+ *
+ * name_score(query, given, middle, family, suffix, top, slack): the same
+ * for the rows of one candidate set scored in turn by one call site
+ * (match_clinician's).  Once top rows scored here for this query have
+ * exact scores, a row whose score cannot exceed the lowest of the top best
+ * less slack gets a value at most that (its readings stop on their
+ * bounds); every other row gets its exact score.  Rows that can still be
+ * among the top best, within slack, are therefore scored exactly; with
+ * slack covering what evidence can add to a score, the others can be
+ * among neither the top rows nor the rows near them.
  */
 Datum
 names_score_fields(PG_FUNCTION_ARGS)
@@ -1406,35 +1720,77 @@ names_score_fields(PG_FUNCTION_ARGS)
 	vr.l[NAMES_FAMILY] = NamesNormArg(fcinfo, 3, f, sizeof(f));
 	vr.f[NAMES_SUFFIX] = s;
 	vr.l[NAMES_SUFFIX] = PG_NARGS() > 4 ? NamesNormArg(fcinfo, 4, s, sizeof(s)) : 0;
+	if (PG_NARGS() > 6 && !PG_ARGISNULL(5) && !PG_ARGISNULL(6))
+	{
+		ScoreTop   *st = ScoreTopFor(fcinfo, PG_GETARG_CN(0), PG_GETARG_INT32(5), PG_GETARG_FLOAT8(6));
+
+		if (st != NULL)
+		{
+			double		cutoff = st->n < st->m ? -1.0 : st->best[0] - st->slack - 1e-9;
+			double		v = NamesSimilarityBelow(&vq, &vr, NamesEnv(), cutoff);
+
+			if (v > cutoff)
+				ScoreTopAdd(st, v);
+			PG_RETURN_FLOAT8(v);
+		}
+	}
 	PG_RETURN_FLOAT8(NamesSimilarity(&vq, &vr, NamesEnv(), NULL));
 }
 
-/* Index key builder. */
+/*
+ * Index key builder: distinct keys, in the order first added, kept as C
+ * strings (made text only by KeyArray).
+ */
+#define KEY_MAX 256
+#define KEY_LEN 128				/* longer keys are cut to KEY_LEN - 1 bytes */
 typedef struct KeySet
 {
-	Datum		keys[256];
 	int			n;
+	uint8		len[KEY_MAX];
+	char		str[KEY_MAX][KEY_LEN];	/* NUL-terminated */
 } KeySet;
 
-/* Add a key unless present. */
-static void
-KeyAdd(KeySet *ks, const char *fmt,...) pg_attribute_printf(2, 3);
-
-static void
-KeyAdd(KeySet *ks, const char *fmt,...)
+/* Key i of a key set, NUL-terminated. */
+static inline const char *
+KeyStr(const KeySet *ks, int i)
 {
-	va_list		ap;
-	char		buf[128];
-	int			i;
+	return ks->str[i];
+}
 
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
+/*
+ * Add the key prefix || a || ':' || b (without ":b" when b is NULL) unless
+ * present.
+ */
+static void
+KeyAdd(KeySet *ks, const char *prefix, const char *a, const char *b)
+{
+	char		buf[KEY_LEN];
+	int			l = 0,
+				i;
+	const char *parts[4];
+	int			np = 0,
+				k;
+
+	parts[np++] = prefix;
+	parts[np++] = a;
+	if (b != NULL)
+	{
+		parts[np++] = ":";
+		parts[np++] = b;
+	}
+	for (k = 0; k < np; k++)
+		for (i = 0; parts[k][i] != '\0' && l < KEY_LEN - 1; i++)
+			buf[l++] = parts[k][i];
+	buf[l] = '\0';
 	for (i = 0; i < ks->n; i++)
-		if (strcmp(TextDatumGetCString(ks->keys[i]), buf) == 0)
+		if (ks->len[i] == l && memcmp(ks->str[i], buf, l) == 0)
 			return;
-	if (ks->n < (int) lengthof(ks->keys))
-		ks->keys[ks->n++] = CStringGetTextDatum(buf);
+	if (ks->n < KEY_MAX)
+	{
+		memcpy(ks->str[ks->n], buf, l + 1);
+		ks->len[ks->n] = (uint8) l;
+		ks->n++;
+	}
 }
 
 /* Up to four words of a normalised field, and the squashed whole. */
@@ -1482,6 +1838,7 @@ static void
 NamesDelKeys(KeySet *ks, char tag, const char *w, int wl, const char *other)
 {
 	char		pre[5];
+	char		tagp[3] = {tag, ':', '\0'};
 	int			pl = Min(wl, 4);
 	int			i;
 
@@ -1490,7 +1847,7 @@ NamesDelKeys(KeySet *ks, char tag, const char *w, int wl, const char *other)
 	if (pl < 4)
 	{
 		/* a short word whole, and its deletions ("cox" and "csx" share "cx") */
-		KeyAdd(ks, "%c:%s:%s", tag, pre, other);
+		KeyAdd(ks, tagp, pre, other);
 		if (pl < 2)
 			return;
 	}
@@ -1504,7 +1861,7 @@ NamesDelKeys(KeySet *ks, char tag, const char *w, int wl, const char *other)
 			if (j != i)
 				del[k++] = pre[j];
 		del[k] = '\0';
-		KeyAdd(ks, "%c:%s:%s", tag, del, other);
+		KeyAdd(ks, tagp, del, other);
 	}
 }
 
@@ -1556,15 +1913,15 @@ NamesPairKeysExt(KeySet *ks, const char *given, int gl, const char *family, int 
 		f2[2] = '\0';
 		if (gl == 1 || (store && gl > 0))
 		{
-			KeyAdd(ks, "f:%s:%s", p, g1);
+			KeyAdd(ks, "f:", p, g1);
 			if (strcmp(a, p) != 0 && a[0])
-				KeyAdd(ks, "f:%s:%s", a, g1);
+				KeyAdd(ks, "f:", a, g1);
 		}
 		if (gl > 1)
 		{
-			KeyAdd(ks, "h:%s:%s", p, g2);
+			KeyAdd(ks, "h:", p, g2);
 			if (strcmp(a, p) != 0 && a[0])
-				KeyAdd(ks, "h:%s:%s", a, g2);
+				KeyAdd(ks, "h:", a, g2);
 			if (!variants_only)
 			{
 				NamesDelKeys(ks, 'd', fw[i], wl, g2);
@@ -1573,13 +1930,13 @@ NamesPairKeysExt(KeySet *ks, const char *given, int gl, const char *family, int 
 		}
 		if (store || gl == 0)
 		{
-			KeyAdd(ks, "F:%s", p);
+			KeyAdd(ks, "F:", p, NULL);
 			if (strcmp(a, p) != 0 && a[0])
-				KeyAdd(ks, "F:%s", a);
+				KeyAdd(ks, "F:", a, NULL);
 		}
 	}
 	if (gl > 1 && (store || fl == 0))
-		KeyAdd(ks, "G:%s", gp[0] ? gp : given);
+		KeyAdd(ks, "G:", gp[0] ? gp : given, NULL);
 	/*
 	 * One-part deletion keys: of every family word, and of the given name
 	 * of a row without a family name.  Rows store them; a query looks up
@@ -1659,7 +2016,7 @@ NamesCountBroadKeys(const char *kind, const char *name, int64 rows)
 			for (i = 0; i < nfw; i++)
 				NamesDelKeys(tmp, 'D', fw[i], strlen(fw[i]), "");
 			for (k = 0; k < tmp->n; k++)
-				NamesKeyPopAdd("%s", TextDatumGetCString(tmp->keys[k]), rows);
+				NamesKeyPopAdd("%s", KeyStr(tmp, k), rows);
 			pfree(tmp);
 		}
 	}
@@ -1689,7 +2046,7 @@ NamesBroadKeysExt(KeySet *ks, const char *given, int gl, const char *family, int
 	NamesPairKeysExt(tmp, given, gl, family, fl, false, false, del);
 	for (i = 0; i < tmp->n; i++)
 	{
-		char	   *k = TextDatumGetCString(tmp->keys[i]);
+		const char *k = KeyStr(tmp, i);
 		char		key[72];
 		KeyPopEntry *e;
 
@@ -1699,7 +2056,7 @@ NamesBroadKeysExt(KeySet *ks, const char *given, int gl, const char *family, int
 		strcpy(key, k);
 		e = hash_search(names_keypop, key, HASH_FIND, NULL);
 		if (e != NULL && e->rows <= NAMES_BROAD_MAX)
-			KeyAdd(ks, "%s", k);
+			KeyAdd(ks, "", k, NULL);
 	}
 	pfree(tmp);
 }
@@ -1715,7 +2072,12 @@ NamesBroadKeys(KeySet *ks, const char *given, int gl, const char *family, int fl
 static Datum
 KeyArray(KeySet *ks)
 {
-	return PointerGetDatum(construct_array(ks->keys, ks->n, TEXTOID, -1, false, TYPALIGN_INT));
+	Datum	   *d = palloc(sizeof(Datum) * (ks->n + 1));
+	int			i;
+
+	for (i = 0; i < ks->n; i++)
+		d[i] = PointerGetDatum(cstring_to_text_with_len(ks->str[i], ks->len[i]));
+	return PointerGetDatum(construct_array(d, ks->n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
 /* name_keys(given text, family text) returns text[]: the stored keys. */

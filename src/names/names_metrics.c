@@ -97,6 +97,18 @@ NamesJaro(const uint32_t *a, int na, const uint32_t *b, int nb,
 	return w;
 }
 
+/* Quotients m / n (see names_metrics.h), folded by the compiler. */
+#define NAMES_RATIO_ROW(m) {0.0, (double) (m) / 1, (double) (m) / 2, (double) (m) / 3, (double) (m) / 4, \
+	(double) (m) / 5, (double) (m) / 6, (double) (m) / 7, (double) (m) / 8, (double) (m) / 9, \
+	(double) (m) / 10, (double) (m) / 11, (double) (m) / 12, (double) (m) / 13, (double) (m) / 14, \
+	(double) (m) / 15, (double) (m) / 16}
+const double NamesRatio[NAMES_RATIO_MAX + 1][NAMES_RATIO_MAX + 1] = {
+	NAMES_RATIO_ROW(0), NAMES_RATIO_ROW(1), NAMES_RATIO_ROW(2), NAMES_RATIO_ROW(3), NAMES_RATIO_ROW(4),
+	NAMES_RATIO_ROW(5), NAMES_RATIO_ROW(6), NAMES_RATIO_ROW(7), NAMES_RATIO_ROW(8), NAMES_RATIO_ROW(9),
+	NAMES_RATIO_ROW(10), NAMES_RATIO_ROW(11), NAMES_RATIO_ROW(12), NAMES_RATIO_ROW(13), NAMES_RATIO_ROW(14),
+	NAMES_RATIO_ROW(15), NAMES_RATIO_ROW(16)
+};
+
 /*
  * Jaro-Winkler on bytes (normalised ASCII names): the same computation as
  * NamesJaro with match flags in two 64-bit masks, for operands up to 64
@@ -163,12 +175,10 @@ NamesJaroWinklerAscii(const char *a, int na, const char *b, int nb)
 				break;
 			cand = (uint64_t) (uint32_t) _mm_movemask_epi8(_mm_cmpeq_epi8(bv, _mm_set1_epi8(a[i])));
 			cand &= ((((uint64_t) 1 << (hi + 1)) - 1) & ~(((uint64_t) 1 << lo) - 1)) & ~bf;
-			if (cand)
-			{
-				af |= (uint64_t) 1 << i;
-				bf |= cand & (~cand + 1);
-				common++;
-			}
+			/* without a branch: whether a[i] matches is data, not control */
+			af |= (uint64_t) (cand != 0) << i;
+			bf |= cand & (~cand + 1);
+			common += cand != 0;
 		}
 		goto matched;
 	}
@@ -228,8 +238,12 @@ matched:
 		}
 	}
 	trans /= 2;
-	w = ((double) common / na + (double) common / nb +
-		 (double) (common - trans) / common) / 3.0;
+	if (na <= NAMES_RATIO_MAX && nb <= NAMES_RATIO_MAX)
+		w = (NamesRatio[common][na] + NamesRatio[common][nb] +
+			 NamesRatio[common - trans][common]) / 3.0;
+	else
+		w = ((double) common / na + (double) common / nb +
+			 (double) (common - trans) / common) / 3.0;
 	if (w > 0.7)
 	{
 		int			lim = minlen < 4 ? minlen : 4;

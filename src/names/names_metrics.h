@@ -26,6 +26,14 @@ extern double NamesJaro(const uint32_t *a, int na, const uint32_t *b, int nb,
 /* Same on bytes (for ASCII text already normalised). */
 extern double NamesJaroWinklerAscii(const char *a, int na, const char *b, int nb);
 
+/*
+ * NamesRatio[m][n] == (double) m / n for 0 <= m <= 16 and 1 <= n <= 16 (the
+ * same correctly rounded quotient; column 0 is 0): Jaro-Winkler and its
+ * bounds read these instead of dividing.
+ */
+#define NAMES_RATIO_MAX 16
+extern const double NamesRatio[NAMES_RATIO_MAX + 1][NAMES_RATIO_MAX + 1];
+
 /* Levenshtein distance (insert, delete, substitute). */
 extern int	NamesLevenshtein(const uint32_t *a, int na, const uint32_t *b, int nb);
 

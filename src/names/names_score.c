@@ -59,6 +59,20 @@ NamesRuleName(int rule)
 	return "none";
 }
 
+/*
+ * strchr(set, c) != NULL for a set of lower-case letters and a byte c
+ * other than NUL, as a bit test (the scorer asks this for most pairs).
+ */
+static inline bool
+NamesInSet(char c, const char *set)
+{
+	uint32_t	m = 0;
+
+	for (; *set; set++)
+		m |= (uint32_t) 1 << (*set - 'a');
+	return c >= 'a' && c <= 'z' && (m >> (c - 'a') & 1) != 0;
+}
+
 /* true if two words may share a Double Metaphone code here (cheap test). */
 static bool
 NamesMaySoundAlike(const char *a, int al, const char *b, int bl)
@@ -66,9 +80,9 @@ NamesMaySoundAlike(const char *a, int al, const char *b, int bl)
 	if (al > 12 || bl > 12 || al < 2 || bl < 2)
 		return false;
 	/* only words that begin alike can sound alike here */
-	if (a[0] != b[0] && !(strchr("ckq", a[0]) && strchr("ckq", b[0])) &&
-		!(strchr("sz", a[0]) && strchr("sz", b[0])) &&
-		!(strchr("aeiouy", a[0]) && strchr("aeiouy", b[0])))
+	if (a[0] != b[0] && !(NamesInSet(a[0], "ckq") && NamesInSet(b[0], "ckq")) &&
+		!(NamesInSet(a[0], "sz") && NamesInSet(b[0], "sz")) &&
+		!(NamesInSet(a[0], "aeiouy") && NamesInSet(b[0], "aeiouy")))
 		return false;
 	return true;
 }
@@ -370,7 +384,9 @@ NamesLetterBound(const char *a, int al, const char *b, int bl)
 	j = 0.0;
 	if (m > 0)
 	{
-		j = ((double) m / al + (double) m / bl + 1.0) / 3.0;
+		j = (al <= NAMES_RATIO_MAX && bl <= NAMES_RATIO_MAX) ?
+			(NamesRatio[m][al] + NamesRatio[m][bl] + 1.0) / 3.0 :
+			((double) m / al + (double) m / bl + 1.0) / 3.0;
 		l = 0;
 		while (l < 4 && l < al && l < bl && a[l] == b[l])
 			l++;
@@ -394,6 +410,7 @@ NamesScoreOnceCut(const NamesView *a, const NamesView *b, const NamesScoreEnv *e
 	double		num = 0,
 				den = 0;
 	double		rarity = 0.5;
+	double		gub = -1.0;		/* NamesAgree of the given bound, once known */
 	const NamesView *fam = a->l[NAMES_FAMILY] > 0 ? a : b;
 
 	/*
@@ -409,10 +426,13 @@ NamesScoreOnceCut(const NamesView *a, const NamesView *b, const NamesScoreEnv *e
 	{
 		double		fub = NamesAgree(NamesLetterBound(a->f[NAMES_FAMILY], a->l[NAMES_FAMILY],
 													  b->f[NAMES_FAMILY], b->l[NAMES_FAMILY]) + 1e-9);
-		double		gub = NamesAgree(NamesGivenBound(a, b, env));
 		double		wm = (a->l[NAMES_MIDDLE] > 0 && b->l[NAMES_MIDDLE] > 0) ? 0.10 : 0.0;
-		double		ub1 = (0.45 * fub + 0.35 * gub + wm) / (0.45 + 0.35 + wm);
-		double		ub2 = (0.65 * fub + 0.35 * gub + wm) / (0.65 + 0.35 + wm);
+		double		ub1,
+					ub2;
+
+		gub = NamesAgree(NamesGivenBound(a, b, env));
+		ub1 = (0.45 * fub + 0.35 * gub + wm) / (0.45 + 0.35 + wm);
+		ub2 = (0.65 * fub + 0.35 * gub + wm) / (0.65 + 0.35 + wm);
 
 		if ((ub1 > ub2 ? ub1 : ub2) + 1e-9 <= cutoff)
 			return -1.0;
@@ -428,8 +448,11 @@ NamesScoreOnceCut(const NamesView *a, const NamesView *b, const NamesScoreEnv *e
 	{
 		double		wf = 0.45 + 0.20 * rarity;
 		double		wm = d->middle >= 0 ? 0.10 : 0.0;
-		double		gub = NamesAgree(NamesGivenBound(a, b, env));
-		double		ub = (wf * NamesAgree(d->family) + 0.35 * gub + wm * (d->middle >= 0 ? d->middle : 0.0)) /
+		double		ub;
+
+		if (gub < 0)
+			gub = NamesAgree(NamesGivenBound(a, b, env));
+		ub = (wf * NamesAgree(d->family) + 0.35 * gub + wm * (d->middle >= 0 ? d->middle : 0.0)) /
 			(wf + 0.35 + wm);
 
 		if (ub + 1e-9 <= cutoff)
@@ -475,20 +498,32 @@ NamesScoreOnce(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
 	return NamesScoreOnceCut(a, b, env, d, -1.0);
 }
 
-/* Similarity in [0, 1] (see names_score.h). */
-double
-NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
-				NamesScoreDetail *detail)
+/*
+ * Similarity in [0, 1]; with cutoff >= 0 (and no detail), readings stop
+ * once their bounds show they cannot exceed cutoff (see
+ * NamesSimilarityBelow).
+ */
+static double
+NamesSimilarityCut(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
+				   NamesScoreDetail *detail, double cutoff)
 {
 	NamesScoreDetail d1,
 				d2,
 				bestd;
 	NamesView	sw = *a;
+
+	/*
+	 * The joined readings' buffers are distinct objects: the caller's
+	 * lookups may be memoised by address.
+	 */
+	char		joined3[NAMES_MAX_CHARS];
+	char		joined4[NAMES_MAX_CHARS];
 	double		s1,
 				s2,
 				best = -1.0;
 
-	s1 = NamesScoreOnce(a, b, env, &d1);
+	/* the direct reading: -1 when cut (it is then at most cutoff) */
+	s1 = NamesScoreOnceCut(a, b, env, &d1, detail == NULL ? cutoff : -1.0);
 	d1.direct = s1;
 	d1.used_swap = false;
 	/* the swapped reading can only win below 1 - penalty */
@@ -503,7 +538,7 @@ NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env
 		 * as it cannot beat the direct one (it then counts as 0).
 		 */
 		s2 = NamesScoreOnceCut(&sw, b, env, &d2,
-							   detail == NULL ? s1 + NAMES_SWAP_PENALTY : -1.0);
+							   detail == NULL ? (s1 > cutoff ? s1 : cutoff) + NAMES_SWAP_PENALTY : -1.0);
 		s2 = s2 < 0 ? 0 : s2 - NAMES_SWAP_PENALTY;
 		if (s2 < 0)
 			s2 = 0;
@@ -517,7 +552,7 @@ NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env
 	if (s1 < 1.0 && a->l[NAMES_MIDDLE] > 0 && a->l[NAMES_FAMILY] > 0 &&
 		a->l[NAMES_MIDDLE] + a->l[NAMES_FAMILY] < NAMES_MAX_CHARS)
 	{
-		char		joined[NAMES_MAX_CHARS];
+		char	   *joined = joined3;
 		NamesView	jv = *a;
 		NamesScoreDetail d3;
 		double		s3;
@@ -554,7 +589,7 @@ NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env
 		 (a->l[NAMES_MIDDLE] == 0 && b->l[NAMES_GIVEN] == 0 && a->l[NAMES_FAMILY] > 0)) &&
 		a->l[NAMES_GIVEN] + a->l[NAMES_MIDDLE] + a->l[NAMES_FAMILY] < NAMES_MAX_CHARS)
 	{
-		char		joined[NAMES_MAX_CHARS];
+		char	   *joined = joined4;
 		NamesView	jv = *a;
 		NamesScoreDetail d4;
 		double		s4;
@@ -611,5 +646,32 @@ NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env
 	d1.score = s1;
 	if (detail)
 		*detail = d1;
-	return s1;
+	/* a cut direct reading and nothing else above 0 */
+	return s1 < 0 ? 0.0 : s1;
+}
+
+/* Similarity in [0, 1] (see names_score.h). */
+double
+NamesSimilarity(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
+				NamesScoreDetail *detail)
+{
+	return NamesSimilarityCut(a, b, env, detail, -1.0);
+}
+
+/*
+ * The similarity when it exceeds cutoff; otherwise a value in [0, cutoff]
+ * (the similarity itself or less), found without completing the readings
+ * whose bounds reach no higher than cutoff.
+ *
+ * The result is the largest of the readings (direct, swapped less its
+ * penalty, joined less theirs).  A reading is cut only when its bound is
+ * at most the larger of cutoff and the direct reading's score: if
+ * the largest reading completed exceeds cutoff, no cut reading could beat
+ * it and the result is exact; if not, every reading is at most cutoff.
+ */
+double
+NamesSimilarityBelow(const NamesView *a, const NamesView *b, const NamesScoreEnv *env,
+					 double cutoff)
+{
+	return NamesSimilarityCut(a, b, env, NULL, cutoff);
 }

@@ -86,6 +86,13 @@ extern void NamesViewOf(const NamesParsed *p, NamesView *v);
 extern double NamesSimilarity(const NamesView *a, const NamesView *b,
 							  const NamesScoreEnv *env, NamesScoreDetail *detail);
 
+/*
+ * The similarity when it exceeds cutoff, else a value in [0, cutoff]
+ * (cheaper: readings stop on their bounds).  cutoff < 0: always exact.
+ */
+extern double NamesSimilarityBelow(const NamesView *a, const NamesView *b,
+								   const NamesScoreEnv *env, double cutoff);
+
 extern const char *NamesRuleName(int rule);
 
 #endif							/* REFERRAL_CRM_NAMES_SCORE_H */

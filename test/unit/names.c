@@ -482,7 +482,8 @@ TestRarity(void *arg, const char *f, int len)
 /*
  * The score without a detail (which may skip the swapped reading through
  * an upper bound) equals the score of the full comparison, on every pair
- * of a list of names written in many ways.
+ * of a list of names written in many ways; NamesSimilarityBelow agrees
+ * with it above its cutoff and stays at most the cutoff below it.
  */
 static void
 TestSimilarityBound(void)
@@ -500,7 +501,9 @@ TestSimilarityBound(void)
 	int			n = (int) (sizeof(names) / sizeof(names[0]));
 	int			i,
 				j,
-				bad = 0;
+				k,
+				bad = 0,
+				badcut = 0;
 	NamesScoreEnv env = {TestRelated, TestRarity, NULL};
 
 	for (i = 0; i < n; i++)
@@ -526,8 +529,18 @@ TestSimilarityBound(void)
 			full = NamesSimilarity(&va, &vb, &env, &d);
 			if (quick != full || d.score != full)
 				bad++;
+			/* with a cutoff: exact above it, at most the cutoff otherwise */
+			for (k = 0; k <= 20; k++)
+			{
+				double		cutoff = k * 0.05 - 0.0001;
+				double		below = NamesSimilarityBelow(&va, &vb, &env, cutoff);
+
+				if (full > cutoff ? below != full : (below > cutoff || below < 0))
+					badcut++;
+			}
 		}
 	Check(bad == 0, "score without detail equals the full comparison");
+	Check(badcut == 0, "score with a cutoff is exact above it and at most the cutoff below it");
 }
 
 int
