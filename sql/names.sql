@@ -161,6 +161,9 @@ SELECT m.npi, round(m.score::numeric, 3) AS score, m.band
   FROM referral_crm.match_clinician('John Xanthopoulos', 2, 'cardiology', '04101') m ORDER BY m.score DESC, m.npi;
 SELECT m.npi, round(m.score::numeric, 3) AS score, m.band
   FROM referral_crm.match_clinician('John Xanthopoulos', 1, 'dermatology') m;
+-- k must be positive (it used to give no rows).
+SELECT * FROM referral_crm.match_clinician('John Xanthopoulos', 0);
+SELECT * FROM referral_crm.match_clinician('John Xanthopoulos', NULL);
 -- The candidates come from the index: this transaction's scan counters
 -- show a scan of the name-key index and no sequential scan of the
 -- directory.  (match_clinician runs a cached plan, so EXPLAIN shows only

@@ -78,6 +78,8 @@ INSERT INTO samples VALUES
 ('referral_crm.name_keys(text,text)', ARRAY[$$'Mary Ann'$$, $$'Smith'$$], NULL),
 ('referral_crm.name_score(referral_crm.clinician_name,text,text,text,text)',
  ARRAY[$$'Dr. John Q. Smith'::referral_crm.clinician_name$$, $$'John'$$, $$'Quincy'$$, $$'Smith'$$, $$'Jr'$$], NULL),
+('referral_crm.name_score(referral_crm.clinician_name,text,text,text,text,integer,double precision)',
+ ARRAY[$$'Dr. John Q. Smith'::referral_crm.clinician_name$$, $$'John'$$, $$'Quincy'$$, $$'Smith'$$, $$'Jr'$$, '2', '0.065::float8'], NULL),
 ('referral_crm.norm_icd10_list(text)', ARRAY[$$'e11.9, I10'$$], NULL),
 ('referral_crm.predict(text,float8[])', ARRAY[$$'unsafe_inputs_m'$$, $$'{2}'::float8[]$$], NULL),
 ('referral_crm.routing_condition_sql(referral_crm.routing_condition,text)',

@@ -333,6 +333,10 @@ CREATE FUNCTION referral_crm.match_clinician(query text, k integer DEFAULT 5,
   SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET effective_io_concurrency = 0 AS
 $$
 BEGIN
+  IF $2 IS NULL OR $2 <= 0 THEN
+    RAISE EXCEPTION 'k must be positive, not %', coalesce($2::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
   RETURN QUERY
   WITH cand AS (
     SELECT c.clinician_id, c.base,
