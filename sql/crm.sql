@@ -313,6 +313,14 @@ SELECT referral_crm.template_fill('{{a}} {{b}}', '{a}', '{x}', 'sms');
 SELECT referral_crm.template_fill('{{a}}', '{a}', '{NULL}', 'sms');
 SELECT referral_crm.template_fill('{{a}}', '{a,b}', '{x}', 'sms');
 SELECT referral_crm.template_fill('{{a}}', '{a}', '{x}', 'pigeon');
+-- C1 controls (U+0085 NEL, U+009B) are dropped like C0 controls in every
+-- channel; U+2028 and U+2029 are line breaks (spaces in sms); U+00A0 stays.
+SELECT c, (SELECT string_agg(CASE WHEN ch ~ '^[a-z]$' THEN ch ELSE 'U+' || lpad(upper(to_hex(ascii(ch))), 4, '0') END,
+                             ' ' ORDER BY o)
+             FROM regexp_split_to_table(referral_crm.template_fill('{{a}}', '{a}',
+                    ARRAY[E'a\u2028b\u2029c\u0085d\u009Be\u00A0f\ng\rh\u0080i\u009Fj'], c), '')
+                  WITH ORDINALITY AS t (ch, o)) AS rendered
+  FROM unnest('{sms,fax,letter,call,email,portal}'::text[]) WITH ORDINALITY AS u (c, k) ORDER BY k;
 
 ------------------------------------------------------------------------
 -- Incremental refresh equals a full one

@@ -229,3 +229,32 @@ SELECT inserted FROM referral_crm.ingest('referrals');
 \set VERBOSITY default
 DROP TRIGGER swallow ON referral_crm.referrals;
 SELECT inserted, rejected FROM referral_crm.ingest('referrals');
+-- An unterminated quote in one row does not swallow the rows after it:
+-- the malformed record is the line the row starts on, and reading resumes
+-- at the next line.  Every row is either staged or reported malformed.
+------------------------------------------------------------------------
+\set cheader 'source_system,claim_number,frequency,claim_type,patient_mrn,patient_birth_date,patient_sex,patient_zip,billing_npi,rendering_npi,referring_npi,referring_name,payer_code,payer_class,service_from,service_to,place_of_service,total_charge,paid_amount,diagnosis_codes,referral_number,prior_auth_number'
+-- a quote opened in row 2 and never closed
+SELECT load_id AS q_load1, staged AS staged1, malformed AS malformed1
+  FROM referral_crm.stage_csv('claims', :'cheader' || E'\n' ||
+$csv$bill,CLM-Q1,1,,M9,,,,,,,,,,2026-09-12,,11,10,,,,
+bill,CLM-Q2,1,,M9,,,,,,,,,,2026-09-12,,11,10,,"M51.16,,
+bill,CLM-Q3,1,,M9,,,,,,,,,,2026-09-12,,11,10,,,,
+bill,CLM-Q4,1,,M9,,,,,,,,,,2026-09-12,,11,10,,,,
+$csv$) \gset
+-- a quote opened in row 2 and "closed" by the quote that opens row 3's
+-- legitimate multi-line field: row 3 is still read as its own record
+SELECT load_id AS q_load2, staged AS staged2, malformed AS malformed2
+  FROM referral_crm.stage_csv('claims', :'cheader' || E'\r\n' ||
+$csv$bill,CLM-Q5,1,,M9,,,,,,,,,,2026-09-12,,11,10,,"M51.16,,
+bill,CLM-Q6,1,,M9,,,,,,,,,,2026-09-12,,11,10,,"M17.11
+(second line)",,
+bill,CLM-Q7,1,,M9,,,,,,,,,,2026-09-12,,11,10,,,,
+$csv$) \gset
+SELECT :staged1 AS staged, :malformed1 AS malformed UNION ALL SELECT :staged2, :malformed2;
+SELECT load_id = :q_load2 AS second_file, row_no, fields[2] AS claim_number, fields[20] AS diagnosis_codes, problem, raw
+  FROM referral_crm.staged_rows WHERE load_id IN (:q_load1, :q_load2) ORDER BY load_id, row_no;
+SELECT inserted, updated, unchanged, rejected FROM referral_crm.ingest('claims');
+SELECT load_id = :q_load2 AS second_file, source_row, reason, message FROM referral_crm.ingest_rejects
+ WHERE feed = 'claims' AND load_id IN (:q_load1, :q_load2) ORDER BY load_id, source_row;
+SELECT claim_number FROM referral_crm.claims WHERE claim_number LIKE 'CLM-Q%' ORDER BY 1;

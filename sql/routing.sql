@@ -415,3 +415,57 @@ SELECT referral_crm.train_note_classifier('specialty', $q$
 SELECT i.specialty FROM referral_crm.routing_input i JOIN referral_crm.referrals r USING (referral_id)
  WHERE r.source_system = 'rt' AND r.source_id = 'R-NOSPEC';
 DELETE FROM referral_crm.note_classifiers WHERE name = 'specialty';
+
+-- The SQL form of a condition agrees with the C evaluator, row by row, for
+-- empty priority ranges under NOT/AND/OR, text BETWEEN (collated bounds)
+-- and literals with backslashes and quotes, whatever
+-- standard_conforming_strings says.  One letter per row: t, f, n (unknown).
+CREATE TEMP TABLE rc_rows (id int, specialty text, priority text, payer text,
+                           patient_zip text, in_network boolean);
+INSERT INTO rc_rows VALUES
+  (1, 'a',  'routine', $v$a\$v$,        '04101', true),
+  (2, 'B',  'urgent',  ' or true --',   '04_01', false),
+  (3, 'c',  'asap',    $v$it's$v$,      NULL,    NULL),
+  (4, 'd',  'stat',    $v$x\'y$v$,      '04_',   true),
+  (5, 'da', NULL,      NULL,            $v$04\_$v$, false),
+  (6, NULL, 'stat',    'x',             '05000', true);
+CREATE TEMP TABLE rc_conds (n int, c text);
+INSERT INTO rc_conds VALUES
+  (1,  $c$priority < 'routine'$c$),
+  (2,  $c$not priority < 'routine'$c$),
+  (3,  $c$not priority > 'stat'$c$),
+  (4,  $c$priority between 'stat' and 'routine'$c$),
+  (5,  $c$not priority between 'stat' and 'routine'$c$),
+  (6,  $c$priority not between 'stat' and 'routine'$c$),
+  (7,  $c$not (priority < 'routine' or in_network)$c$),
+  (8,  $c$not (priority > 'stat' and not in_network)$c$),
+  (9,  $c$priority < 'routine' or priority >= 'asap'$c$),
+  (10, $c$not priority between 'urgent' and 'asap'$c$),
+  (11, $c$specialty between 'a' and 'd'$c$),
+  (12, $c$not specialty between 'a' and 'd'$c$),
+  (13, $c$specialty not between 'B' and 'c' or specialty > 'c'$c$),
+  (14, $c$payer = 'a\' or payer = ' or true --'$c$),
+  (15, $c$not payer = 'a\'$c$),
+  (16, $c$payer in ('it''s', 'x\''y')$c$),
+  (17, $c$payer not in ('x\''y', 'x') and payer <> ' or true --'$c$),
+  (18, $c$patient_zip like '04\_%'$c$),
+  (19, $c$patient_zip not like '04\\\_'$c$),
+  (20, $c$payer between 'a\' and 'x\''y'$c$);
+SELECT n, referral_crm.routing_condition_sql(c::referral_crm.routing_condition, 'r.') AS compiled FROM rc_conds ORDER BY n;
+CREATE FUNCTION pg_temp.rc_vals(cond referral_crm.routing_condition, OUT c_vals text, OUT sql_vals text)
+LANGUAGE plpgsql AS $f$
+BEGIN
+  EXECUTE format($q$
+    SELECT string_agg(CASE referral_crm.routing_condition_matches($1, r)
+                        WHEN true THEN 't' WHEN false THEN 'f' ELSE 'n' END, '' ORDER BY r.id),
+           string_agg(CASE (%s) WHEN true THEN 't' WHEN false THEN 'f' ELSE 'n' END, '' ORDER BY r.id)
+      FROM rc_rows r$q$, referral_crm.routing_condition_sql(cond, 'r.'))
+    INTO c_vals, sql_vals USING cond;
+END $f$;
+SET standard_conforming_strings = on;
+SELECT n, v.c_vals, v.sql_vals, v.c_vals = v.sql_vals AS agree
+  FROM rc_conds, pg_temp.rc_vals(c::referral_crm.routing_condition) v ORDER BY n;
+SET standard_conforming_strings = off;
+SELECT n, v.c_vals, v.sql_vals, v.c_vals = v.sql_vals AS agree
+  FROM rc_conds, pg_temp.rc_vals(c::referral_crm.routing_condition) v ORDER BY n;
+RESET standard_conforming_strings;

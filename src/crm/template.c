@@ -118,11 +118,37 @@ CrmTemplateScan(const char *body, size_t len, CrmPlaceholderFn fn, void *arg,
 	return CRM_TPL_OK;
 }
 
-/* Bytes that the escaped form of one byte takes (0: dropped). */
+/*
+ * Escape one character of a value, at s with avail bytes left: sets *used
+ * to the bytes it takes in the input and *rep to its replacement (NULL: the
+ * input bytes themselves), and returns the bytes it takes in the output (0:
+ * dropped).  Values are UTF-8.  Control characters are dropped in every
+ * channel: C0 (U+0000..U+001F but line feed and tab, which text and HTML
+ * keep), DEL and C1 (U+0080..U+009F, bytes C2 80..C2 9F, among them U+0085
+ * NEXT LINE).  U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR count
+ * as line breaks: a line feed in text and HTML, a space in sms, where line
+ * feeds, carriage returns and tabs become spaces so that the message stays
+ * on one line.
+ */
 static size_t
-CrmEscapedSize(unsigned char c, CrmEscape mode, const char **rep)
+CrmEscapeChar(const unsigned char *s, size_t avail, CrmEscape mode,
+			  const char **rep, size_t *used)
 {
+	unsigned char c = s[0];
+
 	*rep = NULL;
+	*used = 1;
+	if (c == 0xC2 && avail >= 2 && s[1] >= 0x80 && s[1] <= 0x9F)
+	{
+		*used = 2;				/* a C1 control */
+		return 0;
+	}
+	if (c == 0xE2 && avail >= 3 && s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9))
+	{
+		*used = 3;				/* U+2028, U+2029: a line break */
+		*rep = mode == CRM_ESCAPE_SMS ? " " : "\n";
+		return 1;
+	}
 	if (mode == CRM_ESCAPE_HTML)
 	{
 		switch (c)
@@ -209,16 +235,18 @@ CrmTemplateRender(const char *body, size_t len, const char *const *names,
 			return CrmFail(err, CRM_TPL_UNKNOWN, i, name, nlen);
 		if (values[v] == NULL)
 			return CrmFail(err, CRM_TPL_MISSING, i, name, nlen);
-		for (k = 0; k < vlens[v]; k++)
+		for (k = 0; k < vlens[v];)
 		{
 			const char *rep;
-			size_t		n = CrmEscapedSize((unsigned char) values[v][k], mode, &rep);
+			size_t		used;
+			size_t		n = CrmEscapeChar((const unsigned char *) values[v] + k,
+										  vlens[v] - k, mode, &rep, &used);
 
 			if (pos > SIZE_MAX - 8)
 				return CrmFail(err, CRM_TPL_TOO_LONG, i, name, nlen);
-			if (n == 0)
-				continue;
-			CrmPut(out, outcap, &pos, rep != NULL ? rep : values[v] + k, n);
+			if (n > 0)
+				CrmPut(out, outcap, &pos, rep != NULL ? rep : values[v] + k, n);
+			k += used;
 		}
 		i = end;
 		lit = end;

@@ -10,6 +10,20 @@
  *	  after a closing quote, or an unterminated quote make the record
  *	  malformed; reading resumes at the next line.
  *
+ *	  "The next line" is the physical line after the one on which the
+ *	  malformed record starts, even when the record went on over further
+ *	  lines inside a quoted field (a quote opened and never closed, or
+ *	  closed on a later line and followed by text).  A malformed record is
+ *	  therefore exactly one physical line (its raw text never contains a
+ *	  line break), and every later line is read again as records of its
+ *	  own.  This rule cannot lose rows: every line of the input is either
+ *	  part of a well-formed record or the raw text of exactly one malformed
+ *	  record.  Its price: the continuation lines of a malformed multi-line
+ *	  record are reported (or, if they happen to be valid CSV, staged) on
+ *	  their own; they never vanish inside another record.  A quoted field
+ *	  that is closed and followed by a comma or a line end is well-formed
+ *	  RFC 4180, whatever lines it spans.
+ *
  *	  Dates: YYYY-MM-DD, MM/DD/YYYY, CCYYMMDD, each optionally followed by a
  *	  time HH:MM[:SS[.ffffff]] (after 'T' or one space) and an offset (Z,
  *	  +HH, +HHMM, +HH:MM, optionally after one space).  Calendar values are
@@ -48,10 +62,17 @@ SkipEol(const CsvReader *r, size_t pos)
 	return pos;
 }
 
-/* Move to the start of the next line after a malformed record. */
+/*
+ * Report the record that starts at record_start as malformed: its raw text
+ * is the rest of that physical line, and reading resumes at the line after
+ * it (not after the point where the problem was found, which may be lines
+ * further on inside a quoted field).
+ */
 static CsvStatus
-Malformed(CsvReader *r, size_t pos, const char *why)
+Malformed(CsvReader *r, const char *why)
 {
+	size_t		pos = r->record_start;
+
 	while (pos < r->len && r->data[pos] != '\n' && r->data[pos] != '\r')
 		pos++;
 	r->record_end = pos;
@@ -63,7 +84,8 @@ Malformed(CsvReader *r, size_t pos, const char *why)
 /*
  * Read the next record.  Up to maxfields fields are described in fields;
  * *nfields receives the true number of fields (it may exceed maxfields).
- * Blank lines are skipped.
+ * Blank lines are skipped.  A malformed record is one physical line (see
+ * the header comment); the next call starts on the line after it.
  */
 CsvStatus
 CsvNext(CsvReader *r, CsvField *fields, int maxfields, int *nfields)
@@ -97,12 +119,7 @@ CsvNext(CsvReader *r, CsvField *fields, int maxfields, int *nfields)
 			for (;;)
 			{
 				if (pos >= r->len)
-				{
-					r->record_end = r->len;
-					r->pos = r->len;
-					r->error = "unterminated quoted field";
-					return CSV_MALFORMED;
-				}
+					return Malformed(r, "unterminated quoted field");
 				if (r->data[pos] == '"')
 				{
 					if (pos + 1 < r->len && r->data[pos + 1] == '"')
@@ -119,7 +136,7 @@ CsvNext(CsvReader *r, CsvField *fields, int maxfields, int *nfields)
 			pos++;				/* the closing quote */
 			if (pos < r->len && r->data[pos] != ',' &&
 				r->data[pos] != '\n' && r->data[pos] != '\r')
-				return Malformed(r, pos, "text after a closing quote");
+				return Malformed(r, "text after a closing quote");
 		}
 		else
 		{
@@ -128,7 +145,7 @@ CsvNext(CsvReader *r, CsvField *fields, int maxfields, int *nfields)
 				   r->data[pos] != '\n' && r->data[pos] != '\r')
 			{
 				if (r->data[pos] == '"')
-					return Malformed(r, pos, "quote inside an unquoted field");
+					return Malformed(r, "quote inside an unquoted field");
 				pos++;
 			}
 			f.len = (size_t) (r->data + pos - f.start);

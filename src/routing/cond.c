@@ -1335,18 +1335,26 @@ PutS(Writer *w, const char *s)
 	Put(w, s, strlen(s));
 }
 
-/* A quoted string literal, '' doubled. */
+/*
+ * A quoted string literal, '' doubled.  In SQL, a value with a backslash is
+ * written as E'...' with the backslashes doubled too: a plain '...' would
+ * mean something else (and could end early) under
+ * standard_conforming_strings = off, while E'...' means the same under
+ * both settings.  The condition language itself has no backslash escapes,
+ * so the canonical form is always '...'.
+ */
 static void
-PutQuoted(Writer *w, const char *s, size_t n)
+PutQuoted(Writer *w, const char *s, size_t n, bool sql)
 {
 	size_t		start = 0;
+	bool		escape = sql && memchr(s, '\\', n) != NULL;
 
-	PutS(w, "'");
+	PutS(w, escape ? "E'" : "'");
 	for (size_t i = 0; i < n; i++)
-		if (s[i] == '\'')
+		if (s[i] == '\'' || (escape && s[i] == '\\'))
 		{
 			Put(w, s + start, i + 1 - start);
-			PutS(w, "'");
+			Put(w, s + i, 1);
 			start = i + 1;
 		}
 	Put(w, s + start, n - start);
@@ -1365,7 +1373,7 @@ PutValue(Writer *w, const RoutingExpr *e, int attr, int vi, int mode)
 	switch (t)
 	{
 		case RT_TEXT:
-			PutQuoted(w, STR(e) + v->off, v->len);
+			PutQuoted(w, STR(e) + v->off, v->len, mode == ROUTING_PRINT_SQL);
 			break;
 		case RT_NUMBER:
 			Put(w, STR(e) + v->off, v->len);
@@ -1462,27 +1470,38 @@ Prec(const RoutingNode *nd)
 	return nd->kind == RN_OR ? 1 : nd->kind == RN_AND ? 2 : nd->kind == RN_NOT ? 3 : 4;
 }
 
-/* SQL form of an ordered comparison on a priority: an IN list of words. */
+/*
+ * SQL form of an ordered comparison on a priority: an IN list of words.  An
+ * empty range (priority < 'routine', between 'stat' and 'routine') is
+ * false, or true when negated, for a row that has a priority, and unknown
+ * for one without, as in the C evaluator; "IN (NULL)" was unknown for
+ * every row, so NOT of it matched nothing where the C evaluator matched
+ * every row.  The CASE is one operand, so NOT, AND and OR around it need
+ * no parentheses.
+ */
 static void
 PutPriorityRange(Writer *w, const RoutingExpr *e, const RoutingNode *nd, const char *prefix,
 				 int lo, int hi, bool negated)
 {
-	bool		first = true;
-
+	if (lo > hi)
+	{
+		PutS(w, "CASE WHEN ");
+		PutS(w, prefix);
+		PutS(w, negated ? "priority IS NOT NULL THEN true END" :
+			 "priority IS NOT NULL THEN false END");
+		return;
+	}
 	PutS(w, prefix);
 	PutS(w, "priority");
 	PutS(w, negated ? " NOT IN (" : " IN (");
 	for (int r = lo; r <= hi; r++)
 	{
-		if (!first)
+		if (r > lo)
 			PutS(w, ", ");
 		PutS(w, "'");
 		PutS(w, priority_words[r]);
 		PutS(w, "'");
-		first = false;
 	}
-	if (first)
-		PutS(w, "NULL");		/* empty range: never true */
 	PutS(w, ")");
 	(void) e;
 	(void) nd;
@@ -1537,14 +1556,22 @@ PrintPred(Writer *w, const RoutingExpr *e, const RoutingNode *nd, int mode, cons
 			PutS(w, ")");
 			break;
 		case RN_BETWEEN:
+			/*
+			 * The bounds of BETWEEN are b_exprs in PostgreSQL's grammar,
+			 * which cannot carry a COLLATE clause: parenthesise them.
+			 */
 			PutS(w, neg ? (sql ? " NOT BETWEEN " : " not between ") : (sql ? " BETWEEN " : " between "));
+			if (sql && t == RT_TEXT)
+				PutS(w, "(");
 			PutValue(w, e, nd->attr, nd->a, mode);
 			if (sql && t == RT_TEXT)
-				PutS(w, " COLLATE \"C\"");
+				PutS(w, " COLLATE \"C\")");
 			PutS(w, sql ? " AND " : " and ");
+			if (sql && t == RT_TEXT)
+				PutS(w, "(");
 			PutValue(w, e, nd->attr, nd->a + 1, mode);
 			if (sql && t == RT_TEXT)
-				PutS(w, " COLLATE \"C\"");
+				PutS(w, " COLLATE \"C\")");
 			break;
 		case RN_LIKE:
 			PutS(w, neg ? (sql ? " NOT LIKE " : " not like ") : (sql ? " LIKE " : " like "));

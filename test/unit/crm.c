@@ -65,6 +65,30 @@ main(void)
 	s = Render("{{a}}", "x\ny\001\177", NULL, CRM_ESCAPE_TEXT, &st);
 	Check(s && strcmp(s, "x\ny") == 0, "text keeps line breaks, drops control bytes");
 	free(s);
+	/* C1 controls (U+0080..U+009F, NEL among them) dropped everywhere */
+	s = Render("{{a}}|{{b}}", "a\xC2\x85" "b\xC2\x80" "c\xC2\x9F" "d", "\xC2\xA0\xC3\xA9\xC2" "A", CRM_ESCAPE_SMS, &st);
+	Check(s && strcmp(s, "abcd|\xC2\xA0\xC3\xA9\xC2" "A") == 0,
+		  "SMS: C1 controls dropped, NBSP, e-acute and a lone C2 kept");
+	free(s);
+	s = Render("{{a}}", "a\xC2\x85" "b\xC2\x9B" "c", NULL, CRM_ESCAPE_TEXT, &st);
+	Check(s && strcmp(s, "abc") == 0, "text: C1 controls dropped");
+	free(s);
+	s = Render("{{a}}", "<a\xC2\x85" "b>", NULL, CRM_ESCAPE_HTML, &st);
+	Check(s && strcmp(s, "&lt;ab&gt;") == 0, "HTML: C1 controls dropped");
+	free(s);
+	/* U+2028 and U+2029 are line breaks */
+	s = Render("{{a}}", "x\xE2\x80\xA8y\xE2\x80\xA9z\xE2\x80\xA7", NULL, CRM_ESCAPE_SMS, &st);
+	Check(s && strcmp(s, "x y z\xE2\x80\xA7") == 0, "SMS: U+2028/U+2029 become spaces, U+2027 stays");
+	free(s);
+	s = Render("{{a}}", "x\xE2\x80\xA8y\xE2\x80\xA9z", NULL, CRM_ESCAPE_TEXT, &st);
+	Check(s && strcmp(s, "x\ny\nz") == 0, "text: U+2028/U+2029 become line feeds");
+	free(s);
+	s = Render("{{a}}", "x\xE2\x80\xA8y", NULL, CRM_ESCAPE_HTML, &st);
+	Check(s && strcmp(s, "x\ny") == 0, "HTML: U+2028 becomes a line feed");
+	free(s);
+	s = Render("{{a}}", "x\xE2\x80", NULL, CRM_ESCAPE_SMS, &st);
+	Check(s && strcmp(s, "x\xE2\x80") == 0, "a cut sequence at the end is copied, not read past");
+	free(s);
 	s = Render("{{a}}", "{{b}}", "no", CRM_ESCAPE_TEXT, &st);
 	Check(s && strcmp(s, "{{b}}") == 0, "values are not expanded again");
 	free(s);

@@ -76,6 +76,29 @@ Canon(const char *s, const char *want)
 	free(e);
 }
 
+/* SQL form of s (prefix "r.") must be want. */
+static void
+Sql(const char *s, const char *want)
+{
+	RoutingError err;
+	RoutingExpr *e = Parse(s, &err);
+	char		buf[2048];
+	char		what[2300];
+
+	snprintf(what, sizeof(what), "SQL of [%s]", s);
+	if (e == NULL)
+	{
+		Check(0, what);
+		printf("  error: %s\n", err.message);
+		return;
+	}
+	RoutingPrint(e, ROUTING_PRINT_SQL, "r.", buf, sizeof(buf));
+	Check(strcmp(buf, want) == 0, what);
+	if (strcmp(buf, want) != 0)
+		printf("  got [%s]\n", buf);
+	free(e);
+}
+
 /* s must fail with this kind at this position. */
 static void
 Bad(const char *s, RoutingErrorKind kind, int position, const char *message)
@@ -542,6 +565,26 @@ main(void)
 		Check(RoutingPrint(e, ROUTING_PRINT_SQL, "r.", buf, 10) > 10 && strlen(buf) == 9, "print truncates safely");
 		free(e);
 	}
+	/* empty priority ranges: false (true when negated) unless unknown */
+	Sql("priority < 'routine'", "CASE WHEN r.priority IS NOT NULL THEN false END");
+	Sql("not priority < 'routine'", "NOT CASE WHEN r.priority IS NOT NULL THEN false END");
+	Sql("priority > 'stat' or in_network", "CASE WHEN r.priority IS NOT NULL THEN false END OR r.in_network");
+	Sql("priority between 'stat' and 'routine'", "CASE WHEN r.priority IS NOT NULL THEN false END");
+	Sql("priority not between 'stat' and 'routine' and in_network",
+		"CASE WHEN r.priority IS NOT NULL THEN true END AND r.in_network");
+	Sql("priority between 'urgent' and 'asap'", "r.priority IN ('urgent', 'asap')");
+	Sql("priority not between 'urgent' and 'asap'", "r.priority NOT IN ('urgent', 'asap')");
+	Sql("priority <= 'stat'", "r.priority IN ('routine', 'urgent', 'asap', 'stat')");
+	/* text BETWEEN: the collated bounds in parentheses */
+	Sql("specialty between 'a' and 'd'", "r.specialty BETWEEN ('a' COLLATE \"C\") AND ('d' COLLATE \"C\")");
+	Sql("not specialty not between 'a' and 'd'",
+		"NOT r.specialty NOT BETWEEN ('a' COLLATE \"C\") AND ('d' COLLATE \"C\")");
+	Sql("patient_age between 1 and 2", "r.patient_age BETWEEN 1 AND 2");
+	/* literals mean the same whatever standard_conforming_strings says */
+	Sql("payer = 'a\\' or payer = ' or true --'", "r.payer = E'a\\\\' OR r.payer = ' or true --'");
+	Sql("payer in ('it''s', 'x\\''y')", "r.payer IN ('it''s', E'x\\\\''y')");
+	Sql("patient_zip like '04\\_%'", "r.patient_zip LIKE E'04\\\\_%'");
+	Canon("payer = 'a\\'", "payer = 'a\\'");
 
 	TestRuleSet();
 	TestCorrupt();

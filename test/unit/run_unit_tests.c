@@ -149,7 +149,32 @@ TestParsers(void)
 	CsvShape("a,b\"c\n1\n", shape, sizeof(shape));
 	Check(strcmp(shape, "M|1|") == 0, "quote in unquoted field");
 	CsvShape("a,\"never closed\n1,2\n", shape, sizeof(shape));
-	Check(strcmp(shape, "M|") == 0, "unterminated quote swallows the rest");
+	Check(strcmp(shape, "M|2|") == 0, "unterminated quote: reading resumes at the next line");
+	CsvShape("h,i\n1,\"M51,x\n3,y\r\n4,z\n", shape, sizeof(shape));
+	Check(strcmp(shape, "2|M|2|2|") == 0, "rows after an unterminated quote are read");
+	CsvShape("1,\"open\n2,\"a\nb\",c\n4,d\n", shape, sizeof(shape));
+	Check(strcmp(shape, "M|3|2|") == 0,
+		  "a quote mistaken for a closing one is read again as its own record");
+	CsvShape("1,\"x\ny\"z\n2,w\n", shape, sizeof(shape));
+	Check(strcmp(shape, "M|M|2|") == 0, "text after a quote closed on a later line");
+	CsvShape("1,\"ok\nstill ok\",2\n\"\"\"\n", shape, sizeof(shape));
+	Check(strcmp(shape, "3|M|") == 0, "a closed multi-line field is one record");
+	CsvShape("\"a\n\"b\n\"c", shape, sizeof(shape));
+	Check(strcmp(shape, "M|M|M|") == 0, "a quote per line, none closed properly");
+
+	/* the raw text of a malformed record is its first line only */
+	CsvInit(&r, "x,\"M51,a\r\n3,b\n", 14);
+	Check(CsvNext(&r, f, 8, &n) == CSV_MALFORMED && r.record_start == 0 && r.record_end == 8 &&
+		  strcmp(r.error, "unterminated quoted field") == 0, "malformed raw text is one line");
+	Check(CsvNext(&r, f, 8, &n) == CSV_RECORD && n == 2 && r.record_start == 10 &&
+		  f[0].len == 1 && f[0].start[0] == '3', "then the next line is a record");
+	Check(CsvNext(&r, f, 8, &n) == CSV_END, "and the end");
+	CsvInit(&r, "a,\"b\nc\"d,e\nf\n", 14);
+	Check(CsvNext(&r, f, 8, &n) == CSV_MALFORMED && r.record_end == 4 &&
+		  strcmp(r.error, "text after a closing quote") == 0, "text after quote: raw is the first line");
+	Check(CsvNext(&r, f, 8, &n) == CSV_MALFORMED && r.record_start == 5 && r.record_end == 10 &&
+		  strcmp(r.error, "quote inside an unquoted field") == 0, "the continuation line on its own");
+	Check(CsvNext(&r, f, 8, &n) == CSV_RECORD && n == 1 && r.record_start == 11, "then f");
 	CsvShape(",,\n", shape, sizeof(shape));
 	Check(strcmp(shape, "3|") == 0, "empty fields");
 	CsvShape("a,b,c,d,e,f,g,h,i,j\n", shape, sizeof(shape));
