@@ -376,11 +376,19 @@ CREATE TEMP TABLE t_r13 AS SELECT referral_id FROM t_ids WHERE num = 'CRMT-R13';
 DELETE FROM referral_crm.referrals r USING t_r13 d WHERE r.referral_id = d.referral_id;
 SELECT count(DISTINCT q.referral_id) AS queued FROM referral_crm.referral_facts_queue q
   JOIN (SELECT referral_id FROM t_ids UNION ALL SELECT referral_id FROM t_r13) i USING (referral_id);
+-- The directory: Xena Xu leaves the network, Alice Adams gets an NPI, the
+-- Medicare test payer becomes Medicare Advantage (all undone below); a new
+-- phone number changes no fact.
+UPDATE referral_crm.clinicians SET in_network = false WHERE source_system = 'crm-test' AND source_id = 'cl-x';
+UPDATE referral_crm.clinicians SET npi = '1234567893' WHERE source_system = 'crm-test' AND source_id = 'cl-a';
+UPDATE referral_crm.payers SET payer_class = 'medicare-advantage' WHERE source_system = 'crm-test' AND source_id = 'pay-mcr';
+UPDATE referral_crm.clinicians SET phone = '207-555-0399' WHERE source_system = 'crm-test' AND source_id = 'cl-a';
 SELECT referral_crm.refresh_referral_facts() >= 3 AS refreshed;
 SELECT count(*) AS still_queued FROM referral_crm.referral_facts_queue;
-SELECT i.num, f.appointments, f.visits, f.noshows, f.claims_in_network, f.claims_out_of_network, f.charges_in_network
+SELECT i.num, f.appointments, f.visits, f.noshows, f.claims_in_network, f.claims_out_of_network, f.charges_in_network,
+       f.referrer_label, f.payer_class, f.sent_out_of_network
   FROM referral_crm.referral_facts f JOIN t_ids i USING (referral_id)
- WHERE i.num IN ('CRMT-R1', 'CRMT-R2', 'CRMT-R3', 'CRMT-R11', 'CRMT-R12') ORDER BY i.num;
+ WHERE i.num IN ('CRMT-R1', 'CRMT-R2', 'CRMT-R3', 'CRMT-R4', 'CRMT-R5', 'CRMT-R11', 'CRMT-R12') ORDER BY i.num;
 SELECT count(*) AS facts_of_deleted FROM referral_crm.referral_facts f JOIN t_r13 USING (referral_id);
 -- The whole table equals a full refresh.
 TRUNCATE t_incr;
@@ -391,6 +399,9 @@ SELECT (SELECT count(*) FROM t_incr) = (SELECT count(*) FROM referral_crm.referr
           (SELECT j FROM t_incr EXCEPT SELECT to_jsonb(f) - 'refreshed_at' FROM referral_crm.referral_facts f)
           UNION ALL (SELECT to_jsonb(f) - 'refreshed_at' FROM referral_crm.referral_facts f EXCEPT SELECT j FROM t_incr)) d)
          AS differing_rows;
+UPDATE referral_crm.clinicians SET in_network = true WHERE source_system = 'crm-test' AND source_id = 'cl-x';
+UPDATE referral_crm.clinicians SET npi = NULL, phone = '207-555-0300' WHERE source_system = 'crm-test' AND source_id = 'cl-a';
+UPDATE referral_crm.payers SET payer_class = 'medicare' WHERE source_system = 'crm-test' AND source_id = 'pay-mcr';
 -- A truncated appointments or claims table leaves no rows to name: the
 -- next refresh is a full one.
 BEGIN;
