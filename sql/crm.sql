@@ -415,7 +415,7 @@ ROLLBACK;
 -- moments still give on-track, at-risk and breached; the contact and the
 -- booking count from their times on.
 ------------------------------------------------------------------------
-SELECT s.as_of, p.stage, p.first_contact_at, p.first_booked_at, p.sla_target, p.sla_due_at, p.sla_state, p.next_action
+SELECT s.as_of, p.first_contact_at, p.first_booked_at, p.sla_target, p.sla_state
   FROM unnest(ARRAY['2012-06-22 12:00+00', '2012-06-22 18:00+00', '2012-06-24 00:00+00',
                     '2012-06-25 00:00+00', '2012-06-27 00:00+00']::timestamptz[]) s (as_of)
   CROSS JOIN LATERAL pg_temp.pipeline_at(s.as_of, 'CRMT-R5') p;
