@@ -218,10 +218,20 @@ RESET referral_crm.as_of;
 -- Pipeline, SLA, reminders and overdue tasks: R5 (routine, received
 -- 2012-06-20 09:00, first contact due in 3 days, at risk in the last 25%)
 ------------------------------------------------------------------------
+-- One query, several moments: the clock is set before each moment's
+-- pipeline is read (in a function; set_config() in a lateral subquery of
+-- the same query would not order the evaluation).
+CREATE FUNCTION pg_temp.pipeline_at(t timestamptz, num text) RETURNS SETOF referral_crm.pipeline
+  LANGUAGE plpgsql AS
+$$
+BEGIN
+  PERFORM set_config('referral_crm.as_of', t::text, true);
+  RETURN QUERY SELECT * FROM referral_crm.pipeline p WHERE p.referral_number = num;
+END
+$$;
 SELECT s.as_of, p.stage, p.sla_target, p.sla_due_at, p.sla_state, p.next_action
   FROM unnest(ARRAY['2012-06-22 12:00+00', '2012-06-22 18:00+00', '2012-06-24 00:00+00']::timestamptz[]) s (as_of)
-  CROSS JOIN LATERAL (SELECT set_config('referral_crm.as_of', s.as_of::text, false)) c
-  CROSS JOIN LATERAL (SELECT * FROM referral_crm.pipeline p WHERE p.referral_number = 'CRMT-R5') p;
+  CROSS JOIN LATERAL pg_temp.pipeline_at(s.as_of, 'CRMT-R5') p;
 SET referral_crm.as_of = '2012-06-23 00:00+00';
 SELECT referral_number, priority, stage, sla_state, next_action, patient_given_name
   FROM referral_crm.work_queue WHERE referral_number LIKE 'CRMT-%';
@@ -260,6 +270,15 @@ SELECT referral_number, first_contact_at, sla_target, sla_due_at, sla_state FROM
  WHERE referral_number = 'CRMT-R5';
 SELECT occurred_at, channel, party, outcome, organization_name, calls_in_window, repeated_call, summary
   FROM referral_crm.communication_log WHERE referral_number IN ('CRMT-R5', 'CRMT-R1') ORDER BY occurred_at;
+-- The log ends at crm_now(); a week later the call of 2012-07-05 is in it
+-- and, 10 days after the first, starts a new window.
+SELECT occurred_at, outcome, calls_in_window, repeated_call
+  FROM referral_crm.communication_log WHERE referral_number = 'CRMT-R5' AND occurred_at >= '2012-07-01'
+   AND referral_crm.crm_now() = '2012-06-26 00:00+00';
+SET referral_crm.as_of = '2012-07-06 00:00+00';
+SELECT occurred_at, outcome, calls_in_window, repeated_call
+  FROM referral_crm.communication_log WHERE referral_number = 'CRMT-R5' ORDER BY occurred_at;
+SET referral_crm.as_of = '2012-06-26 00:00+00';
 -- Once contact is logged the no-contact rule no longer fires for R5.
 DELETE FROM referral_crm.tasks t USING t_ids i WHERE t.referral_id = i.referral_id AND t.task_type = 'contact-patient';
 SELECT rule_code, created FROM referral_crm.generate_tasks() WHERE rule_code = 'no-contact';
@@ -333,6 +352,104 @@ SELECT referral_crm.refresh_referral_facts(full_refresh => true) >= 10 AS refres
 SELECT count(*) AS differing_rows FROM (
   (SELECT j FROM t_incr EXCEPT SELECT to_jsonb(f) - 'refreshed_at' FROM referral_crm.referral_facts f)
   UNION ALL (SELECT to_jsonb(f) - 'refreshed_at' FROM referral_crm.referral_facts f EXCEPT SELECT j FROM t_incr)) d;
+
+-- Moves, deletes and re-links: the facts of the referral an appointment or
+-- claim leaves are recomputed too (referral_facts_queue), and a deleted
+-- referral loses its facts, so an incremental refresh still equals a full
+-- one.  R11 and R12 are earlier referrals of R1's and R2's patients; R13
+-- is deleted after its first refresh.
+INSERT INTO referral_crm.referrals (patient_id, authored_at, received_at, referring_clinician_id, target_specialty,
+                                    priority, reason, referral_number, status, stage, source_system, source_id)
+SELECT i.patient_id, v.at::timestamptz, v.at::timestamptz, c.clinician_id, 'cardiology', 'routine', 'follow-up',
+       v.num, 'accepted', 'new', 'crm-test', v.num
+  FROM (VALUES ('CRMT-R11', 'CRMT-R1', '2012-03-15 09:00+00'), ('CRMT-R12', 'CRMT-R2', '2012-03-16 09:00+00'),
+               ('CRMT-R13', 'CRMT-R3', '2012-03-17 09:00+00')) v (num, of_num, at)
+  JOIN t_ids i ON i.num = v.of_num
+  JOIN referral_crm.clinicians c ON c.source_system = 'crm-test' AND c.source_id = 'cl-a';
+SELECT referral_crm.refresh_referral_facts() >= 3 AS refreshed;
+SELECT i.num, f.appointments, f.visits, f.noshows, f.claims_in_network, f.claims_out_of_network, f.charges_in_network
+  FROM referral_crm.referral_facts f JOIN t_ids i USING (referral_id)
+ WHERE i.num IN ('CRMT-R1', 'CRMT-R2', 'CRMT-R3', 'CRMT-R11', 'CRMT-R12', 'CRMT-R13') ORDER BY i.num;
+-- R1's visit and claim move to R11; R2's missed appointment is deleted and
+-- its claim re-linked to R12; R3's claim is deleted; R13 is deleted.
+UPDATE referral_crm.appointments a SET referral_id = (SELECT referral_id FROM t_ids WHERE num = 'CRMT-R11')
+ WHERE a.source_system = 'crm-test' AND a.source_id = 'a1';
+UPDATE referral_crm.claims c SET referral_id = (SELECT referral_id FROM t_ids WHERE num = 'CRMT-R11')
+ WHERE c.source_system = 'crm-test' AND c.source_id = 'c-CRMT-R1';
+DELETE FROM referral_crm.appointments a WHERE a.source_system = 'crm-test' AND a.source_id = 'a2';
+UPDATE referral_crm.claims c SET referral_id = (SELECT referral_id FROM t_ids WHERE num = 'CRMT-R12')
+ WHERE c.source_system = 'crm-test' AND c.source_id = 'c-CRMT-R2';
+DELETE FROM referral_crm.claims c WHERE c.source_system = 'crm-test' AND c.source_id = 'c-CRMT-R3';
+CREATE TEMP TABLE t_r13 AS SELECT referral_id FROM t_ids WHERE num = 'CRMT-R13';
+DELETE FROM referral_crm.referrals r USING t_r13 d WHERE r.referral_id = d.referral_id;
+SELECT count(DISTINCT q.referral_id) AS queued FROM referral_crm.referral_facts_queue q
+  JOIN (SELECT referral_id FROM t_ids UNION ALL SELECT referral_id FROM t_r13) i USING (referral_id);
+-- The directory: Xena Xu leaves the network, Alice Adams gets an NPI, the
+-- Medicare test payer becomes Medicare Advantage (all undone below); a new
+-- phone number changes no fact.
+UPDATE referral_crm.clinicians SET in_network = false WHERE source_system = 'crm-test' AND source_id = 'cl-x';
+UPDATE referral_crm.clinicians SET npi = '1234567893' WHERE source_system = 'crm-test' AND source_id = 'cl-a';
+UPDATE referral_crm.payers SET payer_class = 'medicare-advantage' WHERE source_system = 'crm-test' AND source_id = 'pay-mcr';
+UPDATE referral_crm.clinicians SET phone = '207-555-0399' WHERE source_system = 'crm-test' AND source_id = 'cl-a';
+SELECT referral_crm.refresh_referral_facts() >= 3 AS refreshed;
+SELECT count(*) AS still_queued FROM referral_crm.referral_facts_queue;
+SELECT i.num, f.appointments, f.visits, f.noshows, f.claims_in_network, f.claims_out_of_network, f.charges_in_network,
+       f.referrer_label, f.payer_class, f.sent_out_of_network
+  FROM referral_crm.referral_facts f JOIN t_ids i USING (referral_id)
+ WHERE i.num IN ('CRMT-R1', 'CRMT-R2', 'CRMT-R3', 'CRMT-R4', 'CRMT-R5', 'CRMT-R11', 'CRMT-R12') ORDER BY i.num;
+SELECT count(*) AS facts_of_deleted FROM referral_crm.referral_facts f JOIN t_r13 USING (referral_id);
+-- The whole table equals a full refresh.
+TRUNCATE t_incr;
+INSERT INTO t_incr SELECT to_jsonb(f) - 'refreshed_at' FROM referral_crm.referral_facts f;
+SELECT referral_crm.refresh_referral_facts(full_refresh => true) >= 10 AS refreshed;
+SELECT (SELECT count(*) FROM t_incr) = (SELECT count(*) FROM referral_crm.referral_facts) AS same_count,
+       (SELECT count(*) FROM (
+          (SELECT j FROM t_incr EXCEPT SELECT to_jsonb(f) - 'refreshed_at' FROM referral_crm.referral_facts f)
+          UNION ALL (SELECT to_jsonb(f) - 'refreshed_at' FROM referral_crm.referral_facts f EXCEPT SELECT j FROM t_incr)) d)
+         AS differing_rows;
+UPDATE referral_crm.clinicians SET in_network = true WHERE source_system = 'crm-test' AND source_id = 'cl-x';
+UPDATE referral_crm.clinicians SET npi = NULL, phone = '207-555-0300' WHERE source_system = 'crm-test' AND source_id = 'cl-a';
+UPDATE referral_crm.payers SET payer_class = 'medicare' WHERE source_system = 'crm-test' AND source_id = 'pay-mcr';
+-- A truncated appointments or claims table leaves no rows to name: the
+-- next refresh is a full one.
+BEGIN;
+TRUNCATE referral_crm.claims;
+SELECT refreshed_from IS NULL AS next_refresh_is_full FROM referral_crm.referral_facts_state;
+ROLLBACK;
+
+------------------------------------------------------------------------
+-- Replays see nothing after crm_now(): with R5's calls (first contact
+-- 2012-06-24 10:00) and booking (2012-06-26 10:00) now logged, the three
+-- moments still give on-track, at-risk and breached; the contact and the
+-- booking count from their times on.
+------------------------------------------------------------------------
+SELECT s.as_of, p.first_contact_at, p.first_booked_at, p.sla_target, p.sla_state
+  FROM unnest(ARRAY['2012-06-22 12:00+00', '2012-06-22 18:00+00', '2012-06-24 00:00+00',
+                    '2012-06-25 00:00+00', '2012-06-27 00:00+00']::timestamptz[]) s (as_of)
+  CROSS JOIN LATERAL pg_temp.pipeline_at(s.as_of, 'CRMT-R5') p;
+SET referral_crm.as_of = '2012-06-24 00:00+00';
+SELECT referral_number, sla_target, sla_state FROM referral_crm.work_queue WHERE referral_number = 'CRMT-R5';
+SELECT referral_number, sla_target, overdue_by FROM referral_crm.sla_breaches WHERE referral_number = 'CRMT-R5';
+SELECT count(*) AS calls_logged FROM referral_crm.communication_log WHERE referral_number = 'CRMT-R5';
+SELECT (v.vals)[16] AS appointment_time FROM referral_crm.template_values((SELECT referral_id FROM t_ids WHERE num = 'CRMT-R5')) v;
+-- Referrals received later are not in the pipeline yet (R5: 2012-06-20).
+SET referral_crm.as_of = '2012-06-01 00:00+00';
+SELECT count(*) AS r5_rows FROM referral_crm.pipeline WHERE referral_number = 'CRMT-R5';
+-- Tasks: generate_tasks() stamps created_at with its clock; a task counts
+-- from then until it is completed.
+SELECT count(*) AS tasks_created_2012_06_23 FROM referral_crm.tasks t JOIN t_ids i USING (referral_id)
+ WHERE t.created_at = '2012-06-23 00:00+00';
+SET referral_crm.as_of = '2012-06-22 23:00+00';
+SELECT count(*) AS overdue_before_creation FROM referral_crm.overdue_tasks WHERE referral_number LIKE 'CRMT-%';
+UPDATE referral_crm.tasks t SET status = 'completed', completed_at = '2012-06-25 12:00+00'
+  FROM t_ids i WHERE t.referral_id = i.referral_id AND t.task_type = 'prior-auth';
+SET referral_crm.as_of = '2012-06-25 00:00+00';
+SELECT task_type, referral_number FROM referral_crm.overdue_tasks WHERE referral_number LIKE 'CRMT-%' ORDER BY 1;
+SELECT next_action FROM referral_crm.pipeline WHERE referral_number = 'CRMT-R5';
+SET referral_crm.as_of = '2012-06-26 00:00+00';
+SELECT count(*) AS overdue_after_completion FROM referral_crm.overdue_tasks
+ WHERE referral_number = 'CRMT-R5' AND task_type = 'prior-auth';
+RESET referral_crm.as_of;
 
 -- The scorecards' last contact is live: the calls to Brown Family Practice,
 -- where both Alice Adams and Bob Brown work.

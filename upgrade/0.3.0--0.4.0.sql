@@ -2406,3 +2406,578 @@ $$;
 -- (as enrol.sql makes it: the ingest role writes only through it)
 ALTER FUNCTION referral_crm.ingest_fhir(jsonb) SECURITY DEFINER;
 ALTER FUNCTION referral_crm.ingest_fhir(jsonb) SET search_path = pg_catalog, pg_temp;
+
+-- ==== fixes (crm)
+
+-- Replays with referral_crm.as_of see nothing after crm_now(): the
+-- pipeline (and work_queue, sla_breaches), overdue_tasks, the overview's
+-- live rows, communication_log, the scorecards' last contact,
+-- template_values and generate_tasks limit communications, bookings,
+-- status events, notes, tasks and referrals to crm_now().  An incremental
+-- refresh_referral_facts() equals a full one: moved or deleted
+-- appointments and claims, deleted referrals and directory changes that
+-- the facts read queue their referrals (referral_facts_queue).
+
+CREATE INDEX crm_tasks_completed_idx ON referral_crm.tasks (completed_at)
+  WHERE completed_at IS NOT NULL;
+
+CREATE OR REPLACE VIEW referral_crm.pipeline WITH (security_invoker = true) AS
+SELECT r.referral_id, r.referral_number, r.patient_id, r.status, r.stage, r.priority,
+       referral_crm.code_rank('priority', r.priority) AS priority_rank,
+       r.target_specialty, r.queue_id, q.code AS queue_code, r.assignee_staff_id,
+       s.display_name AS assignee_name,
+       r.authored_at, coalesce(r.received_at, r.authored_at) AS received_at,
+       referral_crm.crm_now() - coalesce(r.received_at, r.authored_at) AS age,
+       fc.first_contact_at, ap.first_booked_at, ap.next_appointment_at,
+       t.target AS sla_target, t.due AS sla_due_at,
+       CASE WHEN t.target IS NULL THEN
+              CASE WHEN r.status IN ('completed', 'cancelled', 'rejected', 'failed', 'entered-in-error')
+                   THEN 'closed' ELSE 'met' END
+            WHEN t.done_at IS NOT NULL THEN CASE WHEN t.done_at <= t.due THEN 'met' ELSE 'late' END
+            WHEN t.done THEN 'met'
+            WHEN r.status IN ('completed', 'cancelled', 'rejected', 'failed', 'entered-in-error') THEN 'closed'
+            WHEN referral_crm.crm_now() > t.due THEN 'breached'
+            WHEN referral_crm.crm_now() > t.due - t.span * cfg.at_risk_fraction THEN 'at-risk'
+            ELSE 'on-track' END AS sla_state,
+       coalesce(nt.description,
+                CASE WHEN NOT referral_crm.status_is_open(r.status) THEN NULL
+                     WHEN r.auth_status IN ('required', 'pending') THEN 'obtain prior authorisation'
+                     WHEN r.stage = 'new' THEN 'contact the patient'
+                     WHEN r.stage = 'contacted' THEN 'book an appointment'
+                     WHEN r.stage = 'scheduled' THEN 'confirm the appointment'
+                END) AS next_action,
+       nt.due_at AS next_action_due_at,
+       sc_c.score AS conversion_score,
+       sc_n.score AS noshow_score,
+       nullif(jsonb_strip_nulls(jsonb_build_object('conversion', sc_c.top_features,
+                                                   'noshow', sc_n.top_features)), '{}') AS top_features
+  FROM referral_crm.referrals r
+  LEFT JOIN referral_crm.referral_scores sc_c ON sc_c.referral_id = r.referral_id AND sc_c.purpose = 'conversion'
+  LEFT JOIN referral_crm.referral_scores sc_n ON sc_n.referral_id = r.referral_id AND sc_n.purpose = 'noshow'
+  LEFT JOIN referral_crm.queues q ON q.queue_id = r.queue_id
+  LEFT JOIN referral_crm.staff s ON s.staff_id = r.assignee_staff_id
+  LEFT JOIN LATERAL (
+    SELECT min(c.occurred_at) AS first_contact_at
+      FROM referral_crm.communications c
+     WHERE c.referral_id = r.referral_id AND (c.direction = 'outbound' OR c.outcome = 'reached')
+       AND c.occurred_at <= referral_crm.crm_now()) fc ON true
+  LEFT JOIN LATERAL (
+    SELECT min(coalesce(a.booked_at, a.created_at)) AS first_booked_at,
+           min(a.start_at) FILTER (WHERE a.status IN ('booked', 'pending', 'proposed', 'arrived', 'checked-in')
+                                     AND a.start_at >= referral_crm.crm_now()) AS next_appointment_at
+      FROM referral_crm.appointments a
+     WHERE a.referral_id = r.referral_id AND a.status <> 'entered-in-error'
+       AND coalesce(a.booked_at, a.created_at) <= referral_crm.crm_now()) ap ON true
+  LEFT JOIN LATERAL (
+    SELECT t.description, t.due_at
+      FROM referral_crm.tasks t
+     WHERE t.referral_id = r.referral_id AND t.created_at <= referral_crm.crm_now()
+       AND (t.status IN ('open', 'in-progress') OR t.completed_at > referral_crm.crm_now())
+     ORDER BY t.due_at NULLS LAST, t.task_id
+     LIMIT 1) nt ON true
+  CROSS JOIN referral_crm.crm_config cfg
+  LEFT JOIN referral_crm.sla_policies sp ON sp.priority = r.priority
+  CROSS JOIN LATERAL (
+    SELECT CASE WHEN r.stage = 'new' AND fc.first_contact_at IS NULL THEN 'first-contact'
+                WHEN r.stage IN ('new', 'contacted', 'scheduled', 'visit-completed') THEN 'scheduling'
+           END AS target0) t0
+  CROSS JOIN LATERAL (
+    SELECT CASE WHEN sp.priority IS NOT NULL THEN t0.target0 END AS target,
+           coalesce(r.received_at, r.authored_at)
+             + CASE t0.target0 WHEN 'first-contact' THEN sp.first_contact ELSE sp.scheduled_within END AS due,
+           CASE t0.target0 WHEN 'first-contact' THEN sp.first_contact ELSE sp.scheduled_within END AS span,
+           CASE t0.target0 WHEN 'first-contact' THEN fc.first_contact_at
+                           WHEN 'scheduling' THEN ap.first_booked_at END AS done_at,
+           r.stage IN ('scheduled', 'visit-completed') AS done) t
+ WHERE coalesce(r.received_at, r.authored_at) <= referral_crm.crm_now();
+COMMENT ON VIEW referral_crm.pipeline IS
+  'every referral with status, stage, age, queue, assignee, SLA target/due/state, next action and (when scoring is installed) scores';
+
+CREATE OR REPLACE FUNCTION referral_crm.generate_tasks(OUT rule_code text, OUT created bigint)
+  RETURNS SETOF record
+  LANGUAGE plpgsql VOLATILE AS
+$$
+DECLARE
+  now_ts  timestamptz := referral_crm.crm_now();
+  rule    record;
+  n       bigint;
+  tid     bigint;
+  routed  boolean := to_regprocedure('referral_crm.assign_task(bigint)') IS NOT NULL;
+  ids     bigint[];
+  all_ids bigint[] := '{}';
+BEGIN
+  FOR rule IN SELECT * FROM referral_crm.reminder_rules rr WHERE rr.enabled ORDER BY rr.rule_code LOOP
+    ids := '{}';
+    IF rule.rule_code = 'no-contact' THEN
+      WITH ins AS (
+        INSERT INTO referral_crm.tasks (referral_id, task_type, priority, due_at, assignee_staff_id,
+                                        queue_id, task_key, description, created_at)
+        SELECT r.referral_id, rule.task_type, r.priority,
+               coalesce(r.received_at, r.authored_at) + rule.fire_after + rule.due_within,
+               r.assignee_staff_id, r.queue_id, 'no-contact:' || r.referral_id,
+               'contact the patient: ' || rule.description, now_ts
+          FROM referral_crm.referrals r
+         WHERE r.status NOT IN ('completed', 'cancelled', 'rejected', 'failed', 'entered-in-error')
+           AND r.stage = 'new'
+           AND coalesce(r.received_at, r.authored_at) + rule.fire_after <= now_ts
+           AND (rule.lookback IS NULL OR coalesce(r.received_at, r.authored_at) + rule.fire_after > now_ts - rule.lookback)
+           AND NOT EXISTS (SELECT 1 FROM referral_crm.communications c
+                            WHERE c.referral_id = r.referral_id
+                              AND (c.direction = 'outbound' OR c.outcome = 'reached')
+                              AND c.occurred_at <= now_ts)
+         ORDER BY r.referral_id
+        ON CONFLICT (task_key) DO NOTHING
+        RETURNING task_id)
+      SELECT coalesce(array_agg(ins.task_id), '{}') INTO ids FROM ins;
+    ELSIF rule.rule_code = 'prior-auth-pending' THEN
+      WITH ins AS (
+        INSERT INTO referral_crm.tasks (referral_id, task_type, priority, due_at, assignee_staff_id,
+                                        queue_id, task_key, description, created_at)
+        SELECT r.referral_id, rule.task_type, r.priority,
+               coalesce(r.received_at, r.authored_at) + rule.fire_after + rule.due_within,
+               r.assignee_staff_id, r.queue_id, 'prior-auth-pending:' || r.referral_id,
+               'obtain prior authorisation (' || r.auth_status || ')', now_ts
+          FROM referral_crm.referrals r
+         WHERE r.status NOT IN ('completed', 'cancelled', 'rejected', 'failed', 'entered-in-error')
+           AND r.auth_status IN ('required', 'pending')
+           AND coalesce(r.received_at, r.authored_at) + rule.fire_after <= now_ts
+           AND (rule.lookback IS NULL OR coalesce(r.received_at, r.authored_at) + rule.fire_after > now_ts - rule.lookback)
+         ORDER BY r.referral_id
+        ON CONFLICT (task_key) DO NOTHING
+        RETURNING task_id)
+      SELECT coalesce(array_agg(ins.task_id), '{}') INTO ids FROM ins;
+    ELSIF rule.rule_code = 'no-appointment-after-acceptance' THEN
+      WITH ins AS (
+        INSERT INTO referral_crm.tasks (referral_id, task_type, priority, due_at, assignee_staff_id,
+                                        queue_id, task_key, description, created_at)
+        SELECT r.referral_id, rule.task_type, r.priority, acc.accepted_at + rule.fire_after + rule.due_within,
+               r.assignee_staff_id, r.queue_id, 'no-appointment-after-acceptance:' || r.referral_id,
+               'book an appointment: ' || rule.description, now_ts
+          FROM referral_crm.referrals r
+          CROSS JOIN LATERAL (
+            SELECT coalesce((SELECT min(e.occurred_at) FROM referral_crm.referral_events e
+                              WHERE e.referral_id = r.referral_id AND e.dimension = 'status'
+                                AND e.to_value = 'accepted' AND e.occurred_at <= now_ts),
+                            CASE WHEN r.status = 'accepted' THEN r.status_changed_at END) AS accepted_at) acc
+         WHERE r.status IN ('accepted', 'ready', 'in-progress', 'on-hold')
+           AND r.stage IN ('new', 'contacted')
+           AND acc.accepted_at + rule.fire_after <= now_ts
+           AND (rule.lookback IS NULL OR acc.accepted_at + rule.fire_after > now_ts - rule.lookback)
+           AND NOT EXISTS (SELECT 1 FROM referral_crm.appointments a
+                            WHERE a.referral_id = r.referral_id
+                              AND a.status IN ('proposed', 'pending', 'booked', 'arrived', 'checked-in', 'fulfilled')
+                              AND coalesce(a.booked_at, a.created_at) <= now_ts)
+         ORDER BY r.referral_id
+        ON CONFLICT (task_key) DO NOTHING
+        RETURNING task_id)
+      SELECT coalesce(array_agg(ins.task_id), '{}') INTO ids FROM ins;
+    ELSIF rule.rule_code = 'no-show-follow-up' THEN
+      WITH ins AS (
+        INSERT INTO referral_crm.tasks (referral_id, task_type, priority, due_at, assignee_staff_id,
+                                        queue_id, task_key, description, created_at)
+        SELECT r.referral_id, rule.task_type, r.priority, a.start_at + rule.fire_after + rule.due_within,
+               r.assignee_staff_id, r.queue_id, 'no-show-follow-up:' || a.appointment_id,
+               'follow up the missed appointment of ' || to_char(a.start_at, 'YYYY-MM-DD HH24:MI'), now_ts
+          FROM referral_crm.appointments a
+          JOIN referral_crm.referrals r ON r.referral_id = a.referral_id
+         WHERE a.status = 'noshow'
+           AND a.start_at + rule.fire_after <= now_ts
+           AND (rule.lookback IS NULL OR a.start_at + rule.fire_after > now_ts - rule.lookback)
+           AND r.status NOT IN ('completed', 'cancelled', 'rejected', 'failed', 'entered-in-error')
+           AND NOT EXISTS (SELECT 1 FROM referral_crm.appointments b
+                            WHERE b.referral_id = a.referral_id AND b.start_at > a.start_at
+                              AND b.status NOT IN ('cancelled', 'entered-in-error')
+                              AND coalesce(b.booked_at, b.created_at) <= now_ts)
+         ORDER BY a.appointment_id
+        ON CONFLICT (task_key) DO NOTHING
+        RETURNING task_id)
+      SELECT coalesce(array_agg(ins.task_id), '{}') INTO ids FROM ins;
+    ELSIF rule.rule_code = 'report-owed' THEN
+      WITH ins AS (
+        INSERT INTO referral_crm.tasks (referral_id, task_type, priority, due_at, assignee_staff_id,
+                                        queue_id, task_key, description, created_at)
+        SELECT r.referral_id, rule.task_type, 'routine', v.first_visit + rule.fire_after + rule.due_within,
+               r.assignee_staff_id, r.queue_id, 'report-owed:' || r.referral_id,
+               'send the consult report to the referrer (visit of ' || to_char(v.first_visit, 'YYYY-MM-DD') || ')', now_ts
+          FROM referral_crm.referrals r
+          CROSS JOIN LATERAL (
+            SELECT min(a.start_at) AS first_visit FROM referral_crm.appointments a
+             WHERE a.referral_id = r.referral_id AND a.status = 'fulfilled' AND a.start_at <= now_ts) v
+         WHERE r.status NOT IN ('cancelled', 'rejected', 'failed', 'entered-in-error')
+           AND r.stage = 'visit-completed'
+           AND v.first_visit + rule.fire_after <= now_ts
+           AND (rule.lookback IS NULL OR v.first_visit + rule.fire_after > now_ts - rule.lookback)
+           AND NOT EXISTS (SELECT 1 FROM referral_crm.referral_notes n
+                            WHERE n.referral_id = r.referral_id AND n.note_type = 'consult-report'
+                              AND n.authored_at >= v.first_visit AND n.authored_at <= now_ts)
+         ORDER BY r.referral_id
+        ON CONFLICT (task_key) DO NOTHING
+        RETURNING task_id)
+      SELECT coalesce(array_agg(ins.task_id), '{}') INTO ids FROM ins;
+    END IF;
+    n := cardinality(ids);
+    all_ids := all_ids || ids;
+    rule_code := rule.rule_code;
+    created := n;
+    RETURN NEXT;
+  END LOOP;
+
+  IF routed THEN
+    FOR tid IN SELECT t.task_id FROM referral_crm.tasks t
+                WHERE t.task_id = ANY (all_ids) AND t.assignee_staff_id IS NULL ORDER BY 1 LOOP
+      EXECUTE 'SELECT referral_crm.assign_task($1)' USING tid;
+    END LOOP;
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.generate_tasks() IS
+  'create the tasks the enabled reminder_rules call for, at most one per rule and subject (idempotent); returns the count per rule';
+
+CREATE OR REPLACE VIEW referral_crm.overdue_tasks WITH (security_invoker = true) AS
+SELECT t.task_id, t.task_type, t.status, t.priority, t.due_at,
+       referral_crm.crm_now() - t.due_at AS overdue_by,
+       t.referral_id, r.referral_number, t.queue_id, q.code AS queue_code,
+       t.assignee_staff_id, s.display_name AS assignee_name, t.description
+  FROM referral_crm.tasks t
+  LEFT JOIN referral_crm.referrals r ON r.referral_id = t.referral_id
+  LEFT JOIN referral_crm.queues q ON q.queue_id = t.queue_id
+  LEFT JOIN referral_crm.staff s ON s.staff_id = t.assignee_staff_id
+ WHERE (t.status IN ('open', 'in-progress') OR t.completed_at > referral_crm.crm_now())
+   AND t.due_at < referral_crm.crm_now()
+   AND t.created_at <= referral_crm.crm_now()
+ ORDER BY referral_crm.code_rank('priority', t.priority) DESC, t.due_at, t.task_id;
+COMMENT ON VIEW referral_crm.overdue_tasks IS
+  'tasks open at crm_now() (created by then, not completed by then) past their due time, most urgent first';
+
+CREATE OR REPLACE FUNCTION referral_crm.template_values(referral_id bigint, OUT names text[], OUT vals text[])
+  LANGUAGE plpgsql STABLE AS
+$$
+DECLARE
+  r record;
+BEGIN
+  SELECT p.given_name, p.family_name, p.phone AS patient_phone, rf.referral_number, rf.reason,
+         rf.priority, sp.display_name AS specialty,
+         coalesce(CASE WHEN rc.clinician_id IS NOT NULL
+                       THEN concat_ws(' ', CASE WHEN rc.credentials && ARRAY['MD', 'DO'] THEN 'Dr.' END,
+                                      rc.given_name, rc.family_name) END,
+                  rf.referring_name) AS referrer_name,
+         coalesce(rc.phone, ro.phone) AS referrer_phone, coalesce(rc.fax, ro.fax) AS referrer_fax,
+         CASE WHEN tc.clinician_id IS NOT NULL THEN concat_ws(' ', tc.given_name, tc.family_name) END AS clinician_name,
+         ap.start_at, coalesce(al.name, tl.name) AS location_name,
+         CASE WHEN coalesce(al.location_id, tl.location_id) IS NOT NULL THEN
+           concat_ws(', ', coalesce(al.address_line1, tl.address_line1), coalesce(al.city, tl.city),
+                     concat_ws(' ', coalesce(al.state, tl.state), coalesce(al.zip, tl.zip))) END AS location_address,
+         coalesce(al.phone, tl.phone) AS location_phone,
+         (SELECT s.display_name FROM referral_crm.staff s WHERE s.login_role = current_user) AS staff_name
+    INTO r
+    FROM referral_crm.referrals rf
+    JOIN referral_crm.patients p ON p.patient_id = rf.patient_id
+    LEFT JOIN referral_crm.specialties sp ON sp.specialty = rf.target_specialty
+    LEFT JOIN referral_crm.clinicians rc ON rc.clinician_id = rf.referring_clinician_id
+    LEFT JOIN referral_crm.organizations ro ON ro.organization_id = coalesce(rf.referring_organization_id, rc.organization_id)
+    LEFT JOIN referral_crm.clinicians tc ON tc.clinician_id = rf.target_clinician_id
+    LEFT JOIN referral_crm.locations tl ON tl.location_id = rf.target_location_id
+    LEFT JOIN LATERAL (
+      SELECT a.start_at, a.location_id FROM referral_crm.appointments a
+       WHERE a.referral_id = rf.referral_id AND a.status IN ('booked', 'pending', 'proposed')
+         AND a.start_at >= referral_crm.crm_now() AND coalesce(a.booked_at, a.created_at) <= referral_crm.crm_now()
+       ORDER BY a.start_at LIMIT 1) ap ON true
+    LEFT JOIN referral_crm.locations al ON al.location_id = ap.location_id
+   WHERE rf.referral_id = template_values.referral_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'referral % does not exist', template_values.referral_id
+      USING ERRCODE = 'undefined_object';
+  END IF;
+  names := ARRAY['patient_first_name', 'patient_last_name', 'patient_full_name', 'patient_phone',
+                 'referral_number', 'referral_reason', 'priority', 'specialty', 'referrer_name',
+                 'referrer_phone', 'referrer_fax', 'clinician_name', 'location_name', 'location_address',
+                 'location_phone', 'appointment_time', 'appointment_date', 'staff_name'];
+  vals := ARRAY[r.given_name, r.family_name, nullif(concat_ws(' ', r.given_name, r.family_name), ''),
+                r.patient_phone, r.referral_number, r.reason, r.priority, r.specialty, r.referrer_name,
+                r.referrer_phone, r.referrer_fax, r.clinician_name, r.location_name, r.location_address,
+                r.location_phone, to_char(r.start_at, 'YYYY-MM-DD HH24:MI'), to_char(r.start_at, 'YYYY-MM-DD'),
+                r.staff_name];
+END
+$$;
+COMMENT ON FUNCTION referral_crm.template_values(bigint) IS
+  'the values of every template placeholder for one referral (NULL where unknown)';
+
+CREATE OR REPLACE VIEW referral_crm.communication_log WITH (security_invoker = true) AS
+SELECT c.communication_id, c.occurred_at, c.referral_id, r.referral_number, c.channel, c.direction, c.party,
+       c.outcome, c.template_code, c.organization_id, o.name AS organization_name, c.clinician_id,
+       c.staff_id, s.display_name AS staff_name, c.summary,
+       rep.calls_in_window,
+       coalesce(rep.calls_in_window >= cfg.repeat_call_threshold, false) AS repeated_call
+  FROM referral_crm.communications c
+  CROSS JOIN referral_crm.crm_config cfg
+  LEFT JOIN referral_crm.referrals r ON r.referral_id = c.referral_id
+  LEFT JOIN referral_crm.organizations o ON o.organization_id = c.organization_id
+  LEFT JOIN referral_crm.staff s ON s.staff_id = c.staff_id
+  LEFT JOIN LATERAL (
+    SELECT count(*) AS calls_in_window
+      FROM referral_crm.communications p
+     WHERE p.channel = 'call' AND p.direction = 'outbound'
+       AND p.referral_id = c.referral_id AND p.organization_id = c.organization_id
+       AND p.occurred_at > c.occurred_at - cfg.repeat_call_window
+       AND (p.occurred_at, p.communication_id) <= (c.occurred_at, c.communication_id)) rep
+    ON c.channel = 'call' AND c.direction = 'outbound' AND c.referral_id IS NOT NULL
+       AND c.organization_id IS NOT NULL AND c.party IN ('referring-office', 'receiving-office')
+ WHERE c.occurred_at <= referral_crm.crm_now();
+COMMENT ON VIEW referral_crm.communication_log IS
+  'calls, faxes, messages and portal notes up to crm_now() with outcome; repeated_call marks the nth outbound call to the same office about the same referral within the window';
+
+CREATE OR REPLACE VIEW referral_crm.referrer_scorecards WITH (security_invoker = true) AS
+SELECT r.referrer_label, r.lifecycle, r.referrals, r.previous_referrals, r.volume_trend, r.converted,
+       r.conversion_rate, r.median_days_to_visit, r.noshow_rate, r.out_of_network_share, r.leaked,
+       r.leakage_share, r.leakage_dollars, r.last_referral_at,
+       greatest((SELECT max(c.occurred_at) FROM referral_crm.communications c
+                  WHERE c.clinician_id = r.referring_clinician_id AND c.occurred_at <= referral_crm.crm_now()),
+                (SELECT max(c.occurred_at) FROM referral_crm.communications c
+                  WHERE c.organization_id = r.referring_organization_id
+                    AND c.occurred_at <= referral_crm.crm_now())) AS last_contact_at,
+       r.referrer_key, r.referring_clinician_id, r.referring_organization_id
+  FROM referral_crm.referrers r
+ ORDER BY r.referrals DESC, r.referrer_key;
+COMMENT ON VIEW referral_crm.referrer_scorecards IS
+  'the liaison''s referrer scorecards for the current period: volume and trend, conversion, days to visit, no-shows, leakage, life cycle, last contact';
+
+CREATE OR REPLACE VIEW referral_crm.manager_overview WITH (security_invoker = true) AS
+SELECT x.metric, x.current_value, x.previous_value
+  FROM (SELECT 1 AS ord, 'open referrals (now)' AS metric,
+               (SELECT count(*) FROM referral_crm.referrals r
+                 WHERE r.status NOT IN ('completed', 'cancelled', 'rejected', 'failed', 'entered-in-error')
+                   AND coalesce(r.received_at, r.authored_at) <= referral_crm.crm_now())::numeric AS current_value,
+               NULL::numeric AS previous_value
+        UNION ALL
+        SELECT 2, 'SLA breaches (open referrals)', (SELECT count(*) FROM referral_crm.sla_breaches)::numeric, NULL
+        UNION ALL
+        SELECT 3, 'overdue tasks', (SELECT count(*) FROM referral_crm.tasks t
+                                     WHERE (t.status IN ('open', 'in-progress') OR t.completed_at > referral_crm.crm_now())
+                                       AND t.due_at < referral_crm.crm_now()
+                                       AND t.created_at <= referral_crm.crm_now())::numeric, NULL
+        UNION ALL
+        SELECT o.ord, o.metric, o.current_value, o.previous_value
+          FROM referral_crm.manager_overview_snapshot o WHERE o.ord > 3) x
+ ORDER BY x.ord;
+COMMENT ON VIEW referral_crm.manager_overview IS
+  'the manager''s overview: open work, SLA breaches, overdue tasks, and this period''s volume, conversion, timeliness, no-shows, leakage and revenue against the previous period';
+
+CREATE TABLE referral_crm.referral_facts_queue (
+  referral_id bigint NOT NULL,
+  queued_at   timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE referral_crm.referral_facts_queue IS
+  'referrals to recompute at the next refresh_referral_facts(): those an appointment or claim was moved away from or deleted from, deleted referrals, and those whose clinicians, location or payer changed';
+
+-- Statement trigger (AFTER UPDATE or DELETE, transition tables old_rows
+-- and new_rows) on appointments, claims and referrals: queue the old
+-- referral ids that the new rows no longer carry.  A referral id still
+-- carried by an updated row is found by its updated_at.  With the owner's
+-- rights (the queue is internal); it refuses other tables.
+CREATE FUNCTION referral_crm.referral_facts_enqueue() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+BEGIN
+  IF TG_RELID NOT IN ('referral_crm.appointments'::regclass, 'referral_crm.claims'::regclass,
+                      'referral_crm.referrals'::regclass) THEN
+    RAISE EXCEPTION 'referral_facts_enqueue() fires only on referral_crm.appointments, claims and referrals, not on %',
+                    TG_RELID::regclass
+      USING ERRCODE = 'trigger_protocol_violated';
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    INSERT INTO referral_crm.referral_facts_queue (referral_id)
+    SELECT DISTINCT o.referral_id FROM old_rows o WHERE o.referral_id IS NOT NULL;
+  ELSIF TG_OP = 'UPDATE' THEN
+    INSERT INTO referral_crm.referral_facts_queue (referral_id)
+    SELECT DISTINCT o.referral_id FROM old_rows o
+     WHERE o.referral_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.referral_id = o.referral_id);
+  ELSIF TG_OP = 'TRUNCATE' THEN
+    -- No rows to name: the next refresh is a full one.
+    UPDATE referral_crm.referral_facts_state SET refreshed_from = NULL;
+  END IF;
+  RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION referral_crm.referral_facts_enqueue() FROM PUBLIC;
+COMMENT ON FUNCTION referral_crm.referral_facts_enqueue() IS
+  'trigger: queue for refresh_referral_facts() the referrals that moved or deleted appointments and claims left, and deleted referrals';
+
+CREATE TRIGGER appointments_facts_moved AFTER UPDATE ON referral_crm.appointments
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_enqueue();
+CREATE TRIGGER appointments_facts_deleted AFTER DELETE ON referral_crm.appointments
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_enqueue();
+CREATE TRIGGER appointments_facts_truncated AFTER TRUNCATE ON referral_crm.appointments
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_enqueue();
+CREATE TRIGGER claims_facts_moved AFTER UPDATE ON referral_crm.claims
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_enqueue();
+CREATE TRIGGER claims_facts_deleted AFTER DELETE ON referral_crm.claims
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_enqueue();
+CREATE TRIGGER claims_facts_truncated AFTER TRUNCATE ON referral_crm.claims
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_enqueue();
+CREATE TRIGGER referrals_facts_deleted AFTER DELETE ON referral_crm.referrals
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_enqueue();
+CREATE TRIGGER referrals_facts_truncated AFTER TRUNCATE ON referral_crm.referrals
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_enqueue();
+
+-- Statement trigger (AFTER UPDATE, transition tables old_rows and
+-- new_rows) on clinicians, locations and payers: queue the referrals whose
+-- facts read a changed column (a referrer's name, NPI or organisation, a
+-- clinician's network status, a location's organisation, a payer's class).
+-- With the owner's rights; it refuses other tables.
+CREATE FUNCTION referral_crm.referral_facts_directory_changed() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+  ids bigint[];
+BEGIN
+  IF TG_RELID = 'referral_crm.clinicians'::regclass THEN
+    SELECT array_agg(n.clinician_id) INTO ids
+      FROM old_rows o JOIN new_rows n USING (clinician_id)
+     WHERE (o.given_name, o.family_name, o.npi, o.organization_id, o.in_network)
+           IS DISTINCT FROM (n.given_name, n.family_name, n.npi, n.organization_id, n.in_network);
+    IF ids IS NOT NULL THEN
+      INSERT INTO referral_crm.referral_facts_queue (referral_id)
+      SELECT r.referral_id FROM referral_crm.referrals r WHERE r.referring_clinician_id = ANY (ids)
+      UNION SELECT r.referral_id FROM referral_crm.referrals r WHERE r.target_clinician_id = ANY (ids)
+      UNION SELECT c.referral_id FROM referral_crm.claims c
+             WHERE c.rendering_clinician_id = ANY (ids) AND c.referral_id IS NOT NULL;
+    END IF;
+  ELSIF TG_RELID = 'referral_crm.locations'::regclass THEN
+    SELECT array_agg(n.location_id) INTO ids
+      FROM old_rows o JOIN new_rows n USING (location_id)
+     WHERE o.organization_id IS DISTINCT FROM n.organization_id;
+    IF ids IS NOT NULL THEN
+      INSERT INTO referral_crm.referral_facts_queue (referral_id)
+      SELECT r.referral_id FROM referral_crm.referrals r WHERE r.target_location_id = ANY (ids);
+    END IF;
+  ELSIF TG_RELID = 'referral_crm.payers'::regclass THEN
+    SELECT array_agg(n.payer_id) INTO ids
+      FROM old_rows o JOIN new_rows n USING (payer_id)
+     WHERE o.payer_class IS DISTINCT FROM n.payer_class;
+    IF ids IS NOT NULL THEN
+      INSERT INTO referral_crm.referral_facts_queue (referral_id)
+      SELECT r.referral_id FROM referral_crm.referrals r WHERE r.payer_id = ANY (ids);
+    END IF;
+  ELSE
+    RAISE EXCEPTION 'referral_facts_directory_changed() fires only on referral_crm.clinicians, locations and payers, not on %',
+                    TG_RELID::regclass
+      USING ERRCODE = 'trigger_protocol_violated';
+  END IF;
+  RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION referral_crm.referral_facts_directory_changed() FROM PUBLIC;
+COMMENT ON FUNCTION referral_crm.referral_facts_directory_changed() IS
+  'trigger: queue for refresh_referral_facts() the referrals whose facts read a changed clinician, location or payer column';
+
+CREATE TRIGGER clinicians_facts_changed AFTER UPDATE ON referral_crm.clinicians
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_directory_changed();
+CREATE TRIGGER locations_facts_changed AFTER UPDATE ON referral_crm.locations
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_directory_changed();
+CREATE TRIGGER payers_facts_changed AFTER UPDATE ON referral_crm.payers
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_directory_changed();
+
+
+CREATE OR REPLACE FUNCTION referral_crm.refresh_referral_facts(full_refresh boolean DEFAULT false)
+  RETURNS bigint
+  LANGUAGE plpgsql VOLATILE AS
+$$
+DECLARE
+  since   timestamptz;
+  started timestamptz := pg_catalog.statement_timestamp();
+  n       bigint;
+BEGIN
+  -- One refresh at a time; readers are not blocked.
+  PERFORM 1 FROM referral_crm.referral_facts_state FOR UPDATE;
+  SELECT s.refreshed_from - s.overlap INTO since FROM referral_crm.referral_facts_state s;
+  IF full_refresh OR since IS NULL THEN
+    full_refresh := true;
+  END IF;
+
+  CREATE TEMP TABLE IF NOT EXISTS crm_changed (referral_id bigint PRIMARY KEY) ON COMMIT DROP;
+  TRUNCATE crm_changed;
+  IF full_refresh THEN
+    DELETE FROM referral_crm.referral_facts_queue;
+    INSERT INTO crm_changed SELECT r.referral_id FROM referral_crm.referrals r;
+    DELETE FROM referral_crm.referral_facts;
+  ELSE
+    WITH queued AS (DELETE FROM referral_crm.referral_facts_queue q RETURNING q.referral_id)
+    INSERT INTO crm_changed
+    SELECT r.referral_id FROM referral_crm.referrals r WHERE r.updated_at >= since
+    UNION SELECT a.referral_id FROM referral_crm.appointments a
+           WHERE a.updated_at >= since AND a.referral_id IS NOT NULL
+    UNION SELECT c.referral_id FROM referral_crm.claims c
+           WHERE c.updated_at >= since AND c.referral_id IS NOT NULL
+    UNION SELECT q.referral_id FROM queued q;
+    DELETE FROM referral_crm.referral_facts f USING crm_changed c WHERE f.referral_id = c.referral_id;
+  END IF;
+  ANALYZE crm_changed;
+
+  INSERT INTO referral_crm.referral_facts
+  SELECT r.referral_id, r.authored_at, coalesce(r.received_at, r.authored_at), r.status, r.stage,
+         r.priority, r.channel, r.status NOT IN ('draft', 'entered-in-error'),
+         CASE WHEN r.referring_clinician_id IS NOT NULL THEN 'clinician:' || r.referring_clinician_id
+              WHEN r.referring_npi IS NOT NULL THEN 'npi:' || r.referring_npi
+              WHEN r.referring_name IS NOT NULL THEN 'name:' || lower(btrim(r.referring_name))
+              ELSE 'unknown' END,
+         CASE WHEN rc.clinician_id IS NOT NULL
+              THEN concat_ws(' ', rc.given_name, rc.family_name) || coalesce(' (' || rc.npi || ')', '')
+              WHEN r.referring_npi IS NOT NULL THEN 'NPI ' || r.referring_npi
+              WHEN r.referring_name IS NOT NULL THEN btrim(r.referring_name)
+              ELSE 'unknown referrer' END,
+         r.referring_clinician_id, coalesce(r.referring_organization_id, rc.organization_id),
+         r.target_specialty, r.target_clinician_id, coalesce(tc.organization_id, tl.organization_id),
+         r.target_location_id, py.payer_class,
+         coalesce(r.in_network = false OR tc.in_network = false, false),
+         coalesce(a.appointments, 0), coalesce(a.visits, 0), coalesce(a.noshows, 0),
+         coalesce(a.cancellations, 0), a.first_booked_at, a.first_visit_at,
+         coalesce(cl.claims_in, 0), coalesce(cl.claims_oon, 0),
+         coalesce(cl.charges_in, 0), coalesce(cl.charges_oon, 0), started
+    FROM crm_changed ch
+    JOIN referral_crm.referrals r ON r.referral_id = ch.referral_id
+    LEFT JOIN referral_crm.clinicians rc ON rc.clinician_id = r.referring_clinician_id
+    LEFT JOIN referral_crm.clinicians tc ON tc.clinician_id = r.target_clinician_id
+    LEFT JOIN referral_crm.locations tl ON tl.location_id = r.target_location_id
+    LEFT JOIN referral_crm.payers py ON py.payer_id = r.payer_id
+    LEFT JOIN (SELECT ap.referral_id,
+                      count(*) AS appointments,
+                      count(*) FILTER (WHERE ap.status IN ('fulfilled', 'arrived', 'checked-in')) AS visits,
+                      count(*) FILTER (WHERE ap.status = 'noshow') AS noshows,
+                      count(*) FILTER (WHERE ap.status = 'cancelled') AS cancellations,
+                      min(coalesce(ap.booked_at, ap.created_at)) AS first_booked_at,
+                      min(ap.start_at) FILTER (WHERE ap.status IN ('fulfilled', 'arrived', 'checked-in')) AS first_visit_at
+                 FROM referral_crm.appointments ap
+                 JOIN crm_changed c2 ON c2.referral_id = ap.referral_id
+                WHERE ap.status <> 'entered-in-error'
+                GROUP BY ap.referral_id) a ON a.referral_id = r.referral_id
+    LEFT JOIN (SELECT c.referral_id,
+                      count(*) FILTER (WHERE NOT coalesce(rend.in_network = false, false)) AS claims_in,
+                      count(*) FILTER (WHERE rend.in_network = false) AS claims_oon,
+                      sum(c.total_charge) FILTER (WHERE NOT coalesce(rend.in_network = false, false)) AS charges_in,
+                      sum(c.total_charge) FILTER (WHERE rend.in_network = false) AS charges_oon
+                 FROM referral_crm.claims c
+                 JOIN crm_changed c3 ON c3.referral_id = c.referral_id
+                 LEFT JOIN referral_crm.clinicians rend ON rend.clinician_id = c.rendering_clinician_id
+                WHERE c.frequency <> '8'
+                GROUP BY c.referral_id) cl ON cl.referral_id = r.referral_id;
+  GET DIAGNOSTICS n = ROW_COUNT;
+
+  UPDATE referral_crm.referral_facts_state
+     SET refreshed_from = started, refreshed_at = pg_catalog.clock_timestamp(), last_rows = n;
+  RETURN n;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.refresh_referral_facts(boolean) IS
+  'recompute referral_facts for referrals whose referral, appointments or claims changed since the last refresh or that referral_facts_queue names (all with full_refresh => true); returns the rows written';
+
+SELECT pg_catalog.pg_extension_config_dump('referral_crm.referral_facts_queue', '');
+SELECT referral_crm.govern_table('referral_crm.referral_facts_queue', 'admin_only', patient_data => false, audited => false);

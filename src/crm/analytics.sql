@@ -479,9 +479,10 @@ SELECT r.referrer_label, r.lifecycle, r.referrals, r.previous_referrals, r.volum
        r.conversion_rate, r.median_days_to_visit, r.noshow_rate, r.out_of_network_share, r.leaked,
        r.leakage_share, r.leakage_dollars, r.last_referral_at,
        greatest((SELECT max(c.occurred_at) FROM referral_crm.communications c
-                  WHERE c.clinician_id = r.referring_clinician_id),
+                  WHERE c.clinician_id = r.referring_clinician_id AND c.occurred_at <= referral_crm.crm_now()),
                 (SELECT max(c.occurred_at) FROM referral_crm.communications c
-                  WHERE c.organization_id = r.referring_organization_id)) AS last_contact_at,
+                  WHERE c.organization_id = r.referring_organization_id
+                    AND c.occurred_at <= referral_crm.crm_now())) AS last_contact_at,
        r.referrer_key, r.referring_clinician_id, r.referring_organization_id
   FROM referral_crm.referrers r
  ORDER BY r.referrals DESC, r.referrer_key;
@@ -530,13 +531,16 @@ CREATE VIEW referral_crm.manager_overview WITH (security_invoker = true) AS
 SELECT x.metric, x.current_value, x.previous_value
   FROM (SELECT 1 AS ord, 'open referrals (now)' AS metric,
                (SELECT count(*) FROM referral_crm.referrals r
-                 WHERE r.status NOT IN ('completed', 'cancelled', 'rejected', 'failed', 'entered-in-error'))::numeric AS current_value,
+                 WHERE r.status NOT IN ('completed', 'cancelled', 'rejected', 'failed', 'entered-in-error')
+                   AND coalesce(r.received_at, r.authored_at) <= referral_crm.crm_now())::numeric AS current_value,
                NULL::numeric AS previous_value
         UNION ALL
         SELECT 2, 'SLA breaches (open referrals)', (SELECT count(*) FROM referral_crm.sla_breaches)::numeric, NULL
         UNION ALL
         SELECT 3, 'overdue tasks', (SELECT count(*) FROM referral_crm.tasks t
-                                     WHERE t.status IN ('open', 'in-progress') AND t.due_at < referral_crm.crm_now())::numeric, NULL
+                                     WHERE (t.status IN ('open', 'in-progress') OR t.completed_at > referral_crm.crm_now())
+                                       AND t.due_at < referral_crm.crm_now()
+                                       AND t.created_at <= referral_crm.crm_now())::numeric, NULL
         UNION ALL
         SELECT o.ord, o.metric, o.current_value, o.previous_value
           FROM referral_crm.manager_overview_snapshot o WHERE o.ord > 3) x

@@ -110,7 +110,7 @@ BEGIN
     LEFT JOIN LATERAL (
       SELECT a.start_at, a.location_id FROM referral_crm.appointments a
        WHERE a.referral_id = rf.referral_id AND a.status IN ('booked', 'pending', 'proposed')
-         AND a.start_at >= referral_crm.crm_now()
+         AND a.start_at >= referral_crm.crm_now() AND coalesce(a.booked_at, a.created_at) <= referral_crm.crm_now()
        ORDER BY a.start_at LIMIT 1) ap ON true
     LEFT JOIN referral_crm.locations al ON al.location_id = ap.location_id
    WHERE rf.referral_id = template_values.referral_id;
@@ -182,6 +182,7 @@ SELECT c.communication_id, c.occurred_at, c.referral_id, r.referral_number, c.ch
        AND p.occurred_at > c.occurred_at - cfg.repeat_call_window
        AND (p.occurred_at, p.communication_id) <= (c.occurred_at, c.communication_id)) rep
     ON c.channel = 'call' AND c.direction = 'outbound' AND c.referral_id IS NOT NULL
-       AND c.organization_id IS NOT NULL AND c.party IN ('referring-office', 'receiving-office');
+       AND c.organization_id IS NOT NULL AND c.party IN ('referring-office', 'receiving-office')
+ WHERE c.occurred_at <= referral_crm.crm_now();
 COMMENT ON VIEW referral_crm.communication_log IS
-  'calls, faxes, messages and portal notes with outcome; repeated_call marks the nth outbound call to the same office about the same referral within the window';
+  'calls, faxes, messages and portal notes up to crm_now() with outcome; repeated_call marks the nth outbound call to the same office about the same referral within the window';

@@ -34,7 +34,7 @@ DECLARE
   t text;
 BEGIN
   FOREACH t IN ARRAY ARRAY['crm_config', 'sla_policies', 'reminder_rules', 'payer_rates', 'message_templates',
-                           'referral_facts', 'referral_facts_state', 'crm_summary_state', 'referral_edges_snapshot',
+                           'referral_facts', 'referral_facts_state', 'referral_facts_queue', 'crm_summary_state', 'referral_edges_snapshot',
                            'referrers_snapshot', 'referral_metrics_snapshot', 'cohorts_snapshot',
                            'performance_filters_snapshot', 'leakage_snapshot', 'roi_snapshot', 'manager_overview_snapshot']
   LOOP

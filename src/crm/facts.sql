@@ -3,9 +3,13 @@
 -- referral_facts: one row per referral with what the analytics need
 -- (referrer, targets, payer class, visits, no-shows, claims in and out of
 -- network), kept by refresh_referral_facts(), incrementally from the
--- updated_at of referrals, appointments and claims.  The analytics views
--- read it so that they answer in well under a second on a million
--- referrals; the pipeline and work queue read the live tables.
+-- updated_at of referrals, appointments and claims and from
+-- referral_facts_queue (the referrals that an appointment or claim left,
+-- by a move to another referral or a delete, deleted referrals, and those
+-- whose referrer, target clinician or location, rendering clinician or
+-- payer changed in a way the facts read).  The
+-- analytics views read it so that they answer in well under a second on a
+-- million referrals; the pipeline and work queue read the live tables.
 
 CREATE TABLE referral_crm.referral_facts (
   referral_id               bigint PRIMARY KEY,
@@ -63,8 +67,140 @@ COMMENT ON COLUMN referral_crm.referral_facts_state.overlap IS
   'how far before the watermark an incremental refresh looks again, to catch rows of transactions that were still running';
 INSERT INTO referral_crm.referral_facts_state DEFAULT VALUES;
 
+-- The referrals whose facts changed without a changed row of their own:
+-- an appointment or claim moved to another referral or deleted (its old
+-- referral), a referral deleted, a clinician, location or payer changed.  Written by statement triggers, read and
+-- emptied by refresh_referral_facts(); rows of transactions still open
+-- when a refresh runs stay for the next one.
+CREATE TABLE referral_crm.referral_facts_queue (
+  referral_id bigint NOT NULL,
+  queued_at   timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE referral_crm.referral_facts_queue IS
+  'referrals to recompute at the next refresh_referral_facts(): those an appointment or claim was moved away from or deleted from, deleted referrals, and those whose clinicians, location or payer changed';
+
+-- Statement trigger (AFTER UPDATE or DELETE, transition tables old_rows
+-- and new_rows) on appointments, claims and referrals: queue the old
+-- referral ids that the new rows no longer carry.  A referral id still
+-- carried by an updated row is found by its updated_at.  With the owner's
+-- rights (the queue is internal); it refuses other tables.
+CREATE FUNCTION referral_crm.referral_facts_enqueue() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+BEGIN
+  IF TG_RELID NOT IN ('referral_crm.appointments'::regclass, 'referral_crm.claims'::regclass,
+                      'referral_crm.referrals'::regclass) THEN
+    RAISE EXCEPTION 'referral_facts_enqueue() fires only on referral_crm.appointments, claims and referrals, not on %',
+                    TG_RELID::regclass
+      USING ERRCODE = 'trigger_protocol_violated';
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    INSERT INTO referral_crm.referral_facts_queue (referral_id)
+    SELECT DISTINCT o.referral_id FROM old_rows o WHERE o.referral_id IS NOT NULL;
+  ELSIF TG_OP = 'UPDATE' THEN
+    INSERT INTO referral_crm.referral_facts_queue (referral_id)
+    SELECT DISTINCT o.referral_id FROM old_rows o
+     WHERE o.referral_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.referral_id = o.referral_id);
+  ELSIF TG_OP = 'TRUNCATE' THEN
+    -- No rows to name: the next refresh is a full one.
+    UPDATE referral_crm.referral_facts_state SET refreshed_from = NULL;
+  END IF;
+  RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION referral_crm.referral_facts_enqueue() FROM PUBLIC;
+COMMENT ON FUNCTION referral_crm.referral_facts_enqueue() IS
+  'trigger: queue for refresh_referral_facts() the referrals that moved or deleted appointments and claims left, and deleted referrals';
+
+CREATE TRIGGER appointments_facts_moved AFTER UPDATE ON referral_crm.appointments
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_enqueue();
+CREATE TRIGGER appointments_facts_deleted AFTER DELETE ON referral_crm.appointments
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_enqueue();
+CREATE TRIGGER appointments_facts_truncated AFTER TRUNCATE ON referral_crm.appointments
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_enqueue();
+CREATE TRIGGER claims_facts_moved AFTER UPDATE ON referral_crm.claims
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_enqueue();
+CREATE TRIGGER claims_facts_deleted AFTER DELETE ON referral_crm.claims
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_enqueue();
+CREATE TRIGGER claims_facts_truncated AFTER TRUNCATE ON referral_crm.claims
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_enqueue();
+CREATE TRIGGER referrals_facts_deleted AFTER DELETE ON referral_crm.referrals
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_enqueue();
+CREATE TRIGGER referrals_facts_truncated AFTER TRUNCATE ON referral_crm.referrals
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_enqueue();
+
+-- Statement trigger (AFTER UPDATE, transition tables old_rows and
+-- new_rows) on clinicians, locations and payers: queue the referrals whose
+-- facts read a changed column (a referrer's name, NPI or organisation, a
+-- clinician's network status, a location's organisation, a payer's class).
+-- With the owner's rights; it refuses other tables.
+CREATE FUNCTION referral_crm.referral_facts_directory_changed() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+  ids bigint[];
+BEGIN
+  IF TG_RELID = 'referral_crm.clinicians'::regclass THEN
+    SELECT array_agg(n.clinician_id) INTO ids
+      FROM old_rows o JOIN new_rows n USING (clinician_id)
+     WHERE (o.given_name, o.family_name, o.npi, o.organization_id, o.in_network)
+           IS DISTINCT FROM (n.given_name, n.family_name, n.npi, n.organization_id, n.in_network);
+    IF ids IS NOT NULL THEN
+      INSERT INTO referral_crm.referral_facts_queue (referral_id)
+      SELECT r.referral_id FROM referral_crm.referrals r WHERE r.referring_clinician_id = ANY (ids)
+      UNION SELECT r.referral_id FROM referral_crm.referrals r WHERE r.target_clinician_id = ANY (ids)
+      UNION SELECT c.referral_id FROM referral_crm.claims c
+             WHERE c.rendering_clinician_id = ANY (ids) AND c.referral_id IS NOT NULL;
+    END IF;
+  ELSIF TG_RELID = 'referral_crm.locations'::regclass THEN
+    SELECT array_agg(n.location_id) INTO ids
+      FROM old_rows o JOIN new_rows n USING (location_id)
+     WHERE o.organization_id IS DISTINCT FROM n.organization_id;
+    IF ids IS NOT NULL THEN
+      INSERT INTO referral_crm.referral_facts_queue (referral_id)
+      SELECT r.referral_id FROM referral_crm.referrals r WHERE r.target_location_id = ANY (ids);
+    END IF;
+  ELSIF TG_RELID = 'referral_crm.payers'::regclass THEN
+    SELECT array_agg(n.payer_id) INTO ids
+      FROM old_rows o JOIN new_rows n USING (payer_id)
+     WHERE o.payer_class IS DISTINCT FROM n.payer_class;
+    IF ids IS NOT NULL THEN
+      INSERT INTO referral_crm.referral_facts_queue (referral_id)
+      SELECT r.referral_id FROM referral_crm.referrals r WHERE r.payer_id = ANY (ids);
+    END IF;
+  ELSE
+    RAISE EXCEPTION 'referral_facts_directory_changed() fires only on referral_crm.clinicians, locations and payers, not on %',
+                    TG_RELID::regclass
+      USING ERRCODE = 'trigger_protocol_violated';
+  END IF;
+  RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION referral_crm.referral_facts_directory_changed() FROM PUBLIC;
+COMMENT ON FUNCTION referral_crm.referral_facts_directory_changed() IS
+  'trigger: queue for refresh_referral_facts() the referrals whose facts read a changed clinician, location or payer column';
+
+CREATE TRIGGER clinicians_facts_changed AFTER UPDATE ON referral_crm.clinicians
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_directory_changed();
+CREATE TRIGGER locations_facts_changed AFTER UPDATE ON referral_crm.locations
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_directory_changed();
+CREATE TRIGGER payers_facts_changed AFTER UPDATE ON referral_crm.payers
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.referral_facts_directory_changed();
+
 -- Recompute the facts of changed referrals (all of them with full_refresh
--- => true).  Deleted referrals leave their facts until a full refresh.
+-- => true): those whose referral, appointments or claims changed since
+-- the watermark, and those of referral_facts_queue (whose rows it takes;
+-- a queued referral that no longer exists loses its facts).  The result
+-- equals a full refresh.
 CREATE FUNCTION referral_crm.refresh_referral_facts(full_refresh boolean DEFAULT false)
   RETURNS bigint
   LANGUAGE plpgsql VOLATILE AS
@@ -84,15 +220,18 @@ BEGIN
   CREATE TEMP TABLE IF NOT EXISTS crm_changed (referral_id bigint PRIMARY KEY) ON COMMIT DROP;
   TRUNCATE crm_changed;
   IF full_refresh THEN
+    DELETE FROM referral_crm.referral_facts_queue;
     INSERT INTO crm_changed SELECT r.referral_id FROM referral_crm.referrals r;
     DELETE FROM referral_crm.referral_facts;
   ELSE
+    WITH queued AS (DELETE FROM referral_crm.referral_facts_queue q RETURNING q.referral_id)
     INSERT INTO crm_changed
     SELECT r.referral_id FROM referral_crm.referrals r WHERE r.updated_at >= since
     UNION SELECT a.referral_id FROM referral_crm.appointments a
            WHERE a.updated_at >= since AND a.referral_id IS NOT NULL
     UNION SELECT c.referral_id FROM referral_crm.claims c
-           WHERE c.updated_at >= since AND c.referral_id IS NOT NULL;
+           WHERE c.updated_at >= since AND c.referral_id IS NOT NULL
+    UNION SELECT q.referral_id FROM queued q;
     DELETE FROM referral_crm.referral_facts f USING crm_changed c WHERE f.referral_id = c.referral_id;
   END IF;
   ANALYZE crm_changed;
@@ -152,4 +291,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION referral_crm.refresh_referral_facts(boolean) IS
-  'recompute referral_facts for referrals whose referral, appointments or claims changed since the last refresh (all with full_refresh => true); returns the rows written';
+  'recompute referral_facts for referrals whose referral, appointments or claims changed since the last refresh or that referral_facts_queue names (all with full_refresh => true); returns the rows written';

@@ -2,7 +2,9 @@
 -- src/crm/pipeline.sql
 -- The pipeline with SLA state, reminder rules that generate tasks
 -- idempotently, overdue tasks, and the scheduler's work queue.  Live
--- tables, no materialisation; the clock is referral_crm.crm_now().
+-- tables, no materialisation; the clock is referral_crm.crm_now(), and
+-- nothing after it counts (a replay with referral_crm.as_of does not see
+-- later referrals, communications, bookings, status events or tasks).
 
 -- Open referrals: still to be worked.  The list matches the predicate of
 -- referrals_open_queue_idx so that the planner can use that index.
@@ -23,6 +25,8 @@ CREATE INDEX crm_tasks_open_due_idx ON referral_crm.tasks (due_at)
   WHERE status IN ('open', 'in-progress');
 CREATE INDEX crm_tasks_open_referral_idx ON referral_crm.tasks (referral_id, due_at, task_id)
   WHERE status IN ('open', 'in-progress');
+CREATE INDEX crm_tasks_completed_idx ON referral_crm.tasks (completed_at)
+  WHERE completed_at IS NOT NULL;
 CREATE INDEX crm_referral_notes_report_idx ON referral_crm.referral_notes (referral_id, authored_at)
   WHERE note_type = 'consult-report';
 
@@ -64,17 +68,20 @@ SELECT r.referral_id, r.referral_number, r.patient_id, r.status, r.stage, r.prio
   LEFT JOIN LATERAL (
     SELECT min(c.occurred_at) AS first_contact_at
       FROM referral_crm.communications c
-     WHERE c.referral_id = r.referral_id AND (c.direction = 'outbound' OR c.outcome = 'reached')) fc ON true
+     WHERE c.referral_id = r.referral_id AND (c.direction = 'outbound' OR c.outcome = 'reached')
+       AND c.occurred_at <= referral_crm.crm_now()) fc ON true
   LEFT JOIN LATERAL (
     SELECT min(coalesce(a.booked_at, a.created_at)) AS first_booked_at,
            min(a.start_at) FILTER (WHERE a.status IN ('booked', 'pending', 'proposed', 'arrived', 'checked-in')
                                      AND a.start_at >= referral_crm.crm_now()) AS next_appointment_at
       FROM referral_crm.appointments a
-     WHERE a.referral_id = r.referral_id AND a.status <> 'entered-in-error') ap ON true
+     WHERE a.referral_id = r.referral_id AND a.status <> 'entered-in-error'
+       AND coalesce(a.booked_at, a.created_at) <= referral_crm.crm_now()) ap ON true
   LEFT JOIN LATERAL (
     SELECT t.description, t.due_at
       FROM referral_crm.tasks t
-     WHERE t.referral_id = r.referral_id AND t.status IN ('open', 'in-progress')
+     WHERE t.referral_id = r.referral_id AND t.created_at <= referral_crm.crm_now()
+       AND (t.status IN ('open', 'in-progress') OR t.completed_at > referral_crm.crm_now())
      ORDER BY t.due_at NULLS LAST, t.task_id
      LIMIT 1) nt ON true
   CROSS JOIN referral_crm.crm_config cfg
@@ -90,7 +97,8 @@ SELECT r.referral_id, r.referral_number, r.patient_id, r.status, r.stage, r.prio
            CASE t0.target0 WHEN 'first-contact' THEN sp.first_contact ELSE sp.scheduled_within END AS span,
            CASE t0.target0 WHEN 'first-contact' THEN fc.first_contact_at
                            WHEN 'scheduling' THEN ap.first_booked_at END AS done_at,
-           r.stage IN ('scheduled', 'visit-completed') AS done) t;
+           r.stage IN ('scheduled', 'visit-completed') AS done) t
+ WHERE coalesce(r.received_at, r.authored_at) <= referral_crm.crm_now();
 COMMENT ON VIEW referral_crm.pipeline IS
   'every referral with status, stage, age, queue, assignee, SLA target/due/state, next action and (when scoring is installed) scores';
 
@@ -131,7 +139,8 @@ SELECT r.status, r.stage, count(*) AS referrals,
  ORDER BY referral_crm.code_rank('referral_status', r.status), referral_crm.code_rank('referral_stage', r.stage);
 COMMENT ON VIEW referral_crm.pipeline_summary IS 'referral counts by status and stage, split by priority';
 
--- Create the tasks that the enabled reminder rules call for.  A task's
+-- Create the tasks that the enabled reminder rules call for, as of
+-- crm_now() (which is also each new task's created_at).  A task's
 -- task_key names its rule and subject, so running this again creates
 -- nothing new.  Tasks take the referral's queue and assignee; when the
 -- routing room's assign_task(bigint) is installed, unassigned new tasks go
@@ -154,11 +163,11 @@ BEGIN
     IF rule.rule_code = 'no-contact' THEN
       WITH ins AS (
         INSERT INTO referral_crm.tasks (referral_id, task_type, priority, due_at, assignee_staff_id,
-                                        queue_id, task_key, description)
+                                        queue_id, task_key, description, created_at)
         SELECT r.referral_id, rule.task_type, r.priority,
                coalesce(r.received_at, r.authored_at) + rule.fire_after + rule.due_within,
                r.assignee_staff_id, r.queue_id, 'no-contact:' || r.referral_id,
-               'contact the patient: ' || rule.description
+               'contact the patient: ' || rule.description, now_ts
           FROM referral_crm.referrals r
          WHERE r.status NOT IN ('completed', 'cancelled', 'rejected', 'failed', 'entered-in-error')
            AND r.stage = 'new'
@@ -175,11 +184,11 @@ BEGIN
     ELSIF rule.rule_code = 'prior-auth-pending' THEN
       WITH ins AS (
         INSERT INTO referral_crm.tasks (referral_id, task_type, priority, due_at, assignee_staff_id,
-                                        queue_id, task_key, description)
+                                        queue_id, task_key, description, created_at)
         SELECT r.referral_id, rule.task_type, r.priority,
                coalesce(r.received_at, r.authored_at) + rule.fire_after + rule.due_within,
                r.assignee_staff_id, r.queue_id, 'prior-auth-pending:' || r.referral_id,
-               'obtain prior authorisation (' || r.auth_status || ')'
+               'obtain prior authorisation (' || r.auth_status || ')', now_ts
           FROM referral_crm.referrals r
          WHERE r.status NOT IN ('completed', 'cancelled', 'rejected', 'failed', 'entered-in-error')
            AND r.auth_status IN ('required', 'pending')
@@ -192,15 +201,15 @@ BEGIN
     ELSIF rule.rule_code = 'no-appointment-after-acceptance' THEN
       WITH ins AS (
         INSERT INTO referral_crm.tasks (referral_id, task_type, priority, due_at, assignee_staff_id,
-                                        queue_id, task_key, description)
+                                        queue_id, task_key, description, created_at)
         SELECT r.referral_id, rule.task_type, r.priority, acc.accepted_at + rule.fire_after + rule.due_within,
                r.assignee_staff_id, r.queue_id, 'no-appointment-after-acceptance:' || r.referral_id,
-               'book an appointment: ' || rule.description
+               'book an appointment: ' || rule.description, now_ts
           FROM referral_crm.referrals r
           CROSS JOIN LATERAL (
             SELECT coalesce((SELECT min(e.occurred_at) FROM referral_crm.referral_events e
                               WHERE e.referral_id = r.referral_id AND e.dimension = 'status'
-                                AND e.to_value = 'accepted'),
+                                AND e.to_value = 'accepted' AND e.occurred_at <= now_ts),
                             CASE WHEN r.status = 'accepted' THEN r.status_changed_at END) AS accepted_at) acc
          WHERE r.status IN ('accepted', 'ready', 'in-progress', 'on-hold')
            AND r.stage IN ('new', 'contacted')
@@ -208,7 +217,8 @@ BEGIN
            AND (rule.lookback IS NULL OR acc.accepted_at + rule.fire_after > now_ts - rule.lookback)
            AND NOT EXISTS (SELECT 1 FROM referral_crm.appointments a
                             WHERE a.referral_id = r.referral_id
-                              AND a.status IN ('proposed', 'pending', 'booked', 'arrived', 'checked-in', 'fulfilled'))
+                              AND a.status IN ('proposed', 'pending', 'booked', 'arrived', 'checked-in', 'fulfilled')
+                              AND coalesce(a.booked_at, a.created_at) <= now_ts)
          ORDER BY r.referral_id
         ON CONFLICT (task_key) DO NOTHING
         RETURNING task_id)
@@ -216,10 +226,10 @@ BEGIN
     ELSIF rule.rule_code = 'no-show-follow-up' THEN
       WITH ins AS (
         INSERT INTO referral_crm.tasks (referral_id, task_type, priority, due_at, assignee_staff_id,
-                                        queue_id, task_key, description)
+                                        queue_id, task_key, description, created_at)
         SELECT r.referral_id, rule.task_type, r.priority, a.start_at + rule.fire_after + rule.due_within,
                r.assignee_staff_id, r.queue_id, 'no-show-follow-up:' || a.appointment_id,
-               'follow up the missed appointment of ' || to_char(a.start_at, 'YYYY-MM-DD HH24:MI')
+               'follow up the missed appointment of ' || to_char(a.start_at, 'YYYY-MM-DD HH24:MI'), now_ts
           FROM referral_crm.appointments a
           JOIN referral_crm.referrals r ON r.referral_id = a.referral_id
          WHERE a.status = 'noshow'
@@ -228,7 +238,8 @@ BEGIN
            AND r.status NOT IN ('completed', 'cancelled', 'rejected', 'failed', 'entered-in-error')
            AND NOT EXISTS (SELECT 1 FROM referral_crm.appointments b
                             WHERE b.referral_id = a.referral_id AND b.start_at > a.start_at
-                              AND b.status NOT IN ('cancelled', 'entered-in-error'))
+                              AND b.status NOT IN ('cancelled', 'entered-in-error')
+                              AND coalesce(b.booked_at, b.created_at) <= now_ts)
          ORDER BY a.appointment_id
         ON CONFLICT (task_key) DO NOTHING
         RETURNING task_id)
@@ -236,21 +247,21 @@ BEGIN
     ELSIF rule.rule_code = 'report-owed' THEN
       WITH ins AS (
         INSERT INTO referral_crm.tasks (referral_id, task_type, priority, due_at, assignee_staff_id,
-                                        queue_id, task_key, description)
+                                        queue_id, task_key, description, created_at)
         SELECT r.referral_id, rule.task_type, 'routine', v.first_visit + rule.fire_after + rule.due_within,
                r.assignee_staff_id, r.queue_id, 'report-owed:' || r.referral_id,
-               'send the consult report to the referrer (visit of ' || to_char(v.first_visit, 'YYYY-MM-DD') || ')'
+               'send the consult report to the referrer (visit of ' || to_char(v.first_visit, 'YYYY-MM-DD') || ')', now_ts
           FROM referral_crm.referrals r
           CROSS JOIN LATERAL (
             SELECT min(a.start_at) AS first_visit FROM referral_crm.appointments a
-             WHERE a.referral_id = r.referral_id AND a.status = 'fulfilled') v
+             WHERE a.referral_id = r.referral_id AND a.status = 'fulfilled' AND a.start_at <= now_ts) v
          WHERE r.status NOT IN ('cancelled', 'rejected', 'failed', 'entered-in-error')
            AND r.stage = 'visit-completed'
            AND v.first_visit + rule.fire_after <= now_ts
            AND (rule.lookback IS NULL OR v.first_visit + rule.fire_after > now_ts - rule.lookback)
            AND NOT EXISTS (SELECT 1 FROM referral_crm.referral_notes n
                             WHERE n.referral_id = r.referral_id AND n.note_type = 'consult-report'
-                              AND n.authored_at >= v.first_visit)
+                              AND n.authored_at >= v.first_visit AND n.authored_at <= now_ts)
          ORDER BY r.referral_id
         ON CONFLICT (task_key) DO NOTHING
         RETURNING task_id)
@@ -283,7 +294,9 @@ SELECT t.task_id, t.task_type, t.status, t.priority, t.due_at,
   LEFT JOIN referral_crm.referrals r ON r.referral_id = t.referral_id
   LEFT JOIN referral_crm.queues q ON q.queue_id = t.queue_id
   LEFT JOIN referral_crm.staff s ON s.staff_id = t.assignee_staff_id
- WHERE t.status IN ('open', 'in-progress')
+ WHERE (t.status IN ('open', 'in-progress') OR t.completed_at > referral_crm.crm_now())
    AND t.due_at < referral_crm.crm_now()
+   AND t.created_at <= referral_crm.crm_now()
  ORDER BY referral_crm.code_rank('priority', t.priority) DESC, t.due_at, t.task_id;
-COMMENT ON VIEW referral_crm.overdue_tasks IS 'open or in-progress tasks past their due time, most urgent first';
+COMMENT ON VIEW referral_crm.overdue_tasks IS
+  'tasks open at crm_now() (created by then, not completed by then) past their due time, most urgent first';

@@ -104,7 +104,8 @@ SELECT referral_crm.govern_table(t::regclass, 'admin_only', patient_data => fals
                     'referral_crm.roi_snapshot', 'referral_crm.manager_overview_snapshot']) AS t;
 SELECT referral_crm.govern_table('referral_crm.referral_facts', 'referral_child', audited => false);
 SELECT referral_crm.govern_table(t::regclass, 'admin_only', patient_data => false, audited => false)
-  FROM unnest(ARRAY['referral_crm.referral_facts_state', 'referral_crm.crm_summary_state']) AS t;
+  FROM unnest(ARRAY['referral_crm.referral_facts_state', 'referral_crm.referral_facts_queue',
+                    'referral_crm.crm_summary_state']) AS t;
 
 -- routing: rules and assignment settings are reference data; each decision
 -- belongs to its referral.
