@@ -39,10 +39,14 @@ CREATE FUNCTION referral_crm.id_in(id bigint, ids bigint[]) RETURNS boolean
 COMMENT ON FUNCTION referral_crm.id_in(bigint, bigint[]) IS
   'id = ANY (ids) for the policies, without a function call per element';
 
+-- The acting role's staff member, queues and locations.  The acting role
+-- (acting_user()) is the current role, except inside a SECURITY DEFINER
+-- function, where it stays the caller's: so patient_attachable() can use
+-- them too.
 CREATE FUNCTION referral_crm.my_staff_id() RETURNS bigint
   LANGUAGE sql STABLE PARALLEL SAFE
-  RETURN (SELECT s.staff_id FROM referral_crm.staff s WHERE s.login_role = current_user AND s.active);
-COMMENT ON FUNCTION referral_crm.my_staff_id() IS 'the active staff member whose login_role is the current role';
+  RETURN (SELECT s.staff_id FROM referral_crm.staff s WHERE s.login_role = referral_crm.acting_user() AND s.active);
+COMMENT ON FUNCTION referral_crm.my_staff_id() IS 'the active staff member whose login_role is the acting role (the current role outside SECURITY DEFINER functions)';
 
 CREATE FUNCTION referral_crm.my_queue_ids() RETURNS bigint[]
   LANGUAGE sql STABLE PARALLEL SAFE
@@ -50,30 +54,30 @@ CREATE FUNCTION referral_crm.my_queue_ids() RETURNS bigint[]
     SELECT pg_catalog.array_agg(DISTINCT q.queue_id ORDER BY q.queue_id)
       FROM (SELECT qm.queue_id
               FROM referral_crm.staff s JOIN referral_crm.queue_members qm ON qm.staff_id = s.staff_id
-             WHERE s.login_role = current_user AND s.active
+             WHERE s.login_role = referral_crm.acting_user() AND s.active
             UNION
             SELECT ts.queue_id
               FROM referral_crm.staff s
               JOIN referral_crm.staff_teams st ON st.staff_id = s.staff_id
               JOIN referral_crm.team_scopes ts ON ts.team = st.team
-             WHERE s.login_role = current_user AND s.active AND ts.queue_id IS NOT NULL) q), '{}');
+             WHERE s.login_role = referral_crm.acting_user() AND s.active AND ts.queue_id IS NOT NULL) q), '{}');
 COMMENT ON FUNCTION referral_crm.my_queue_ids() IS
-  'the queues of the current role''s staff member: its queue memberships and its teams'' queues';
+  'the queues of the acting role''s staff member (the current role outside SECURITY DEFINER functions): its queue memberships and its teams'' queues';
 
 CREATE FUNCTION referral_crm.my_location_ids() RETURNS bigint[]
   LANGUAGE sql STABLE PARALLEL SAFE
   RETURN coalesce((
     SELECT pg_catalog.array_agg(DISTINCT l.location_id ORDER BY l.location_id)
       FROM (SELECT s.location_id FROM referral_crm.staff s
-             WHERE s.login_role = current_user AND s.active AND s.location_id IS NOT NULL
+             WHERE s.login_role = referral_crm.acting_user() AND s.active AND s.location_id IS NOT NULL
             UNION
             SELECT ts.location_id
               FROM referral_crm.staff s
               JOIN referral_crm.staff_teams st ON st.staff_id = s.staff_id
               JOIN referral_crm.team_scopes ts ON ts.team = st.team
-             WHERE s.login_role = current_user AND s.active AND ts.location_id IS NOT NULL) l), '{}');
+             WHERE s.login_role = referral_crm.acting_user() AND s.active AND ts.location_id IS NOT NULL) l), '{}');
 COMMENT ON FUNCTION referral_crm.my_location_ids() IS
-  'the locations of the current role''s staff member: its own location and its teams'' locations';
+  'the locations of the acting role''s staff member (the current role outside SECURITY DEFINER functions): its own location and its teams'' locations';
 
 CREATE VIEW referral_crm.staff_access WITH (security_invoker = true) AS
   SELECT s.login_role, s.staff_id, s.display_name, s.role, s.active,
@@ -230,25 +234,11 @@ CREATE FUNCTION referral_crm.governance_policy_scope(family text) RETURNS text
 CREATE FUNCTION referral_crm.patient_attachable(pid bigint) RETURNS boolean
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   BEGIN ATOMIC
-    WITH me AS (
-      SELECT s.staff_id, s.location_id FROM referral_crm.staff s
-       WHERE s.login_role = referral_crm.acting_user() AND s.active
-    ), q AS (
-      SELECT qm.queue_id FROM me JOIN referral_crm.queue_members qm ON qm.staff_id = me.staff_id
-      UNION
-      SELECT ts.queue_id FROM me JOIN referral_crm.staff_teams st ON st.staff_id = me.staff_id
-        JOIN referral_crm.team_scopes ts ON ts.team = st.team WHERE ts.queue_id IS NOT NULL
-    ), l AS (
-      SELECT me.location_id FROM me WHERE me.location_id IS NOT NULL
-      UNION
-      SELECT ts.location_id FROM me JOIN referral_crm.staff_teams st ON st.staff_id = me.staff_id
-        JOIN referral_crm.team_scopes ts ON ts.team = st.team WHERE ts.location_id IS NOT NULL
-    )
     SELECT NOT EXISTS (SELECT 1 FROM referral_crm.referrals r WHERE r.patient_id = pid)
         OR EXISTS (SELECT 1 FROM referral_crm.referrals r
                     WHERE r.patient_id = pid
-                      AND (r.queue_id IN (SELECT q.queue_id FROM q)
-                           OR r.target_location_id IN (SELECT l.location_id FROM l)));
+                      AND (referral_crm.id_in(r.queue_id, referral_crm.my_queue_ids())
+                           OR referral_crm.id_in(r.target_location_id, referral_crm.my_location_ids())));
   END;
 COMMENT ON FUNCTION referral_crm.patient_attachable(bigint) IS
   'may the acting role attach a referral to this patient (one it already sees through its queues or locations, or one with no referral yet)?';

@@ -201,16 +201,14 @@ BEGIN
   -- Only tables this function's owner owns, outside the audit schema, with
   -- a date or timestamp retention column: the DELETE runs with the owner's
   -- rights, and another owner's triggers on its table would run with them.
-  FOR g IN SELECT x.* FROM referral_crm.governed_tables x
-            WHERE x.retention IS NOT NULL AND NOT referral_crm.purgeable(x.table_name, x.retention_column)
-            ORDER BY x.purge_order, x.table_name::text LOOP
-    RAISE WARNING 'purge_expired skips %', g.table_name
-      USING DETAIL = 'Only tables that the extension''s owner owns, outside referral_crm_audit, with a date or timestamp retention column are purged.',
-            HINT = 'governance_check() lists such tables as retention_not_purgeable.';
-  END LOOP;
   FOR g IN SELECT * FROM referral_crm.governed_tables x
-            WHERE x.retention IS NOT NULL AND referral_crm.purgeable(x.table_name, x.retention_column)
-            ORDER BY x.purge_order, x.table_name::text LOOP
+            WHERE x.retention IS NOT NULL ORDER BY x.purge_order, x.table_name::text LOOP
+    IF NOT referral_crm.purgeable(g.table_name, g.retention_column) THEN
+      RAISE WARNING 'purge_expired skips %', g.table_name
+        USING DETAIL = 'Only tables that the extension''s owner owns, outside referral_crm_audit, with a date or timestamp retention column are purged.',
+              HINT = 'governance_check() lists such tables as retention_not_purgeable.';
+      CONTINUE;
+    END IF;
     table_name := g.table_name::text;
     cutoff := now() - g.retention;
     expired := format('t.%I < %L', g.retention_column, cutoff);
@@ -534,14 +532,22 @@ BEGIN
     detail := 'A view over patient data runs with its owner''s rights and bypasses row-level security; ALTER VIEW ... SET (security_invoker = true).';
     RETURN NEXT;
   END LOOP;
-  FOR r IN SELECT p.oid::regprocedure::text AS f
+  FOR r IN SELECT p.oid::regprocedure::text AS f,
+                  coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false) AS pinned,
+                  has_function_privilege('public', p.oid, 'EXECUTE') AS public_execute
              FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
             WHERE n.nspname IN ('referral_crm', 'referral_crm_audit') AND p.prosecdef
-              AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false)
             ORDER BY 1 LOOP
-    severity := 'critical'; finding := 'security_definer_without_search_path'; object := r.f;
-    detail := 'A SECURITY DEFINER function must pin search_path = pg_catalog, pg_temp.';
-    RETURN NEXT;
+    IF NOT r.pinned THEN
+      severity := 'critical'; finding := 'security_definer_without_search_path'; object := r.f;
+      detail := 'A SECURITY DEFINER function must pin search_path = pg_catalog, pg_temp.';
+      RETURN NEXT;
+    END IF;
+    IF r.public_execute THEN
+      severity := 'critical'; finding := 'security_definer_public'; object := r.f;
+      detail := 'Every role may run this SECURITY DEFINER function with its owner''s rights (or attach it as a trigger); REVOKE EXECUTE ... FROM PUBLIC.';
+      RETURN NEXT;
+    END IF;
   END LOOP;
   FOR r IN SELECT a.rolname, a.rolsuper, a.rolbypassrls,
                   (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -569,15 +575,6 @@ BEGIN
     severity := CASE WHEN r.nspname = 'public' THEN 'medium' ELSE 'critical' END;
     finding := 'public_can_create'; object := r.nspname;
     detail := 'PUBLIC may create objects in this schema, which can shadow functions and operators.';
-    RETURN NEXT;
-  END LOOP;
-  FOR r IN SELECT p.oid::regprocedure::text AS f
-             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-            WHERE n.nspname IN ('referral_crm', 'referral_crm_audit') AND p.prosecdef
-              AND has_function_privilege('public', p.oid, 'EXECUTE')
-            ORDER BY 1 LOOP
-    severity := 'critical'; finding := 'security_definer_public'; object := r.f;
-    detail := 'Every role may run this SECURITY DEFINER function with its owner''s rights (or attach it as a trigger); REVOKE EXECUTE ... FROM PUBLIC.';
     RETURN NEXT;
   END LOOP;
   FOR r IN SELECT g.table_name::oid::text AS t FROM referral_crm.governed_tables g

@@ -738,8 +738,7 @@ DECLARE
                    ORDER BY (a.elem->>'preferred') = 'true' DESC, a.ord LIMIT 1);
   n bigint;
 BEGIN
-  -- A language tag in any case: its language subtag in lower case.
-  v_lang := lower(substring(v_lang FROM '^[A-Za-z]*')) || substring(v_lang FROM '^[A-Za-z]*(.*)$');
+  v_lang := referral_crm.norm_language(v_lang);
   o_outcome := 'rejected';
   SELECT k.source_system, k.source_id INTO v_ss, v_sid FROM referral_crm.fhir_key(res) k;
   IF v_sid IS NULL THEN

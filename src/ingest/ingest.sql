@@ -234,6 +234,36 @@ BEGIN
 END
 $$;
 
+-- Every valid row of pg_temp.rc_rows is in tbl now, keyed (source_system,
+-- source_id) = (ss, sid), an unchanged one too: a row in neither its table
+-- nor the rejects would be lost, so the load fails instead.
+CREATE FUNCTION referral_crm.ingest_assert_stored(tbl regclass, feed text) RETURNS void
+  LANGUAGE plpgsql AS
+$$
+DECLARE
+  lost bigint;
+BEGIN
+  EXECUTE format('SELECT count(*) FROM pg_temp.rc_rows r WHERE r.reason IS NULL
+                     AND NOT EXISTS (SELECT 1 FROM %s x WHERE x.source_system = r.ss AND x.source_id = r.sid)', tbl)
+     INTO lost;
+  IF lost > 0 THEN
+    RAISE EXCEPTION 'ingest of % would lose rows', feed
+      USING ERRCODE = 'internal_error',
+            DETAIL = format('%s valid rows reached neither %s nor ingest_rejects; the batch is rolled back.', lost, tbl);
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.ingest_assert_stored(regclass, text) IS
+  'internal: fail the load if a valid staged row is not in its table';
+
+-- A language tag in any case: its language subtag in lower case (BCP 47
+-- tags are case-insensitive; patients.preferred_language keeps them so).
+CREATE FUNCTION referral_crm.norm_language(tag text) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  RETURN lower(substring(tag FROM '^[A-Za-z]*')) || substring(tag FROM '^[A-Za-z]*(.*)$');
+COMMENT ON FUNCTION referral_crm.norm_language(text) IS
+  'a language tag with its language subtag in lower case (EN-us -> en-us)';
+
 -- Is a field other than the free-text ones (at the given positions) longer
 -- than 1,000 bytes?  Keys and codes are indexed (a b-tree entry holds at
 -- most 2,704 bytes): such a row is rejected as value_too_long instead of
@@ -282,8 +312,7 @@ BEGIN
                  FROM referral_crm.locations l GROUP BY l.source_id) loc ON loc.source_id = v.loc_code;
   ANALYZE pg_temp.rc_rows;
   -- A language tag in any case: its language subtag in lower case.
-  UPDATE pg_temp.rc_rows r SET lang = lower(substring(r.lang FROM '^[A-Za-z]*')) || substring(r.lang FROM '^[A-Za-z]*(.*)$')
-   WHERE r.lang ~ '^[A-Za-z]*[A-Z]';
+  UPDATE pg_temp.rc_rows r SET lang = referral_crm.norm_language(r.lang) WHERE r.lang ~ '^[A-Za-z]*[A-Z]';
 
   -- The first problem of each row, in a fixed order.
   UPDATE pg_temp.rc_rows r SET reason = x.reason
@@ -459,15 +488,7 @@ BEGIN
     INTO inserted, updated FROM up;
 
   unchanged := (SELECT count(*) FROM pg_temp.rc_rows WHERE reason IS NULL) - inserted - updated;
-  -- Every valid row is in the table now (an unchanged one too): a row in
-  -- neither the table nor the rejects would be lost, so the load fails.
-  IF EXISTS (SELECT 1 FROM pg_temp.rc_rows r
-              WHERE r.reason IS NULL
-                AND NOT EXISTS (SELECT 1 FROM referral_crm.referrals x WHERE x.source_system = r.ss AND x.source_id = r.sid)) THEN
-    RAISE EXCEPTION 'ingest of referrals would lose rows'
-      USING ERRCODE = 'internal_error',
-            DETAIL = 'A valid row reached neither its table nor ingest_rejects; the batch is rolled back.';
-  END IF;
+  PERFORM referral_crm.ingest_assert_stored('referral_crm.referrals', 'referrals');
 
   -- The note that came with each referral.
   INSERT INTO referral_crm.referral_notes AS n (referral_id, note_type, authored_at, body, source_system, source_id, batch_id, source_row)
@@ -589,15 +610,7 @@ BEGIN
     RETURNING (xmax = 0) AS is_insert)
   SELECT count(*) FILTER (WHERE is_insert), count(*) FILTER (WHERE NOT is_insert) INTO inserted, updated FROM up;
   unchanged := (SELECT count(*) FROM pg_temp.rc_rows WHERE reason IS NULL) - inserted - updated;
-  -- Every valid row is in the table now (an unchanged one too): a row in
-  -- neither the table nor the rejects would be lost, so the load fails.
-  IF EXISTS (SELECT 1 FROM pg_temp.rc_rows r
-              WHERE r.reason IS NULL
-                AND NOT EXISTS (SELECT 1 FROM referral_crm.appointments x WHERE x.source_system = r.ss AND x.source_id = r.sid)) THEN
-    RAISE EXCEPTION 'ingest of appointments would lose rows'
-      USING ERRCODE = 'internal_error',
-            DETAIL = 'A valid row reached neither its table nor ingest_rejects; the batch is rolled back.';
-  END IF;
+  PERFORM referral_crm.ingest_assert_stored('referral_crm.appointments', 'appointments');
 END
 $$;
 
@@ -746,15 +759,7 @@ BEGIN
     RETURNING (xmax = 0) AS is_insert)
   SELECT count(*) FILTER (WHERE is_insert), count(*) FILTER (WHERE NOT is_insert) INTO inserted, updated FROM up;
   unchanged := (SELECT count(*) FROM pg_temp.rc_rows WHERE reason IS NULL) - inserted - updated;
-  -- Every valid row is in the table now (an unchanged one too): a row in
-  -- neither the table nor the rejects would be lost, so the load fails.
-  IF EXISTS (SELECT 1 FROM pg_temp.rc_rows r
-              WHERE r.reason IS NULL
-                AND NOT EXISTS (SELECT 1 FROM referral_crm.claims x WHERE x.source_system = r.ss AND x.source_id = r.sid)) THEN
-    RAISE EXCEPTION 'ingest of claims would lose rows'
-      USING ERRCODE = 'internal_error',
-            DETAIL = 'A valid row reached neither its table nor ingest_rejects; the batch is rolled back.';
-  END IF;
+  PERFORM referral_crm.ingest_assert_stored('referral_crm.claims', 'claims');
 END
 $$;
 
