@@ -175,6 +175,25 @@ SELECT pg_stat_get_xact_numscans('referral_crm.clinicians_name_keys_idx'::regcla
        pg_stat_get_xact_numscans('referral_crm.clinicians'::regclass) AS directory_seq_scans;
 COMMIT;
 
+-- The directory is marked for CLUSTER in name order (README "Directory
+-- order"), so a plain CLUSTER needs no index name; it moves rows, not
+-- answers (rolled back: later tests see the heap as it was).
+SELECT indexrelid::regclass AS cluster_index FROM pg_index
+ WHERE indrelid = 'referral_crm.clinicians'::regclass AND indisclustered;
+CREATE TEMP TABLE before_cluster AS
+SELECT q, m.clinician_id, m.score, m.band
+  FROM unnest(ARRAY['Dr. Bob Quillfeather MD', 'R. Quilfeather', 'John Xanthopoulos', 'Li Wei']) q
+  CROSS JOIN LATERAL referral_crm.match_clinician(q, 3, 'cardiology', '04101') m;
+BEGIN;
+CLUSTER referral_crm.clinicians;
+SELECT count(*) AS answers,
+       count(*) FILTER (WHERE NOT EXISTS (
+         SELECT 1 FROM referral_crm.match_clinician(b.q, 3, 'cardiology', '04101') m
+          WHERE m.clinician_id = b.clinician_id AND m.score = b.score AND m.band = b.band)) AS changed
+  FROM before_cluster b;
+ROLLBACK;
+DROP TABLE before_cluster;
+
 -- Settings.
 SHOW referral_crm.name_auto_threshold;
 SHOW referral_crm.name_review_threshold;

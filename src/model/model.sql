@@ -200,6 +200,9 @@ CREATE TABLE referral_crm.clinicians (
 );
 COMMENT ON COLUMN referral_crm.clinicians.name_as_given IS 'the name exactly as the source wrote it';
 CREATE INDEX clinicians_family_given_idx ON referral_crm.clinicians (lower(family_name), lower(given_name));
+-- CLUSTER keeps the directory in name order: match_clinician's candidates
+-- share family-name prefixes, so in that order they share heap pages.
+ALTER TABLE referral_crm.clinicians CLUSTER ON clinicians_family_given_idx;
 CREATE INDEX clinicians_specialty_idx ON referral_crm.clinicians (specialty);
 CREATE INDEX clinicians_organization_idx ON referral_crm.clinicians (organization_id);
 

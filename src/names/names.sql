@@ -332,6 +332,12 @@ CREATE FUNCTION referral_crm.match_clinician(query text, k integer DEFAULT 5,
   LANGUAGE plpgsql STABLE PARALLEL SAFE
   SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET effective_io_concurrency = 0 AS
 $$
+DECLARE
+  -- Evidence weights as float8 parameters of the cached plan (numeric
+  -- constants under a CASE on the arguments were cast for every candidate).
+  evidence boolean := $3 IS NOT NULL OR $4 IS NOT NULL;
+  slack double precision := CASE WHEN $3 IS NULL AND $4 IS NULL THEN 0 ELSE 0.065 END;
+  zip_reach double precision := CASE WHEN $4 IS NULL THEN 0 ELSE 0.0301 END;
 BEGIN
   IF $2 IS NULL OR $2 <= 0 THEN
     RAISE EXCEPTION 'k must be positive, not %', coalesce($2::text, 'NULL')
@@ -340,16 +346,15 @@ BEGIN
   RETURN QUERY
   WITH cand AS (
     SELECT c.clinician_id, c.base,
-           CASE WHEN $3 IS NULL AND $4 IS NULL THEN c.base
-                ELSE 0.94 * c.base
-                     + CASE WHEN $3 IS NULL OR c.specialty IS NULL THEN 0.015
-                            WHEN c.specialty = $3 THEN 0.03 ELSE 0 END
+           CASE WHEN NOT evidence THEN c.base
+                ELSE 0.94::float8 * c.base
+                     + CASE WHEN $3 IS NULL OR c.specialty IS NULL THEN 0.015::float8
+                            WHEN c.specialty = $3 THEN 0.03::float8 ELSE 0::float8 END
            END AS pre
       FROM (SELECT c.clinician_id, c.specialty,
                    referral_crm.name_score((SELECT referral_crm.try_clinician_name($1)),
                                            c.given_name, c.middle_name, c.family_name, c.name_suffix,
-                                           greatest($2, 2),
-                                           CASE WHEN $3 IS NULL AND $4 IS NULL THEN 0 ELSE 0.065 END) AS base
+                                           greatest($2, 2), slack) AS base
               FROM referral_crm.clinicians c
              WHERE referral_crm.name_keys(c.given_name, c.family_name)
                    OPERATOR(pg_catalog.&&) referral_crm.name_query_keys($1)) c)
@@ -367,20 +372,19 @@ BEGIN
           SELECT s.*, row_number() OVER w AS rn, lead(s.score) OVER w AS next_score
             FROM (
               SELECT c.clinician_id,
-                     CASE WHEN $3 IS NULL AND $4 IS NULL THEN c.pre
+                     CASE WHEN NOT evidence THEN c.pre
                           ELSE c.pre
-                               + CASE WHEN $4 IS NULL THEN 0.015
-                                      ELSE coalesce((SELECT max(CASE WHEN left(l.zip, 5) = left($4, 5) THEN 0.03
-                                                                     WHEN left(l.zip, 3) = left($4, 3) THEN 0.02
-                                                                     ELSE 0 END)
+                               + CASE WHEN $4 IS NULL THEN 0.015::float8
+                                      ELSE coalesce((SELECT max(CASE WHEN left(l.zip, 5) = left($4, 5) THEN 0.03::float8
+                                                                     WHEN left(l.zip, 3) = left($4, 3) THEN 0.02::float8
+                                                                     ELSE 0::float8 END)
                                                        FROM referral_crm.clinician_locations cl
                                                        JOIN referral_crm.locations l ON l.location_id = cl.location_id
-                                                      WHERE cl.clinician_id = c.clinician_id), 0.015) END
+                                                      WHERE cl.clinician_id = c.clinician_id), 0.015::float8) END
                      END AS score
                 FROM cand c
                WHERE c.pre >= coalesce((SELECT x.pre FROM cand x ORDER BY x.pre DESC
-                                         LIMIT 1 OFFSET greatest($2, 2) - 1), 0)
-                              - CASE WHEN $4 IS NULL THEN 0 ELSE 0.0301 END
+                                         LIMIT 1 OFFSET greatest($2, 2) - 1), 0) - zip_reach
               OFFSET 0
             ) s
           WINDOW w AS (ORDER BY s.score DESC, s.clinician_id)
