@@ -44,6 +44,13 @@ SELECT x::referral_crm.clinician_name::text::referral_crm.clinician_name = x::re
                     'John P', 'FINKELSTEIN, DR R A', 'State Senator Kwame Raoul', 'Edwin B Frost, V',
                     'Maria Garcia y Vega', 'Attorney Paul L. Williams', 'Professor Jane Smith', 'SMITH, JOHN md',
                     'KING, JO ANN and DAVID', 'david spiegel ttees', 'Ms. MA VICTORIA C DELA CRUZ']) AS x;
+-- Names whose canonical text read back as another name (a given name read
+-- as a credential or a suffix, a given name alone read as two names or as
+-- a credential): their text is the natural order or the quoted given name.
+SELECT x, x::referral_crm.clinician_name::text AS text,
+       x::referral_crm.clinician_name::text::referral_crm.clinician_name = x::referral_crm.clinician_name AS equal,
+       x::referral_crm.clinician_name::text = x::referral_crm.clinician_name::text::referral_crm.clinician_name::text AS same_text
+  FROM unnest(ARRAY['Ma la', 'Do la', 'V y', 'Sr Ma', '"Smith", "John"', '"MD"', '"Jr"', '"Smith John"']) AS x;
 
 -- Equality is on the normalised form: case, accents and order do not matter.
 SELECT 'SMITH, ROBERT'::referral_crm.clinician_name = 'Robert Smith'::referral_crm.clinician_name AS same_name,

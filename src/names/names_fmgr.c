@@ -85,6 +85,7 @@ typedef struct CnView
 } CnView;
 
 static void CnUnpackExt(const struct varlena *cn, CnView *v, bool display);
+static int	CnCmp(const struct varlena *a, const struct varlena *b);
 
 /* Unpack a clinician_name. */
 static void
@@ -314,7 +315,7 @@ CnParseOrError(const char *s, int len, const char *what, int sqlstate)
 
 /* Canonical text: [Title ]Family, Given[ "Nick"][ Middle][, Suffix][, Cred]... */
 static char *
-CnToText(const struct varlena *cn)
+CnToCanonical(const struct varlena *cn)
 {
 	CnView		v;
 	StringInfoData buf;
@@ -352,6 +353,105 @@ CnToText(const struct varlena *cn)
 		return b2.data;
 	}
 	return buf.data;
+}
+
+/* A second parse buffer: the text output checks its text by parsing it. */
+static NamesParsed names_check_buf;
+
+/* Does UTF-8 text s parse to a value equal to cn? */
+static bool
+CnTextReadsAs(const char *s, const struct varlena *cn)
+{
+	NamesParsed *p = &names_check_buf;
+	ClinicianNameData *back;
+	bool		same;
+
+	if (NamesParse(s, strlen(s), p) != NAMES_OK)
+		return false;
+	back = CnFromParsed(p);
+	same = CnCmp(back, cn) == 0;
+	pfree(back);
+	return same;
+}
+
+/*
+ * Natural order: [Title ]Given[ "Nick"][ Middle] Family[, Suffix][, Cred]...
+ * (NULL without a given and a family name).
+ */
+static char *
+CnToNatural(const struct varlena *cn)
+{
+	CnView		v;
+	StringInfoData buf;
+	int			i;
+
+	CnUnpack(cn, &v);
+	if (!v.disp[NAMES_GIVEN][0] || !v.disp[NAMES_FAMILY][0])
+		return NULL;
+	initStringInfo(&buf);
+	if (v.disp[NAMES_TITLE][0])
+		appendStringInfo(&buf, "%s ", v.disp[NAMES_TITLE]);
+	appendStringInfoString(&buf, v.disp[NAMES_GIVEN]);
+	if (v.disp[NAMES_NICK][0])
+		appendStringInfo(&buf, " \"%s\"", v.disp[NAMES_NICK]);
+	if (v.disp[NAMES_MIDDLE][0])
+		appendStringInfo(&buf, " %s", v.disp[NAMES_MIDDLE]);
+	appendStringInfo(&buf, " %s", v.disp[NAMES_FAMILY]);
+	if (v.disp[NAMES_SUFFIX][0])
+		appendStringInfo(&buf, ", %s", v.disp[NAMES_SUFFIX]);
+	for (i = 0; i < v.ncred; i++)
+		appendStringInfo(&buf, ", %s", v.cred[i]);
+	return buf.data;
+}
+
+/*
+ * A given name alone, quoted (a quoted name alone is the given name):
+ * [Title ]"Given"[, Suffix][, Cred]... (NULL unless there is only a given
+ * name, without nickname or middle names).
+ */
+static char *
+CnToQuotedGiven(const struct varlena *cn)
+{
+	CnView		v;
+	StringInfoData buf;
+	int			i;
+
+	CnUnpack(cn, &v);
+	if (!v.disp[NAMES_GIVEN][0] || v.disp[NAMES_FAMILY][0] || v.disp[NAMES_NICK][0] ||
+		v.disp[NAMES_MIDDLE][0])
+		return NULL;
+	initStringInfo(&buf);
+	if (v.disp[NAMES_TITLE][0])
+		appendStringInfo(&buf, "%s ", v.disp[NAMES_TITLE]);
+	appendStringInfo(&buf, "\"%s\"", v.disp[NAMES_GIVEN]);
+	if (v.disp[NAMES_SUFFIX][0])
+		appendStringInfo(&buf, ", %s", v.disp[NAMES_SUFFIX]);
+	for (i = 0; i < v.ncred; i++)
+		appendStringInfo(&buf, ", %s", v.cred[i]);
+	return buf.data;
+}
+
+/*
+ * The text form: the canonical one when it reads back as an equal value,
+ * else the first of the natural order and the quoted given name that
+ * does ("la, Ma" would read Ma as a credential, ", Smith John" as two
+ * names); the canonical one when none does.
+ */
+static char *
+CnToText(const struct varlena *cn)
+{
+	char	   *s = CnToCanonical(cn);
+	char	   *alt;
+
+	if (CnTextReadsAs(s, cn))
+		return s;
+	alt = CnToNatural(cn);
+	if (alt != NULL && CnTextReadsAs(alt, cn))
+		return alt;
+	alt = CnToQuotedGiven(cn);
+	if (alt != NULL && CnTextReadsAs(alt, cn))
+		return alt;
+	return s;
 }
 
 PG_FUNCTION_INFO_V1(clinician_name_in);
