@@ -97,6 +97,11 @@ SELECT x, referral_crm.soundex(x), referral_crm.nysiis(x), referral_crm.metaphon
        referral_crm.match_rating_codex(x), referral_crm.double_metaphone(x)
   FROM unnest(ARRAY['Washington', 'Ashcroft', 'Tymczak', 'Pfister', 'Çáŕẗéř', '', 'Núñez', 'Smith',
                     'Schmidt', 'Michael', 'Knight', 'MacArthur', 'Catherine', 'Katherine']) x;
+-- Upper case is the full mapping, as jellyfish's str.upper() / to_uppercase():
+-- "ß" is "SS", "ﬁ" is "FI" (the simple mapping kept ß and ﬁ as they are).
+SELECT x, referral_crm.soundex(x), referral_crm.nysiis(x), referral_crm.match_rating_codex(x)
+  FROM unnest(ARRAY['Weiß', 'Großmann', 'ßa', 'ﬁsh', 'ŉa']) x;
+SELECT referral_crm.match_rating_comparison('Straße', 'Strasse') AS same_codex;
 
 SELECT a, b, referral_crm.match_rating_comparison(a, b)
   FROM (VALUES ('Smith', 'Smyth'), ('Michael', 'Mike'), ('Tim', 'Timothy'), ('Marie Helene', 'Maria Rio')) v(a, b);

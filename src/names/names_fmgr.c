@@ -818,7 +818,7 @@ names_nysiis(PG_FUNCTION_ARGS)
 {
 	int			ulen;
 	char	   *u = NamesArgUtf8(PG_GETARG_TEXT_PP(0), &ulen);
-	size_t		cap = (size_t) ulen * 8 + 16;
+	size_t		cap = (size_t) ulen * 24 + 16;
 	char	   *out = palloc(cap);
 	int			rc = NamesNysiis(u, ulen, out, cap);
 
