@@ -240,6 +240,25 @@ SELECT p.proname, p.provolatile, p.proparallel, count(*)
                      'middle_names', 'credentials', 'name_suffix', 'clinician_name')
  GROUP BY 1, 2, 3 ORDER BY 1;
 
+-- The roles that read the name tables can match names: the cache reads
+-- name_frequencies, not the name_rarity view (which no role could read:
+-- name_similarity failed for every role but a superuser).  A no-op write
+-- drops the cache so that each role loads it.
+SELECT count(*) > 0 AS roles_set_up FROM referral_crm.setup_roles();
+UPDATE referral_crm.name_frequencies SET census_count = census_count WHERE false;
+SET ROLE referral_crm_admin;
+SELECT round(referral_crm.name_similarity('John Quillfeather', 'Mark Quillfeather')::numeric, 3) AS admin_rare,
+       round(referral_crm.name_similarity('John Smith', 'Mark Smith')::numeric, 3) AS admin_common;
+RESET ROLE;
+UPDATE referral_crm.name_frequencies SET census_count = census_count WHERE false;
+SET ROLE referral_crm_intake;
+SELECT round(referral_crm.name_similarity('Bob Smith', 'Robert Smith')::numeric, 3) AS intake;
+RESET ROLE;
+UPDATE referral_crm.name_frequencies SET census_count = census_count WHERE false;
+SET ROLE referral_crm_liaison;
+SELECT round(referral_crm.name_similarity('Bob Smith', 'Robert Smith')::numeric, 3) AS liaison;
+RESET ROLE;
+
 -- Clean up our directory rows.
 DELETE FROM referral_crm.clinician_locations WHERE clinician_id IN
   (SELECT clinician_id FROM referral_crm.clinicians WHERE source_system = 'names-test');
