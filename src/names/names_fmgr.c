@@ -523,7 +523,15 @@ clinician_name_send(PG_FUNCTION_ARGS)
 {
 	struct varlena *cn = PG_GETARG_CN(0);
 	StringInfoData buf;
-	char	   *s = CnToText(cn);
+	char	   *u = CnToText(cn);
+
+	/*
+	 * pq_sendtext converts from the server encoding (to the client's), and
+	 * recv reads the text in the server encoding: the UTF-8 text goes back
+	 * to the server encoding first, as in the text output.
+	 */
+	char	   *s = (char *) pg_do_encoding_conversion((unsigned char *) u, strlen(u),
+													   PG_UTF8, GetDatabaseEncoding());
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, 1);
