@@ -107,8 +107,11 @@ SELECT count(*) > 0 AS setup_roles_still_works FROM referral_crm.setup_roles();
 -- document frequency raised to at least 11 (or the number of notes), the
 -- admin role's are exact.
 ------------------------------------------------------------------------
+-- (Twelve notes of each label, and one note that names a patient.)
 SELECT referral_crm.train_note_classifier('sec-classifier',
-         $$SELECT 'knee', 'knee pain after a fall' UNION ALL SELECT 'skin', 'rash and itching'$$, 'centroid');
+         $$SELECT 'knee', 'knee pain after a fall, case ' || i FROM generate_series(1, 12) i
+           UNION ALL SELECT 'skin', 'rash and itching, case ' || i FROM generate_series(1, 12) i
+           UNION ALL SELECT 'infection', 'Patient Maria Hiddenlopez, zorblaxitis suspected.'$$, 'centroid');
 SET ROLE regress_sec_liaison;
 SELECT count(*) FROM referral_crm.corpus_totals;
 SELECT count(*) FROM referral_crm.corpus_df;
@@ -124,6 +127,13 @@ SELECT referral_crm.corpus_df_floor() AS floor,
        (SELECT min(weight) FROM referral_crm.top_terms(referral_crm.corpus_dfs(referral_crm.termvec_terms(referral_crm.note_vector('zorblaxitis nosuchwordanywhere'))), 2))
          = least(11, (SELECT ndocs FROM referral_crm.corpus_stats())) AS both_at_the_floor;
 SELECT label FROM referral_crm.classify_note('sec-classifier', 'my knee hurts') LIMIT 1;
+-- A classifier would tell intake that a note it may not read names a
+-- person or a diagnosis (a term of a single training note, and its
+-- label): it uses only the terms of at least corpus_df_floor() training
+-- notes for intake, so the patient's name gives no label.
+SELECT * FROM referral_crm.classify_note('sec-classifier', 'Hiddenlopez');
+SELECT * FROM referral_crm.classify_note('sec-classifier', 'zorblaxitis');
+SELECT label FROM referral_crm.classify_note('sec-classifier', 'zorblaxitis and a knee') LIMIT 1;
 -- Routing (the owner's job) asks whether the specialty classifier exists
 -- through a function, not by reading the admin role's table.
 RESET ROLE;
@@ -147,6 +157,7 @@ SELECT n.source_id FROM referral_crm.search_notes('zorblaxitis knee', 10) s
 RESET ROLE;
 SET ROLE regress_sec_admin;
 SELECT referral_crm.corpus_df_floor() AS floor, referral_crm.corpus_dfs(referral_crm.termvec_terms(referral_crm.note_vector('zorblaxitis nosuchwordanywhere'))) AS exact;
+SELECT label, round(score::numeric, 3) AS score FROM referral_crm.classify_note('sec-classifier', 'zorblaxitis');
 RESET ROLE;
 -- The manager's dashboard snapshots are the admin role's.
 SET ROLE regress_sec_liaison;

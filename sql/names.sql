@@ -44,6 +44,13 @@ SELECT x::referral_crm.clinician_name::text::referral_crm.clinician_name = x::re
                     'John P', 'FINKELSTEIN, DR R A', 'State Senator Kwame Raoul', 'Edwin B Frost, V',
                     'Maria Garcia y Vega', 'Attorney Paul L. Williams', 'Professor Jane Smith', 'SMITH, JOHN md',
                     'KING, JO ANN and DAVID', 'david spiegel ttees', 'Ms. MA VICTORIA C DELA CRUZ']) AS x;
+-- Names whose canonical text read back as another name (a given name read
+-- as a credential or a suffix, a given name alone read as two names or as
+-- a credential): their text is the natural order or the quoted given name.
+SELECT x, x::referral_crm.clinician_name::text AS text,
+       x::referral_crm.clinician_name::text::referral_crm.clinician_name = x::referral_crm.clinician_name AS equal,
+       x::referral_crm.clinician_name::text = x::referral_crm.clinician_name::text::referral_crm.clinician_name::text AS same_text
+  FROM unnest(ARRAY['Ma la', 'Do la', 'V y', 'Sr Ma', '"Smith", "John"', '"MD"', '"Jr"', '"Smith John"']) AS x;
 
 -- Equality is on the normalised form: case, accents and order do not matter.
 SELECT 'SMITH, ROBERT'::referral_crm.clinician_name = 'Robert Smith'::referral_crm.clinician_name AS same_name,
@@ -90,6 +97,11 @@ SELECT x, referral_crm.soundex(x), referral_crm.nysiis(x), referral_crm.metaphon
        referral_crm.match_rating_codex(x), referral_crm.double_metaphone(x)
   FROM unnest(ARRAY['Washington', 'Ashcroft', 'Tymczak', 'Pfister', 'Çáŕẗéř', '', 'Núñez', 'Smith',
                     'Schmidt', 'Michael', 'Knight', 'MacArthur', 'Catherine', 'Katherine']) x;
+-- Upper case is the full mapping, as jellyfish's str.upper() / to_uppercase():
+-- "ß" is "SS", "ﬁ" is "FI" (the simple mapping kept ß and ﬁ as they are).
+SELECT x, referral_crm.soundex(x), referral_crm.nysiis(x), referral_crm.match_rating_codex(x)
+  FROM unnest(ARRAY['Weiß', 'Großmann', 'ßa', 'ﬁsh', 'ŉa']) x;
+SELECT referral_crm.match_rating_comparison('Straße', 'Strasse') AS same_codex;
 
 SELECT a, b, referral_crm.match_rating_comparison(a, b)
   FROM (VALUES ('Smith', 'Smyth'), ('Michael', 'Mike'), ('Tim', 'Timothy'), ('Marie Helene', 'Maria Rio')) v(a, b);
@@ -246,6 +258,25 @@ SELECT p.proname, p.provolatile, p.proparallel, count(*)
                      'match_clinician', 'name_keys', 'name_query_keys', 'given_name', 'family_name',
                      'middle_names', 'credentials', 'name_suffix', 'clinician_name')
  GROUP BY 1, 2, 3 ORDER BY 1;
+
+-- The roles that read the name tables can match names: the cache reads
+-- name_frequencies, not the name_rarity view (which no role could read:
+-- name_similarity failed for every role but a superuser).  A no-op write
+-- drops the cache so that each role loads it.
+SELECT count(*) > 0 AS roles_set_up FROM referral_crm.setup_roles();
+UPDATE referral_crm.name_frequencies SET census_count = census_count WHERE false;
+SET ROLE referral_crm_admin;
+SELECT round(referral_crm.name_similarity('John Quillfeather', 'Mark Quillfeather')::numeric, 3) AS admin_rare,
+       round(referral_crm.name_similarity('John Smith', 'Mark Smith')::numeric, 3) AS admin_common;
+RESET ROLE;
+UPDATE referral_crm.name_frequencies SET census_count = census_count WHERE false;
+SET ROLE referral_crm_intake;
+SELECT round(referral_crm.name_similarity('Bob Smith', 'Robert Smith')::numeric, 3) AS intake;
+RESET ROLE;
+UPDATE referral_crm.name_frequencies SET census_count = census_count WHERE false;
+SET ROLE referral_crm_liaison;
+SELECT round(referral_crm.name_similarity('Bob Smith', 'Robert Smith')::numeric, 3) AS liaison;
+RESET ROLE;
 
 -- Clean up our directory rows.
 DELETE FROM referral_crm.clinician_locations WHERE clinician_id IN

@@ -40,6 +40,13 @@ SELECT referral_crm.termvec(ARRAY[NULL], ARRAY[1]::float8[]);
 -- Cosine, distance, top terms, sum, overlap.
 SELECT referral_crm.cosine('a:1 b:1', 'a:1 c:1'), 'a:1 b:1'::referral_crm.termvec OPERATOR(referral_crm.<=>) 'a:1 b:1',
        referral_crm.cosine('a:1', ''), referral_crm.cosine('a:1', 'b:2');
+-- Weights whose squares overflow or underflow a double: the cosine and the
+-- l2/l1 norms are those of the scaled vectors (they were NaN, 0 and 0).
+SELECT referral_crm.cosine('a:1e200', 'a:1e200') AS big, referral_crm.cosine('a:1e-200', 'a:1e-200') AS tiny,
+       referral_crm.cosine('a:3e200 b:4e200', 'a:4e-200 b:3e-200') AS mixed,
+       referral_crm.termvec_weight('a:3e200 b:4e200', 'a:1 b:1', false, 'l2') AS l2_big,
+       referral_crm.termvec_weight('a:3e-200 b:4e-200', 'a:1 b:1', false, 'l2') AS l2_tiny,
+       referral_crm.termvec_weight('a:1e308 b:1e308', 'a:1 b:1', false, 'l1') AS l1_big;
 SELECT * FROM referral_crm.top_terms('a:1 b:3 c:3 d:0.5', 3);
 SELECT * FROM referral_crm.top_terms('a:1', 0);
 SELECT referral_crm.termvec_sum(v) FROM (VALUES ('a:1 b:2'::referral_crm.termvec), ('b:1 c:1'), (NULL)) x(v);

@@ -3012,3 +3012,67 @@ CREATE FUNCTION referral_crm.norm_language(tag text) RETURNS text
   RETURN lower(substring(tag FROM '^[A-Za-z]*')) || substring(tag FROM '^[A-Za-z]*(.*)$');
 COMMENT ON FUNCTION referral_crm.norm_language(text) IS
   'a language tag with its language subtag in lower case (EN-us -> en-us)';
+
+-- ==== review 3 (names and notes)
+
+-- classify_note: roles that do not see every note use only the terms of at
+-- least corpus_df_floor() training notes.
+CREATE OR REPLACE FUNCTION referral_crm.classify_note(name text, note text)
+  RETURNS TABLE (label text, score float8)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  m record;
+  q referral_crm.termvec;
+  idf referral_crm.termvec;
+  fl int;
+BEGIN
+  SELECT * INTO m FROM referral_crm.note_classifiers c WHERE c.name = classify_note.name;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'note classifier "%" does not exist', classify_note.name
+      USING ERRCODE = 'undefined_object', HINT = 'Train it with referral_crm.train_note_classifier.';
+  END IF;
+  IF note IS NULL THEN
+    RETURN;
+  END IF;
+  q := referral_crm.note_vector(note);
+  idf := referral_crm.termvec_pick(m.idf, referral_crm.termvec_terms(q));
+  -- A role that does not see every note uses only the terms of at least
+  -- corpus_df_floor() training notes (or all of them, if fewer), as the
+  -- corpus statistics do: a term of one to ten training notes would tell
+  -- it that a note it may not read names it, and with which label.  The
+  -- training document frequency is read back from the smoothed idf,
+  -- ln((1 + n) / (1 + df)) + 1.
+  fl := least(referral_crm.corpus_df_floor(), m.n_docs);
+  IF fl > 0 THEN
+    idf := referral_crm.termvec_pick(idf, ARRAY(
+             SELECT e.term FROM referral_crm.top_terms(idf, greatest(referral_crm.termvec_size(idf), 1)) e
+              WHERE round((1 + m.n_docs) * exp(1 - e.weight) - 1) >= fl));
+  END IF;
+  q := referral_crm.termvec_weight(q, idf, true, 'l2');
+  IF referral_crm.termvec_size(q) = 0 THEN
+    RETURN;
+  END IF;
+  IF m.method = 'centroid' THEN
+    RETURN QUERY
+    SELECT v.label, referral_crm.cosine(q, v.vec) AS s
+      FROM referral_crm.note_classifier_vectors v
+     WHERE v.name = m.name AND v.kind = 'centroid'
+     ORDER BY 2 DESC, 1;
+  ELSE
+    RETURN QUERY
+    WITH nn AS (
+      SELECT v.label, referral_crm.cosine(q, v.vec) AS s
+        FROM referral_crm.note_classifier_vectors v
+       WHERE v.name = m.name AND v.kind = 'example'
+       ORDER BY 2 DESC, 1 LIMIT m.k
+    ), tot AS (SELECT sum(s) AS t FROM nn)
+    SELECT nn.label, sum(nn.s) / tot.t
+      FROM nn, tot WHERE tot.t > 0
+     GROUP BY nn.label, tot.t
+     ORDER BY 2 DESC, 1;
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.classify_note(text, text) IS
+  'labels for a note by a trained classifier, best first (knn: share of neighbour similarity; centroid: cosine)';

@@ -85,6 +85,7 @@ typedef struct CnView
 } CnView;
 
 static void CnUnpackExt(const struct varlena *cn, CnView *v, bool display);
+static int	CnCmp(const struct varlena *a, const struct varlena *b);
 
 /* Unpack a clinician_name. */
 static void
@@ -314,7 +315,7 @@ CnParseOrError(const char *s, int len, const char *what, int sqlstate)
 
 /* Canonical text: [Title ]Family, Given[ "Nick"][ Middle][, Suffix][, Cred]... */
 static char *
-CnToText(const struct varlena *cn)
+CnToCanonical(const struct varlena *cn)
 {
 	CnView		v;
 	StringInfoData buf;
@@ -352,6 +353,105 @@ CnToText(const struct varlena *cn)
 		return b2.data;
 	}
 	return buf.data;
+}
+
+/* A second parse buffer: the text output checks its text by parsing it. */
+static NamesParsed names_check_buf;
+
+/* Does UTF-8 text s parse to a value equal to cn? */
+static bool
+CnTextReadsAs(const char *s, const struct varlena *cn)
+{
+	NamesParsed *p = &names_check_buf;
+	ClinicianNameData *back;
+	bool		same;
+
+	if (NamesParse(s, strlen(s), p) != NAMES_OK)
+		return false;
+	back = CnFromParsed(p);
+	same = CnCmp(back, cn) == 0;
+	pfree(back);
+	return same;
+}
+
+/*
+ * Natural order: [Title ]Given[ "Nick"][ Middle] Family[, Suffix][, Cred]...
+ * (NULL without a given and a family name).
+ */
+static char *
+CnToNatural(const struct varlena *cn)
+{
+	CnView		v;
+	StringInfoData buf;
+	int			i;
+
+	CnUnpack(cn, &v);
+	if (!v.disp[NAMES_GIVEN][0] || !v.disp[NAMES_FAMILY][0])
+		return NULL;
+	initStringInfo(&buf);
+	if (v.disp[NAMES_TITLE][0])
+		appendStringInfo(&buf, "%s ", v.disp[NAMES_TITLE]);
+	appendStringInfoString(&buf, v.disp[NAMES_GIVEN]);
+	if (v.disp[NAMES_NICK][0])
+		appendStringInfo(&buf, " \"%s\"", v.disp[NAMES_NICK]);
+	if (v.disp[NAMES_MIDDLE][0])
+		appendStringInfo(&buf, " %s", v.disp[NAMES_MIDDLE]);
+	appendStringInfo(&buf, " %s", v.disp[NAMES_FAMILY]);
+	if (v.disp[NAMES_SUFFIX][0])
+		appendStringInfo(&buf, ", %s", v.disp[NAMES_SUFFIX]);
+	for (i = 0; i < v.ncred; i++)
+		appendStringInfo(&buf, ", %s", v.cred[i]);
+	return buf.data;
+}
+
+/*
+ * A given name alone, quoted (a quoted name alone is the given name):
+ * [Title ]"Given"[, Suffix][, Cred]... (NULL unless there is only a given
+ * name, without nickname or middle names).
+ */
+static char *
+CnToQuotedGiven(const struct varlena *cn)
+{
+	CnView		v;
+	StringInfoData buf;
+	int			i;
+
+	CnUnpack(cn, &v);
+	if (!v.disp[NAMES_GIVEN][0] || v.disp[NAMES_FAMILY][0] || v.disp[NAMES_NICK][0] ||
+		v.disp[NAMES_MIDDLE][0])
+		return NULL;
+	initStringInfo(&buf);
+	if (v.disp[NAMES_TITLE][0])
+		appendStringInfo(&buf, "%s ", v.disp[NAMES_TITLE]);
+	appendStringInfo(&buf, "\"%s\"", v.disp[NAMES_GIVEN]);
+	if (v.disp[NAMES_SUFFIX][0])
+		appendStringInfo(&buf, ", %s", v.disp[NAMES_SUFFIX]);
+	for (i = 0; i < v.ncred; i++)
+		appendStringInfo(&buf, ", %s", v.cred[i]);
+	return buf.data;
+}
+
+/*
+ * The text form: the canonical one when it reads back as an equal value,
+ * else the first of the natural order and the quoted given name that
+ * does ("la, Ma" would read Ma as a credential, ", Smith John" as two
+ * names); the canonical one when none does.
+ */
+static char *
+CnToText(const struct varlena *cn)
+{
+	char	   *s = CnToCanonical(cn);
+	char	   *alt;
+
+	if (CnTextReadsAs(s, cn))
+		return s;
+	alt = CnToNatural(cn);
+	if (alt != NULL && CnTextReadsAs(alt, cn))
+		return alt;
+	alt = CnToQuotedGiven(cn);
+	if (alt != NULL && CnTextReadsAs(alt, cn))
+		return alt;
+	return s;
 }
 
 PG_FUNCTION_INFO_V1(clinician_name_in);
@@ -423,7 +523,15 @@ clinician_name_send(PG_FUNCTION_ARGS)
 {
 	struct varlena *cn = PG_GETARG_CN(0);
 	StringInfoData buf;
-	char	   *s = CnToText(cn);
+	char	   *u = CnToText(cn);
+
+	/*
+	 * pq_sendtext converts from the server encoding (to the client's), and
+	 * recv reads the text in the server encoding: the UTF-8 text goes back
+	 * to the server encoding first, as in the text output.
+	 */
+	char	   *s = (char *) pg_do_encoding_conversion((unsigned char *) u, strlen(u),
+													   PG_UTF8, GetDatabaseEncoding());
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, 1);
@@ -718,7 +826,7 @@ names_nysiis(PG_FUNCTION_ARGS)
 {
 	int			ulen;
 	char	   *u = NamesArgUtf8(PG_GETARG_TEXT_PP(0), &ulen);
-	size_t		cap = (size_t) ulen * 8 + 16;
+	size_t		cap = (size_t) ulen * 24 + 16;
 	char	   *out = palloc(cap);
 	int			rc = NamesNysiis(u, ulen, out, cap);
 
@@ -1170,10 +1278,29 @@ NamesLoadCaches(void)
 		elog(ERROR, "cannot read referral_crm.name_variants");
 	vt = SPI_tuptable;
 	nv = SPI_processed;
-	if (SPI_execute("SELECT r.kind, r.name, r.rarity, f.directory_count"
-					"  FROM referral_crm.name_rarity r JOIN referral_crm.name_frequencies f USING (kind, name)",
+
+	/*
+	 * The rarity of referral_crm.name_rarity, computed here from the table:
+	 * the roles that may match names read name_frequencies, not the view
+	 * (reading the view needs a grant of its own, which no role had).
+	 * Operators and functions are qualified: the caller's search_path
+	 * applies.
+	 */
+	if (SPI_execute("SELECT f.kind, f.name,"
+					" (LEAST(1.0::pg_catalog.float8, GREATEST(0.0::pg_catalog.float8,"
+					"   ((OPERATOR(pg_catalog.-) pg_catalog.log(GREATEST("
+					"       (f.census_count OPERATOR(pg_catalog./) 1022550.0)::pg_catalog.float8,"
+					"       f.directory_count::pg_catalog.float8 OPERATOR(pg_catalog./) t.dir_total,"
+					"       1e-9::pg_catalog.float8)))"
+					"     OPERATOR(pg_catalog.-) 2.0::pg_catalog.float8) OPERATOR(pg_catalog./) 4.0::pg_catalog.float8)))"
+					"   ::pg_catalog.float8 AS rarity,"
+					" f.directory_count"
+					"  FROM referral_crm.name_frequencies f,"
+					"       (SELECT GREATEST(pg_catalog.sum(x.directory_count), 1::pg_catalog.numeric)::pg_catalog.float8 AS dir_total"
+					"          FROM referral_crm.name_frequencies x"
+					"         WHERE x.kind OPERATOR(pg_catalog.=) 'family'::pg_catalog.text) t",
 					true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "cannot read referral_crm.name_rarity");
+		elog(ERROR, "cannot read referral_crm.name_frequencies");
 	ft = SPI_tuptable;
 	nf = SPI_processed;
 

@@ -412,15 +412,18 @@ NamesDamerauLevenshtein(const uint32_t *a, int na, const uint32_t *b, int nb)
 	return result;
 }
 
-/* Decode UTF-8 into UTF-16 with ICU, then NFKD; returns UTF-16 length. */
+/*
+ * Decode UTF-8 into UTF-16 with ICU and upper-case it with the full
+ * (locale-independent) mapping, as Python's str.upper() and Rust's
+ * to_uppercase() do: "ß" is "SS", "ﬁ" is "FI"; returns the UTF-16 length.
+ */
 static int
-NamesNfkdUpper(const char *s, size_t len, UChar *out, int outcap)
+NamesFullUpper16(const char *s, size_t len, UChar *out, int outcap)
 {
 	UErrorCode	status = U_ZERO_ERROR;
-	const UNormalizer2 *nfkd;
 	UChar		tmp[NAMES_MAX_CHARS * 2 + 8];
 	int32_t		ulen = 0;
-	int32_t		nlen;
+	int32_t		n;
 	int			rc = NamesUtf8Decode(s, len, NULL, 0);
 
 	if (rc < 0)
@@ -430,6 +433,47 @@ NamesNfkdUpper(const char *s, size_t len, UChar *out, int outcap)
 	u_strFromUTF8(tmp, NAMES_MAX_CHARS * 2 + 8, &ulen, s, (int32_t) len, &status);
 	if (U_FAILURE(status))
 		return NAMES_ERR_ENCODING;
+	n = u_strToUpper(out, outcap, tmp, ulen, "", &status);
+	if (U_FAILURE(status))
+		return status == U_BUFFER_OVERFLOW_ERROR ? NAMES_ERR_TOO_LONG : NAMES_ERR_ICU;
+	return n;
+}
+
+/* Code points of UTF-8 text upper-cased with the full mapping. */
+static int
+NamesFullUpperCp(const char *s, size_t len, uint32_t *out, int outcap)
+{
+	UChar		up[NAMES_MAX_CHARS * 6 + 16];
+	int			nu = NamesFullUpper16(s, len, up, NAMES_MAX_CHARS * 6 + 16);
+	int			i = 0,
+				n = 0;
+
+	if (nu < 0)
+		return nu;
+	while (i < nu)
+	{
+		UChar32		c;
+
+		if (n >= outcap)
+			return NAMES_ERR_TOO_LONG;
+		U16_NEXT(up, i, nu, c);
+		out[n++] = (uint32_t) c;
+	}
+	return n;
+}
+
+/* Upper-case UTF-8 text (full mapping), then NFKD; returns UTF-16 length. */
+static int
+NamesNfkdUpper(const char *s, size_t len, UChar *out, int outcap)
+{
+	UErrorCode	status = U_ZERO_ERROR;
+	const UNormalizer2 *nfkd;
+	UChar		tmp[NAMES_MAX_CHARS * 6 + 16];
+	int32_t		ulen = NamesFullUpper16(s, len, tmp, NAMES_MAX_CHARS * 6 + 16);
+	int32_t		nlen;
+
+	if (ulen < 0)
+		return ulen;
 	nfkd = unorm2_getNFKDInstance(&status);
 	if (U_FAILURE(status))
 		return NAMES_ERR_ICU;
@@ -536,9 +580,9 @@ NamesIsVowel(uint32_t c)
 int
 NamesNysiis(const char *s, size_t len, char *out, size_t outcap)
 {
-	uint32_t	cp[NAMES_MAX_CHARS + 4];
-	uint32_t	key[NAMES_MAX_CHARS * 2 + 4];
-	int			n = NamesUtf8Decode(s, len, cp, NAMES_MAX_CHARS);
+	uint32_t	cp[NAMES_MAX_CHARS * 3 + 4];
+	uint32_t	key[NAMES_MAX_CHARS * 6 + 4];
+	int			n = NamesFullUpperCp(s, len, cp, NAMES_MAX_CHARS * 3);
 	int			nk = 0;
 	int			i;
 	size_t		o = 0;
@@ -548,8 +592,6 @@ NamesNysiis(const char *s, size_t len, char *out, size_t outcap)
 	out[0] = '\0';
 	if (n == 0)
 		return 0;
-	for (i = 0; i < n; i++)
-		cp[i] = (uint32_t) u_toupper((UChar32) cp[i]);
 	/* prefixes */
 	if (n >= 3 && cp[0] == 'M' && cp[1] == 'A' && cp[2] == 'C')
 		cp[1] = 'C';
@@ -869,19 +911,19 @@ NamesMetaphone(const char *s, size_t len, char *out, size_t outcap)
 int
 NamesMatchRatingCodex(const char *s, size_t len, uint32_t *codex, int cap)
 {
-	uint32_t	cp[NAMES_MAX_CHARS];
-	int			n = NamesUtf8Decode(s, len, cp, NAMES_MAX_CHARS);
+	uint32_t	cp[NAMES_MAX_CHARS * 3];
+	int			n = NamesFullUpperCp(s, len, cp, NAMES_MAX_CHARS * 3);
 	int			m = 0;
 	int			i;
 	bool		first = true;
 	uint32_t	prev = 0;
-	uint32_t	tmp[NAMES_MAX_CHARS];
+	uint32_t	tmp[NAMES_MAX_CHARS * 3];
 
 	if (n < 0)
 		return n;
 	for (i = 0; i < n; i++)
 	{
-		uint32_t	c = (uint32_t) u_toupper((UChar32) cp[i]);
+		uint32_t	c = cp[i];
 
 		if (c == ' ')
 			continue;

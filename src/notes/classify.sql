@@ -93,6 +93,8 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp A
 DECLARE
   m record;
   q referral_crm.termvec;
+  idf referral_crm.termvec;
+  fl int;
 BEGIN
   SELECT * INTO m FROM referral_crm.note_classifiers c WHERE c.name = classify_note.name;
   IF NOT FOUND THEN
@@ -102,7 +104,21 @@ BEGIN
   IF note IS NULL THEN
     RETURN;
   END IF;
-  q := referral_crm.termvec_weight(referral_crm.note_vector(note), m.idf, true, 'l2');
+  q := referral_crm.note_vector(note);
+  idf := referral_crm.termvec_pick(m.idf, referral_crm.termvec_terms(q));
+  -- A role that does not see every note uses only the terms of at least
+  -- corpus_df_floor() training notes (or all of them, if fewer), as the
+  -- corpus statistics do: a term of one to ten training notes would tell
+  -- it that a note it may not read names it, and with which label.  The
+  -- training document frequency is read back from the smoothed idf,
+  -- ln((1 + n) / (1 + df)) + 1.
+  fl := least(referral_crm.corpus_df_floor(), m.n_docs);
+  IF fl > 0 THEN
+    idf := referral_crm.termvec_pick(idf, ARRAY(
+             SELECT e.term FROM referral_crm.top_terms(idf, greatest(referral_crm.termvec_size(idf), 1)) e
+              WHERE round((1 + m.n_docs) * exp(1 - e.weight) - 1) >= fl));
+  END IF;
+  q := referral_crm.termvec_weight(q, idf, true, 'l2');
   IF referral_crm.termvec_size(q) = 0 THEN
     RETURN;
   END IF;

@@ -19,6 +19,7 @@
 #include "notes_vec.h"
 
 #include <ctype.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,14 +243,47 @@ NotesVecFind(const NotesVec *v, const char *term, uint32_t len)
 	return -1;
 }
 
+/*
+ * The dot product of a / sa and b / sb, by a merge of the two sorted term
+ * lists, over the square roots of their sums of squares na and nb.
+ */
+static double
+VecCosineScaled(const NotesVec *a, const NotesVec *b, double sa, double sb, double na, double nb)
+{
+	const double *wa = NOTESVEC_WEIGHTS(a),
+			   *wb = NOTESVEC_WEIGHTS(b);
+	double		dot = 0;
+	int32_t		i = 0,
+				j = 0;
+
+	while (i < a->n && j < b->n)
+	{
+		int			c = NotesTermCmp(NOTESVEC_TERM(a, i), NOTESVEC_TERMLEN(a, i),
+									 NOTESVEC_TERM(b, j), NOTESVEC_TERMLEN(b, j));
+
+		if (c == 0)
+		{
+			if (sa == 1 && sb == 1)
+				dot += wa[i] * wb[j];
+			else
+				dot += (wa[i] / sa) * (wb[j] / sb);
+			i++, j++;
+		}
+		else if (c < 0)
+			i++;
+		else
+			j++;
+	}
+	return dot / (sqrt(na) * sqrt(nb));
+}
+
 /* Cosine similarity by a merge of the two sorted term lists. */
 double
 NotesVecCosine(const NotesVec *a, const NotesVec *b)
 {
 	const double *wa = NOTESVEC_WEIGHTS(a),
 			   *wb = NOTESVEC_WEIGHTS(b);
-	double		dot = 0,
-				na = 0,
+	double		na = 0,
 				nb = 0;
 	int32_t		i = 0,
 				j = 0;
@@ -258,22 +292,30 @@ NotesVecCosine(const NotesVec *a, const NotesVec *b)
 		na += wa[i] * wa[i];
 	for (j = 0; j < b->n; j++)
 		nb += wb[j] * wb[j];
-	if (na == 0 || nb == 0)
-		return 0;
-	i = j = 0;
-	while (i < a->n && j < b->n)
+	if (isfinite(na) && isfinite(nb) && na >= DBL_MIN && nb >= DBL_MIN)
+		return VecCosineScaled(a, b, 1, 1, na, nb);
+	/*
+	 * A sum of squares that overflowed or underflowed (weights beyond about
+	 * 1e154 or below 1e-154): the same computation on the weights divided
+	 * by the largest of each vector.
+	 */
 	{
-		int			c = NotesTermCmp(NOTESVEC_TERM(a, i), NOTESVEC_TERMLEN(a, i),
-									 NOTESVEC_TERM(b, j), NOTESVEC_TERMLEN(b, j));
+		double		ma = 0,
+					mb = 0;
 
-		if (c == 0)
-			dot += wa[i++] * wb[j++];
-		else if (c < 0)
-			i++;
-		else
-			j++;
+		for (i = 0; i < a->n; i++)
+			ma = fmax(ma, fabs(wa[i]));
+		for (j = 0; j < b->n; j++)
+			mb = fmax(mb, fabs(wb[j]));
+		if (ma == 0 || mb == 0)
+			return 0;
+		na = nb = 0;
+		for (i = 0; i < a->n; i++)
+			na += (wa[i] / ma) * (wa[i] / ma);
+		for (j = 0; j < b->n; j++)
+			nb += (wb[j] / mb) * (wb[j] / mb);
+		return VecCosineScaled(a, b, ma, mb, na, nb);
 	}
-	return dot / (sqrt(na) * sqrt(nb));
 }
 
 /* Is s[0..len) valid UTF-8 (no NUL, no surrogates, no overlongs)? */
@@ -559,6 +601,27 @@ NotesNormalize(double *w, int64_t n, NotesNorm norm)
 		return;
 	for (i = 0; i < n; i++)
 		z += norm == NOTES_NORM_L2 ? w[i] * w[i] : fabs(w[i]);
+	if (!isfinite(z) || (norm == NOTES_NORM_L2 && z < DBL_MIN))
+	{
+		/*
+		 * The sum overflowed (or, for l2, the squares underflowed): divide
+		 * by the largest weight first, then scale the norm back.
+		 */
+		double		m = 0;
+
+		for (i = 0; i < n; i++)
+			m = fmax(m, fabs(w[i]));
+		if (m == 0 || !isfinite(m))
+			return;
+		z = 0;
+		for (i = 0; i < n; i++)
+			z += norm == NOTES_NORM_L2 ? (w[i] / m) * (w[i] / m) : fabs(w[i] / m);
+		if (norm == NOTES_NORM_L2)
+			z = sqrt(z);
+		for (i = 0; i < n; i++)
+			w[i] = (w[i] / m) / z;
+		return;
+	}
 	if (norm == NOTES_NORM_L2)
 		z = sqrt(z);
 	if (z == 0)

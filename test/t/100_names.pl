@@ -47,6 +47,28 @@ is($node->safe_psql('postgres', q{
   SELECT count(*) FROM n_src s JOIN n_dst d ON s.n::text = d.n::text AND s.n OPERATOR(referral_crm.=) d.n}),
    '6', 'binary COPY keeps every value');
 
+# 2b. The same in a LATIN1 database: send wrote the UTF-8 text as if it were
+# in the server encoding, so recv read back another name ("JosÃ©").
+$node->safe_psql('postgres',
+  q{CREATE DATABASE names_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0});
+$node->safe_psql('names_latin1', 'CREATE EXTENSION referral_crm');
+my $file1 = File::Spec->rel2abs($node->basedir . '/names_latin1.bin');
+$node->safe_psql('names_latin1', qq{
+  SET client_encoding = 'UTF8';
+  CREATE TABLE n_src (n referral_crm.clinician_name);
+  INSERT INTO n_src VALUES ('José Núñez-García, PA-C'), ('Jürgen Müller'), ('Smith, Bob');
+  COPY n_src TO '$file1' WITH (FORMAT binary);
+  CREATE TABLE n_dst (n referral_crm.clinician_name);
+  COPY n_dst FROM '$file1' WITH (FORMAT binary);
+});
+is($node->safe_psql('names_latin1', q{
+  SELECT count(*) FROM n_src s JOIN n_dst d ON s.n::text = d.n::text AND s.n OPERATOR(referral_crm.=) d.n}),
+   '3', 'binary COPY keeps every value in a LATIN1 database');
+is($node->safe_psql('names_latin1', q{
+  SET client_encoding = 'UTF8';
+  SELECT count(*) FROM n_dst WHERE referral_crm.family_name(n) IN ('Núñez-García', 'Müller', 'Smith')}),
+   '3', 'and the accented names read back as written');
+
 # 3. match_clinician uses the index on a directory of a few thousand.
 $node->safe_psql('postgres', q{
   INSERT INTO referral_crm.clinicians (npi, given_name, family_name, source_system, source_id)

@@ -165,7 +165,7 @@ TestPhonetic(void)
 		{"Washington", "W252"}, {"Lee", "L000"}, {"Gutierrez", "G362"}, {"Pfister", "P236"},
 		{"Jackson", "J250"}, {"Tymczak", "T522"}, {"", ""}, {"A", "A000"},
 		{"\xc3\x87\xc3\xa1\xc5\x95\xe1\xba\x97\xc3\xa9\xc5\x99", "C636"}, {"Ashcroft", "A261"},
-		{"\xc2\xbf", "\xc2\xbf" "000"},
+		{"\xc2\xbf", "\xc2\xbf" "000"}, {"\xc3\x9f" "a", "S000"}, {"Gro\xc3\x9f", "G620"},
 	};
 	static const char *const ny[][2] = {
 		{"Worthy", "WARTY"}, {"Ogata", "OGAT"}, {"montgomery", "MANTGANARY"}, {"Costales", "CASTAL"},
@@ -176,7 +176,7 @@ TestPhonetic(void)
 		{"Pheenard", "FANAD"}, {"Schmittie", "SNATY"}, {"Knaqze", "NAGS"}, {"Knokno", "NAN"},
 		{"Knoko", "NAC"}, {"Macaw", "MC"}, {"", ""}, {"T", "T"}, {"S", "S"}, {"P", "P"},
 		{"K", "C"}, {"M", "M"}, {"E", "E"}, {"PFEISTER", "FASTAR"}, {"SARAH", "SAR"},
-		{"\xc3\xa7", "\xc3\x87"},
+		{"\xc3\xa7", "\xc3\x87"}, {"Wei\xc3\x9f", "W"}, {"\xef\xac\x81sh", "F"},
 	};
 	static const char *const dm[][3] = {
 		{"Smith", "SM0", "XMT"}, {"Schmidt", "XMT", "SMT"}, {"Thompson", "TMPS", "TMPS"},
