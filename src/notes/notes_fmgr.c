@@ -198,24 +198,51 @@ AnalyzerKindOrError(text *name)
 	return (NotesAnalyzerKind) k;
 }
 
-/* Analyse a text datum (converted to UTF-8 if the database is not). */
-static void
-AnalyzeText(text *t, NotesAnalyzerKind kind, NotesTokens *tok)
-{
-	char	   *s = VARDATA_ANY(t);
-	size_t		len = VARSIZE_ANY_EXHDR(t);
+/*
+ * Terms are UTF-8 inside termvecs and the analysers.  In a database of
+ * another encoding, text crosses that boundary converted: ServerToUtf8 on
+ * the way in, TermText (and termvec_out) on the way out.
+ */
 
-	if (GetDatabaseEncoding() != PG_UTF8 && len > 0)
+/* Server-encoded bytes as UTF-8 (a converted copy, or s itself); *len follows. */
+static const char *
+ServerToUtf8(const char *s, size_t *len)
+{
+	if (GetDatabaseEncoding() != PG_UTF8 && *len > 0)
 	{
-		char	   *conv = (char *) pg_do_encoding_conversion((unsigned char *) s, (int) len,
+		char	   *conv = (char *) pg_do_encoding_conversion((unsigned char *) s, (int) *len,
 															  GetDatabaseEncoding(), PG_UTF8);
 
 		if (conv != s)
 		{
-			s = conv;
-			len = strlen(conv);
+			*len = strlen(conv);
+			return conv;
 		}
 	}
+	return s;
+}
+
+/* A UTF-8 term as text in the server encoding. */
+static text *
+TermText(const char *t, size_t len)
+{
+	if (GetDatabaseEncoding() != PG_UTF8 && len > 0)
+	{
+		char	   *conv = pg_any_to_server(t, (int) len, PG_UTF8);
+
+		if (conv != t)
+			return cstring_to_text(conv);
+	}
+	return cstring_to_text_with_len(t, (int) len);
+}
+
+/* Analyse a text datum (converted to UTF-8 if the database is not). */
+static void
+AnalyzeText(text *t, NotesAnalyzerKind kind, NotesTokens *tok)
+{
+	size_t		len = VARSIZE_ANY_EXHDR(t);
+	const char *s = ServerToUtf8(VARDATA_ANY(t), &len);
+
 	memset(tok, 0, sizeof(*tok));
 	if (NotesAnalyze(GetAnalyzer(), kind, s, len, tok, &notes_mem_local) != 0)
 		ereport(ERROR,
@@ -258,7 +285,9 @@ BuildVec(const NotesEntry *e, int64_t n)
 Datum
 termvec_in(PG_FUNCTION_ARGS)
 {
-	char	   *s = PG_GETARG_CSTRING(0);
+	char	   *in = PG_GETARG_CSTRING(0);
+	size_t		len = strlen(in);
+	const char *s = ServerToUtf8(in, &len);
 	NotesEntry *e;
 	char	   *buf;
 	const char *err = NULL;
@@ -266,7 +295,7 @@ termvec_in(PG_FUNCTION_ARGS)
 	int64_t		n,
 				dup;
 
-	n = NotesVecParse(s, strlen(s), &e, &buf, &notes_mem_local, &err, &errpos);
+	n = NotesVecParse(s, len, &e, &buf, &notes_mem_local, &err, &errpos);
 	if (n < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
@@ -320,6 +349,8 @@ termvec_out(PG_FUNCTION_ARGS)
 		appendStringInfoString(&out, num);
 		pfree(num);
 	}
+	if (GetDatabaseEncoding() != PG_UTF8)
+		PG_RETURN_CSTRING(pg_any_to_server(out.data, out.len, PG_UTF8));
 	PG_RETURN_CSTRING(out.data);
 }
 
@@ -456,7 +487,7 @@ termvec_top_terms(PG_FUNCTION_ARGS)
 		Datum		values[2];
 		bool		nulls[2] = {false, false};
 
-		values[0] = PointerGetDatum(cstring_to_text_with_len(NOTESVEC_TERM(v, idx[i]), NOTESVEC_TERMLEN(v, idx[i])));
+		values[0] = PointerGetDatum(TermText(NOTESVEC_TERM(v, idx[i]), NOTESVEC_TERMLEN(v, idx[i])));
 		values[1] = Float8GetDatum(NOTESVEC_WEIGHTS(v)[idx[i]]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
@@ -472,7 +503,7 @@ termvec_terms(PG_FUNCTION_ARGS)
 	int32_t		i;
 
 	for (i = 0; i < v->n; i++)
-		d[i] = PointerGetDatum(cstring_to_text_with_len(NOTESVEC_TERM(v, i), NOTESVEC_TERMLEN(v, i)));
+		d[i] = PointerGetDatum(TermText(NOTESVEC_TERM(v, i), NOTESVEC_TERMLEN(v, i)));
 	PG_RETURN_ARRAYTYPE_P(construct_array(d, v->n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
@@ -495,14 +526,16 @@ TextArrayEntries(ArrayType *a, NotesEntry **out, const char *what)
 	for (i = 0; i < n; i++)
 	{
 		text	   *t;
+		size_t		len;
 
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("%s must not contain NULL", what)));
 		t = DatumGetTextPP(d[i]);
-		e[i].term = VARDATA_ANY(t);
-		e[i].len = VARSIZE_ANY_EXHDR(t);
+		len = VARSIZE_ANY_EXHDR(t);
+		e[i].term = ServerToUtf8(VARDATA_ANY(t), &len);
+		e[i].len = (uint32_t) Min(len, (size_t) PG_UINT32_MAX);
 		e[i].w = 1.0;
 		if (e[i].len == 0 || e[i].len > NOTES_VEC_MAX_TERM)
 			ereport(ERROR,
@@ -1087,7 +1120,7 @@ note_terms(PG_FUNCTION_ARGS)
 	AnalyzeText(PG_GETARG_TEXT_PP(0), AnalyzerKindOrError(PG_GETARG_TEXT_PP(1)), &tok);
 	d = palloc(sizeof(Datum) * Max(tok.n, 1));
 	for (i = 0; i < tok.n; i++)
-		d[i] = PointerGetDatum(cstring_to_text(tok.buf + tok.off[i]));
+		d[i] = PointerGetDatum(TermText(tok.buf + tok.off[i], strlen(tok.buf + tok.off[i])));
 	PG_RETURN_ARRAYTYPE_P(construct_array(d, tok.n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
@@ -1178,8 +1211,9 @@ note_surfaces(PG_FUNCTION_ARGS)
 				best = j;
 			j++;
 		}
-		values[0] = PointerGetDatum(cstring_to_text(e[i].term));
-		values[1] = PointerGetDatum(cstring_to_text(e[best].term + strlen(e[best].term) + 1));
+		values[0] = PointerGetDatum(TermText(e[i].term, strlen(e[i].term)));
+		values[1] = PointerGetDatum(TermText(e[best].term + strlen(e[best].term) + 1,
+											 strlen(e[best].term + strlen(e[best].term) + 1)));
 		values[2] = Int32GetDatum((int32) total);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		i = j;
@@ -1534,7 +1568,7 @@ tfidf_weights(PG_FUNCTION_ARGS)
 			bool		nulls[3] = {false, false, false};
 
 			values[0] = Int32GetDatum(i + 1);
-			values[1] = PointerGetDatum(cstring_to_text_with_len(all[j].e.term, all[j].e.len));
+			values[1] = PointerGetDatum(TermText(all[j].e.term, all[j].e.len));
 			values[2] = Float8GetDatum(w[j - start]);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}

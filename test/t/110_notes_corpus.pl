@@ -239,5 +239,27 @@ $node->safe_psql('postgres', 'TRUNCATE referral_crm.referral_notes');
 is($node->safe_psql('postgres', q{SELECT ndocs || ' ' || (SELECT count(*) FROM referral_crm.corpus_terms()) || ' ' || (SELECT count(*) FROM referral_crm.note_vectors) FROM referral_crm.corpus_stats()}),
    '0 0 0', 'TRUNCATE empties the statistics');
 
+# 7. A LATIN1 database: terms are UTF-8 inside termvecs and converted at
+# the boundary, so text in and out reads as written (it came out as the
+# UTF-8 bytes, 'cafÃ©', and a LATIN1 term never matched).
+$node->safe_psql('postgres',
+  q{CREATE DATABASE notes_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0});
+$node->safe_psql('notes_latin1', 'CREATE EXTENSION referral_crm');
+is($node->safe_psql('notes_latin1', q{
+  SET client_encoding = 'UTF8';
+  SELECT referral_crm.note_terms('Café crème: Größe', 'sklearn')::text;
+  SELECT string_agg(term, ',' ORDER BY term) FROM referral_crm.tfidf_weights(ARRAY['café au lait'], 'sklearn', norm => 'none');
+  SELECT $$'café':2 'größe':1$$::referral_crm.termvec::text;
+  SELECT referral_crm.termvec_terms($$'café':2 'größe':1$$)::text;
+  SELECT $$'café':2$$::referral_crm.termvec OPERATOR(referral_crm.&&) ARRAY['café'];
+  SELECT string_agg(term, ',' ORDER BY term) FROM referral_crm.top_terms($$'café':2 'größe':1$$, 5);}),
+   join("\n", '{café,crème,größe}', 'au,café,lait', q{'café':2 'größe':1}, '{café,größe}', 't', 'café,größe'),
+   'termvec and the analysers read and write text in a LATIN1 database');
+is($node->safe_psql('notes_latin1', q{
+  SET client_encoding = 'UTF8';
+  SELECT count(*) FROM (SELECT (v::text)::referral_crm.termvec OPERATOR(referral_crm.=) v AS same
+                          FROM (VALUES ($$'café':2 'größe':1$$::referral_crm.termvec)) x(v)) y WHERE same}),
+   '1', 'and termvec text round-trips there');
+
 $node->stop;
 done_testing();
