@@ -47,6 +47,9 @@ SELECT referral_crm.cosine('a:1e200', 'a:1e200') AS big, referral_crm.cosine('a:
        referral_crm.termvec_weight('a:3e200 b:4e200', 'a:1 b:1', false, 'l2') AS l2_big,
        referral_crm.termvec_weight('a:3e-200 b:4e-200', 'a:1 b:1', false, 'l2') AS l2_tiny,
        referral_crm.termvec_weight('a:1e308 b:1e308', 'a:1 b:1', false, 'l1') AS l1_big;
+-- A BM25 score that overflows is an error (it was Infinity).
+SELECT referral_crm.termvec_bm25('knee:1e300', 3, 'knee:1e300', 2);
+SELECT referral_crm.termvec_bm25('knee:1e300 hip:1', 3, 'hip:1.5', 2) > 0 AS finite_ok;
 SELECT * FROM referral_crm.top_terms('a:1 b:3 c:3 d:0.5', 3);
 SELECT * FROM referral_crm.top_terms('a:1', 0);
 SELECT referral_crm.termvec_sum(v) FROM (VALUES ('a:1 b:2'::referral_crm.termvec), ('b:1 c:1'), (NULL)) x(v);

@@ -1412,6 +1412,12 @@ termvec_bm25(PG_FUNCTION_ARGS)
 		if (at >= 0)
 			s += NotesBm25Term(NOTESVEC_WEIGHTS(q)[i], NOTESVEC_WEIGHTS(tf)[at], dl, avgdl, k1, b);
 	}
+	/* Finite inputs can still overflow (weights near DBL_MAX). */
+	if (!isfinite(s))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("BM25 score out of range"),
+				 errdetail("The query weights and term counts give a score that is not a finite double.")));
 	PG_RETURN_FLOAT8(s);
 }
 
