@@ -73,6 +73,14 @@ SELECT referral_crm.predict('scoring_no_such_model', ARRAY[1, 70]);
 SELECT referral_crm.logit_predict(ARRAY[1, 2, 3], ARRAY[1]);
 SELECT referral_crm.logit_predict(ARRAY[1, 2], ARRAY['NaN']::float8[]);
 SELECT referral_crm.logit_predict(ARRAY[1, 2], ARRAY[NULL]::float8[]);
+-- finite values whose products overflow both ways: an error, not NaN
+SELECT referral_crm.logit_predict(ARRAY[0, 2, -2], ARRAY[1e308, 1e308]);
+SELECT referral_crm.logit_predict(ARRAY[0, 2, 2], ARRAY[1e308, 1e308]) AS overflow_one_way_is_one;
+-- a model name of 100 two-byte characters (200 bytes) is found
+SELECT version FROM referral_crm.train_logit(repeat('é', 100), 'SELECT * FROM scoring_patients', 'second_attack',
+                                             ARRAY['treatment', 'trait_anxiety']);
+SELECT round(referral_crm.predict(repeat('é', 100), ARRAY[1, 70])::numeric, 10) AS long_name;
+DELETE FROM referral_crm.models WHERE name = repeat('é', 100);
 
 -- Explanations: coefficient x (value - mean), largest first.
 SELECT e->>'feature' AS feature, round((e->>'contribution')::numeric, 10) AS contribution

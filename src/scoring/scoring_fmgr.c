@@ -39,6 +39,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/plancache.h"
+#include "utils/snapmgr.h"
 
 #include "scoring/logit.h"
 
@@ -1096,6 +1097,22 @@ CheckFinite(const double *v, int n, const char *what)
 					 errmsg("%s %d is %s", what, j + 1, float8out_internal(v[j]))));
 }
 
+/*
+ * A probability, or the error for a linear predictor that overflowed both
+ * ways (+inf plus -inf is NaN; one infinity alone gives 0 or 1 correctly).
+ */
+static double
+CheckPrediction(double p)
+{
+	if (isnan(p))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("the linear predictor is out of range"),
+				 errdetail("Coefficients times feature values overflow double precision towards both +Infinity and -Infinity, so the probability is undefined."),
+				 errhint("Rescale the feature values.")));
+	return p;
+}
+
 /* logit_predict(coef float8[], x float8[]): 1 / (1 + exp(-(c0 + c.x))) */
 Datum
 logit_predict(PG_FUNCTION_ARGS)
@@ -1114,14 +1131,37 @@ logit_predict(PG_FUNCTION_ARGS)
 				 errdetail("The first coefficient is the intercept.")));
 	CheckFinite(c, nc, "coefficient");
 	CheckFinite(x, nx, "feature value");
-	PG_RETURN_FLOAT8(LogitPredict(c, x, nx));
+	PG_RETURN_FLOAT8(CheckPrediction(LogitPredict(c, x, nx)));
 }
+
+/*
+ * A model name's longest form in bytes: models.name holds at most 100
+ * characters, each at most 4 bytes in any server encoding.
+ */
+#define MODEL_NAME_KEYLEN (100 * 4 + 1)
+
+/*
+ * The visibility of the snapshot a cache entry was read with.  Two
+ * snapshots with the same xmin, xmax and counts of running (sub)transactions
+ * see the same committed rows: no transaction below xmax can start after a
+ * snapshot is taken, so the running set only shrinks, and equal counts mean
+ * equal sets.
+ */
+typedef struct ModelSnapshotMark
+{
+	TransactionId xmin;
+	TransactionId xmax;
+	uint32		xcnt;
+	int32		subxcnt;
+	bool		suboverflowed;
+} ModelSnapshotMark;
 
 /* A cached current model version. */
 typedef struct ModelCacheEntry
 {
-	char		name[128];		/* hash key */
+	char		name[MODEL_NAME_KEYLEN];	/* hash key */
 	Oid			userid;
+	ModelSnapshotMark snap;		/* the snapshot it was read with */
 	int64		model_id;
 	int			version;
 	int			p;
@@ -1143,12 +1183,41 @@ ModelCacheInvalidate(Datum arg, Oid relid)
 		model_cache_valid = false;
 }
 
-/* Look up (loading on a miss) the current version of a model. */
+/* The visibility mark of the active snapshot (zeroes without one). */
+static ModelSnapshotMark
+ModelSnapshotNow(void)
+{
+	ModelSnapshotMark m;
+
+	memset(&m, 0, sizeof(m));
+	if (ActiveSnapshotSet())
+	{
+		Snapshot	snap = GetActiveSnapshot();
+
+		m.xmin = snap->xmin;
+		m.xmax = snap->xmax;
+		m.xcnt = snap->xcnt;
+		m.subxcnt = snap->subxcnt;
+		m.suboverflowed = snap->suboverflowed;
+	}
+	return m;
+}
+
+/*
+ * Look up (loading on a miss) the current version of a model.
+ *
+ * An entry is used only under a snapshot that sees what the snapshot it
+ * was read with saw.  Relcache invalidation alone is not enough: a
+ * REPEATABLE READ transaction (or a long statement) can take in the
+ * invalidation of a newer version, reload under its older snapshot and
+ * keep the older version after it ends, with no invalidation left to come.
+ */
 static ModelCacheEntry *
 ModelCacheLookup(const char *name)
 {
 	ModelCacheEntry *e;
 	bool		found;
+	ModelSnapshotMark snap = ModelSnapshotNow();
 
 	if (strlen(name) >= sizeof(e->name))
 		ereport(ERROR,
@@ -1177,7 +1246,10 @@ ModelCacheLookup(const char *name)
 		model_cache_valid = true;
 	}
 	e = hash_search(model_cache, name, HASH_FIND, &found);
-	if (found && e->userid == GetUserId())
+	if (found && e->userid == GetUserId() && snap.xmax != InvalidTransactionId &&
+		e->snap.xmin == snap.xmin && e->snap.xmax == snap.xmax &&
+		e->snap.xcnt == snap.xcnt && e->snap.subxcnt == snap.subxcnt &&
+		e->snap.suboverflowed == snap.suboverflowed)
 		return e;
 
 	/* Miss: read the current version with the caller's privileges. */
@@ -1215,7 +1287,14 @@ ModelCacheLookup(const char *name)
 		if (!model_cache_valid)
 			return ModelCacheLookup(name);
 		e = hash_search(model_cache, name, HASH_ENTER, &found);
+		if (found)
+		{
+			/* a reload replaces the entry: free what it held */
+			pfree(e->coef);
+			pfree(e->features);
+		}
 		tmp.userid = GetUserId();
+		tmp.snap = snap;
 		memcpy(tmp.name, e->name, sizeof(tmp.name));
 		*e = tmp;
 	}
@@ -1243,7 +1322,7 @@ predict(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("feature value %d is %s", j + 1, float8out_internal(x[j]))));
-	PG_RETURN_FLOAT8(LogitPredict(e->coef, x, nx));
+	PG_RETURN_FLOAT8(CheckPrediction(LogitPredict(e->coef, x, nx)));
 }
 
 /* Statement trigger on referral_crm.models: tell every backend's cache. */
