@@ -176,6 +176,29 @@ SELECT referral_crm.logit_pass_columns(ARRAY[0, 0, 0, 1]::float8[], y, a, b) FRO
 SELECT referral_crm.logit_pass_columns(ARRAY[0, 0, 0, 1]::float8[], y + 1, a) FROM scoring_bad;
 SELECT referral_crm.logit_pass_columns(ARRAY[0, 0, 0, 1]::float8[], y, NULL::int) FROM scoring_bad;
 
+-- More features than a function takes arguments (100): the pass reads an
+-- array per row instead of one argument per column.
+DO $$
+BEGIN
+  EXECUTE 'CREATE TEMP TABLE scoring_wide AS SELECT g AS id, (referral_crm.split_fraction(g, 5) < 0.5) AS y, '
+       || (SELECT string_agg(format('referral_crm.split_fraction(g, %s) + CASE WHEN g %% 7 = %s THEN 0.1 ELSE 0 END AS f%s',
+                                    j + 10, j % 7, j), ', ' ORDER BY j)
+             FROM generate_series(1, 120) j)
+       || ' FROM generate_series(1, 400) g';
+END
+$$;
+SELECT cardinality(features) AS features, rows_used, iterations, metrics->'converged' AS converged
+  FROM referral_crm.train_logit('scoring_wide', 'SELECT * FROM scoring_wide', 'y',
+                                (SELECT array_agg('f' || j ORDER BY j) FROM generate_series(1, 120) j), l2 => 1);
+-- at the boundary: 97 features are the column form's last (99 aggregate
+-- arguments), 98 the array form's first
+SELECT cardinality(features) AS features, rows_used
+  FROM referral_crm.train_logit('scoring_wide97', 'SELECT * FROM scoring_wide', 'y',
+                                (SELECT array_agg('f' || j ORDER BY j) FROM generate_series(1, 97) j), l2 => 1);
+SELECT cardinality(features) AS features, rows_used
+  FROM referral_crm.train_logit('scoring_wide98', 'SELECT * FROM scoring_wide', 'y',
+                                (SELECT array_agg('f' || j ORDER BY j) FROM generate_series(1, 98) j), l2 => 1);
+
 -- One-call training knows two purposes.
 SELECT referral_crm.train('churn');
 SELECT referral_crm.score_referrals('churn');

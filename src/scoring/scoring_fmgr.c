@@ -462,6 +462,13 @@ FitPass(Fit *fit)
 	SPI_freetuptable(SPI_tuptable);
 }
 
+/* Between steps of the O(k^3) numerics: a wide fit stays cancellable. */
+static void
+ScoringTick(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
 /* Append a JSON number (null if not finite) to buf. */
 static void
 AppendJsonNumber(StringInfo buf, double v)
@@ -540,6 +547,7 @@ train_logit(PG_FUNCTION_ARGS)
 	int			halvings = 0;
 	int			failed_at;
 	int			workers = 0;
+	bool		many;
 
 	for (i = 0; i < 6; i++)
 		if (PG_ARGISNULL(i))
@@ -632,8 +640,20 @@ train_logit(PG_FUNCTION_ARGS)
 				 errmsg("label column \"%s\" has type %s", label, format_type_be(label_type)),
 				 errhint("The label must be boolean, or a number that is 0 or 1.")));
 
+	/*
+	 * The column form takes the parameters, the label and one argument per
+	 * feature, and an aggregate takes at most FUNC_MAX_ARGS - 1 arguments
+	 * (its transition function also takes the state); past that the pass
+	 * reads one float8[] per row instead (the same accumulation: numbers as
+	 * float8, booleans 0/1, a row with a NULL skipped).
+	 */
+	many = p + 2 > FUNC_MAX_ARGS - 1;
 	resetStringInfo(&q);
-	appendStringInfo(&q, "SELECT referral_crm.logit_pass_columns($1, s.%s", quote_identifier(label));
+	if (many)
+		appendStringInfo(&q, "SELECT referral_crm.logit_pass($1, referral_crm.feature_value(s.%s), ARRAY[",
+						 quote_identifier(label));
+	else
+		appendStringInfo(&q, "SELECT referral_crm.logit_pass_columns($1, s.%s", quote_identifier(label));
 	for (j = 0; j < p; j++)
 	{
 		Oid			t;
@@ -649,9 +669,13 @@ train_logit(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("feature column \"%s\" has type %s", fit.features[j], format_type_be(t)),
 					 errhint("Features must be numbers or booleans; encode categories as 0/1 columns.")));
-		appendStringInfo(&q, ", s.%s", quote_identifier(fit.features[j]));
+		if (many)
+			appendStringInfo(&q, "%sreferral_crm.feature_value(s.%s)", j ? ", " : "",
+							 quote_identifier(fit.features[j]));
+		else
+			appendStringInfo(&q, ", s.%s", quote_identifier(fit.features[j]));
 	}
-	appendStringInfo(&q, ") FROM (%s) AS s", source);
+	appendStringInfo(&q, "%s) FROM (%s) AS s", many ? "]::float8[]" : "", source);
 	SPI_freetuptable(SPI_tuptable);
 
 	fit.plan = SPI_prepare_cursor(q.data, 1, argtypes, CURSOR_OPT_PARALLEL_OK);
@@ -905,7 +929,7 @@ read_state:
 		TupleDesc	tdesc;
 		Datum		result;
 
-		LogitCholInverse(hp, k, cz);
+		LogitCholInverse(hp, k, cz, ScoringTick);
 		/* A maps standardised coefficients to the original scale */
 		a[0] = 1.0;
 		for (j = 1; j < k; j++)
@@ -924,6 +948,8 @@ read_state:
 			{
 				double		s = 0;
 
+				if (j == 0)
+					CHECK_FOR_INTERRUPTS();
 				for (m = 0; m < k; m++)
 					s += a[i * k + m] * cz[m * k + j];
 				tmp[i * k + j] = s;
@@ -933,6 +959,8 @@ read_state:
 			{
 				double		s = 0;
 
+				if (j == 0)
+					CHECK_FOR_INTERRUPTS();
 				for (m = 0; m < k; m++)
 					s += tmp[i * k + m] * a[j * k + m];
 				cov[i * k + j] = s;
@@ -951,7 +979,7 @@ read_state:
 		}
 		/* condition numbers of X'WX (unpenalised): standardised and raw */
 		memcpy(tmp, h, sizeof(double) * k * k);
-		LogitSymEigen(tmp, k, eig);
+		LogitSymEigen(tmp, k, eig, ScoringTick);
 		emin = emax = eig[0];
 		for (i = 1; i < k; i++)
 		{
@@ -973,6 +1001,8 @@ read_state:
 			{
 				double		s = 0;
 
+				if (j == 0)
+					CHECK_FOR_INTERRUPTS();
 				for (m = 0; m < k; m++)
 					s += a[i * k + m] * h[m * k + j];
 				tmp[i * k + j] = s;
@@ -982,11 +1012,13 @@ read_state:
 			{
 				double		s = 0;
 
+				if (j == 0)
+					CHECK_FOR_INTERRUPTS();
 				for (m = 0; m < k; m++)
 					s += tmp[i * k + m] * a[j * k + m];
 				hx[i * k + j] = s;
 			}
-		LogitSymEigen(hx, k, eig);
+		LogitSymEigen(hx, k, eig, ScoringTick);
 		emin = emax = eig[0];
 		for (i = 1; i < k; i++)
 		{
