@@ -41,6 +41,7 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
@@ -512,6 +513,62 @@ static uint64 StatMatches = 0;
 static uint64 StatTested = 0;
 static uint64 StatRows = 0;
 
+/*
+ * The visibility of the snapshot the rules were read with: xmin, xmax and
+ * the counts of running (sub)transactions (equal marks see the same
+ * committed rows: the running set of a later snapshot with the same xmax
+ * only shrinks).  The rules are used only under a snapshot with the same
+ * mark.  Relcache invalidation alone is not enough: a REPEATABLE READ
+ * transaction (or a long statement) can take in the invalidation of a
+ * rule change, reload under its older snapshot and keep the older rules
+ * after it ends, with no invalidation left to come.
+ */
+typedef struct RulesSnapshotMark
+{
+	TransactionId xmin;
+	TransactionId xmax;
+	uint32		xcnt;
+	int32		subxcnt;
+	bool		suboverflowed;
+} RulesSnapshotMark;
+
+static RulesSnapshotMark RulesSnap;
+
+/* The mark of the active snapshot (xmax invalid without one). */
+static RulesSnapshotMark
+RulesSnapshotNow(void)
+{
+	RulesSnapshotMark m;
+
+	memset(&m, 0, sizeof(m));
+	if (ActiveSnapshotSet())
+	{
+		Snapshot	snap = GetActiveSnapshot();
+
+		m.xmin = snap->xmin;
+		m.xmax = snap->xmax;
+		m.xcnt = snap->xcnt;
+		m.subxcnt = snap->subxcnt;
+		m.suboverflowed = snap->suboverflowed;
+	}
+	return m;
+}
+
+/* May the loaded rules be used under the active snapshot? */
+static bool
+RulesUsable(void)
+{
+	RulesSnapshotMark m;
+
+	if (!RulesValid || Rules == NULL)
+		return false;
+	m = RulesSnapshotNow();
+	return m.xmax != InvalidTransactionId &&
+		m.xmin == RulesSnap.xmin && m.xmax == RulesSnap.xmax &&
+		m.xcnt == RulesSnap.xcnt && m.subxcnt == RulesSnap.subxcnt &&
+		m.suboverflowed == RulesSnap.suboverflowed;
+}
+
 /* Relcache callback: any change to routing_rules (or a reset) drops the set. */
 static void
 RulesInvalidate(Datum arg, Oid relid)
@@ -557,6 +614,7 @@ RulesLoad(void)
 	Rules = NULL;
 	RulesCount = 0;
 	RulesRelid = get_relname_relid("routing_rules", nsp);
+	RulesSnap = RulesSnapshotNow();
 
 	RulesCxt = AllocSetContextCreate(TopMemoryContext, "referral_crm routing rules",
 									 ALLOCSET_DEFAULT_SIZES);
@@ -613,7 +671,7 @@ routing_match(PG_FUNCTION_ARGS)
 	int			tested = 0;
 	int			r;
 
-	if (!RulesValid || Rules == NULL)
+	if (!RulesUsable())
 		RulesLoad();
 	RowFromComposite(fcinfo, PG_GETARG_HEAPTUPLEHEADER(0), &row);
 	r = RoutingSetMatch(Rules, &row, GetCurrentTransactionStartTimestamp(), &tested);
@@ -660,7 +718,7 @@ routing_match_attrs(PG_FUNCTION_ARGS)
 		}
 		fcinfo->flinfo->fn_extra = types;
 	}
-	if (!RulesValid || Rules == NULL)
+	if (!RulesUsable())
 		RulesLoad();
 	RoutingRowInit(&row);
 	for (int s = 0; s < RA_COUNT; s++)
@@ -933,7 +991,7 @@ routing_stats(PG_FUNCTION_ARGS)
 
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "routing_stats must return a composite");
-	if (!RulesValid || Rules == NULL)
+	if (!RulesUsable())
 		RulesLoad();
 	values[0] = Int32GetDatum(RulesCount);
 	values[1] = Int32GetDatum(RoutingSetAnchored(Rules));
