@@ -189,6 +189,12 @@ typedef struct GovRoleCache
 	bool		staff_known;
 	int64		staff_id;
 	text	   *name;			/* in TopMemoryContext */
+	/* the visibility of the snapshot the staff row was read with */
+	TransactionId snap_xmin;
+	TransactionId snap_xmax;
+	uint32		snap_xcnt;
+	int32		snap_subxcnt;
+	bool		snap_suboverflowed;
 } GovRoleCache;
 static GovRoleCache GovRoles[GOV_ROLE_CACHE];
 static int	GovNRoles = 0;
@@ -455,15 +461,38 @@ GovRoleOf(Oid roleid)
 	MemoryContext old;
 	int			i;
 
+	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
+
+	/*
+	 * An entry is used only under a snapshot that sees what the one it was
+	 * read with saw (same xmin, xmax and counts of running transactions):
+	 * a REPEATABLE READ transaction that takes in the invalidation of a
+	 * staff change and reads the staff row under its older snapshot must
+	 * not leave that answer cached once it ends.
+	 */
 	for (i = 0; i < GovNRoles; i++)
 		if (GovRoles[i].role == roleid)
-			return &GovRoles[i];
+		{
+			if (snap != NULL && GovRoles[i].snap_xmin == snap->xmin &&
+				GovRoles[i].snap_xmax == snap->xmax && GovRoles[i].snap_xcnt == snap->xcnt &&
+				GovRoles[i].snap_subxcnt == snap->subxcnt &&
+				GovRoles[i].snap_suboverflowed == snap->suboverflowed)
+				return &GovRoles[i];
+			GovRoleCacheReset();
+			generation = GovRoleGeneration;
+			break;
+		}
 	rolname = GetUserNameFromId(roleid, false);
 	nsp = get_namespace_oid(GOV_SCHEMA, true);
 	relid = OidIsValid(nsp) ? get_relname_relid("staff", nsp) : InvalidOid;
 	e.role = roleid;
 	e.staff_known = false;
 	e.staff_id = 0;
+	e.snap_xmin = snap ? snap->xmin : InvalidTransactionId;
+	e.snap_xmax = snap ? snap->xmax : InvalidTransactionId;
+	e.snap_xcnt = snap ? snap->xcnt : 0;
+	e.snap_subxcnt = snap ? snap->subxcnt : 0;
+	e.snap_suboverflowed = snap ? snap->suboverflowed : false;
 	if (OidIsValid(relid))
 	{
 		AttrNumber	loginatt;
