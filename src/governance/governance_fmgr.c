@@ -195,11 +195,14 @@ typedef struct GovRoleCache
 	uint32		snap_xcnt;
 	int32		snap_subxcnt;
 	bool		snap_suboverflowed;
+	bool		pinned;			/* usable only under that snapshot */
 } GovRoleCache;
 static GovRoleCache GovRoles[GOV_ROLE_CACHE];
 static int	GovNRoles = 0;
 static GovRoleCache GovRoleScratch; /* an entry not cached (see GovRoleOf) */
 static uint64 GovRoleGeneration = 0;	/* bumped by every reset */
+/* The transaction in which a staff or role invalidation was last taken in. */
+static LocalTransactionId GovRoleInvalLxid = InvalidLocalTransactionId;
 static Oid	GovStaffRelid = InvalidOid;
 static Oid	GovTipsRelid = InvalidOid;
 
@@ -437,6 +440,8 @@ GovRoleCacheReset(void)
 static void
 GovAuthCallback(Datum arg, int cacheid, uint32 hashvalue)
 {
+	if (MyProc != NULL)
+		GovRoleInvalLxid = MyProc->lxid;
 	GovRoleCacheReset();
 }
 
@@ -464,15 +469,20 @@ GovRoleOf(Oid roleid)
 	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
 
 	/*
-	 * An entry is used only under a snapshot that sees what the one it was
-	 * read with saw (same xmin, xmax and counts of running transactions):
-	 * a REPEATABLE READ transaction that takes in the invalidation of a
-	 * staff change and reads the staff row under its older snapshot must
-	 * not leave that answer cached once it ends.
+	 * A REPEATABLE READ transaction (or a long statement) that takes in the
+	 * invalidation of a staff change and reads the staff row under its
+	 * older snapshot must not leave that answer cached once it ends.  An
+	 * entry read under a transaction snapshot, or after an invalidation
+	 * taken in during the same transaction, is pinned: used only under a
+	 * snapshot that sees what that one saw (same xmin, xmax and counts of
+	 * running transactions).  Any other entry saw every change whose
+	 * invalidation came before it and stays until the next one.
 	 */
 	for (i = 0; i < GovNRoles; i++)
 		if (GovRoles[i].role == roleid)
 		{
+			if (!GovRoles[i].pinned)
+				return &GovRoles[i];
 			if (snap != NULL && GovRoles[i].snap_xmin == snap->xmin &&
 				GovRoles[i].snap_xmax == snap->xmax && GovRoles[i].snap_xcnt == snap->xcnt &&
 				GovRoles[i].snap_subxcnt == snap->subxcnt &&
@@ -493,6 +503,8 @@ GovRoleOf(Oid roleid)
 	e.snap_xcnt = snap ? snap->xcnt : 0;
 	e.snap_subxcnt = snap ? snap->subxcnt : 0;
 	e.snap_suboverflowed = snap ? snap->suboverflowed : false;
+	e.pinned = IsolationUsesXactSnapshot() ||
+		(MyProc != NULL && GovRoleInvalLxid == MyProc->lxid);
 	if (OidIsValid(relid))
 	{
 		AttrNumber	loginatt;
@@ -1336,7 +1348,11 @@ GovRelcacheCallback(Datum arg, Oid relid)
 	GovAuditLogRelid = InvalidOid;
 	GovTipsRelid = InvalidOid;
 	if (relid == InvalidOid || relid == GovStaffRelid || !OidIsValid(GovStaffRelid))
+	{
+		if (MyProc != NULL)
+			GovRoleInvalLxid = MyProc->lxid;
 		GovRoleCacheReset();
+	}
 	if (GovRelCacheHash == NULL)
 		return;
 	hash_seq_init(&hs, GovRelCacheHash);

@@ -41,6 +41,7 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "storage/proc.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
@@ -514,14 +515,21 @@ static uint64 StatTested = 0;
 static uint64 StatRows = 0;
 
 /*
- * The visibility of the snapshot the rules were read with: xmin, xmax and
- * the counts of running (sub)transactions (equal marks see the same
- * committed rows: the running set of a later snapshot with the same xmax
- * only shrinks).  The rules are used only under a snapshot with the same
- * mark.  Relcache invalidation alone is not enough: a REPEATABLE READ
- * transaction (or a long statement) can take in the invalidation of a
- * rule change, reload under its older snapshot and keep the older rules
- * after it ends, with no invalidation left to come.
+ * Rules read under a snapshot that may predate a rule change whose
+ * invalidation this backend has already taken in are "pinned": used only
+ * under a snapshot that sees what that one saw (same xmin, xmax and counts
+ * of running transactions: the running set of a later snapshot with the
+ * same xmax only shrinks).  Relcache invalidation alone is not enough: a
+ * REPEATABLE READ transaction (or a long statement) can take in the
+ * invalidation of a rule change, reload under its older snapshot and keep
+ * the older rules after it ends, with no invalidation left to come.
+ *
+ * A load can predate such a change only under a transaction snapshot
+ * (REPEATABLE READ, SERIALIZABLE, an imported one) or after an
+ * invalidation taken in during the same transaction; any other load saw
+ * every change whose invalidation came before it, and stays valid until
+ * the next invalidation, across transactions (so routing one referral per
+ * transaction does not compile the rules every time).
  */
 typedef struct RulesSnapshotMark
 {
@@ -532,7 +540,9 @@ typedef struct RulesSnapshotMark
 	bool		suboverflowed;
 } RulesSnapshotMark;
 
+static bool RulesPinned = false;
 static RulesSnapshotMark RulesSnap;
+static LocalTransactionId RulesInvalLxid = InvalidLocalTransactionId;
 
 /* The mark of the active snapshot (xmax invalid without one). */
 static RulesSnapshotMark
@@ -562,6 +572,8 @@ RulesUsable(void)
 
 	if (!RulesValid || Rules == NULL)
 		return false;
+	if (!RulesPinned)
+		return true;
 	m = RulesSnapshotNow();
 	return m.xmax != InvalidTransactionId &&
 		m.xmin == RulesSnap.xmin && m.xmax == RulesSnap.xmax &&
@@ -577,6 +589,8 @@ RulesInvalidate(Datum arg, Oid relid)
 	{
 		RulesValid = false;
 		RulesInvalCount++;
+		if (MyProc != NULL)
+			RulesInvalLxid = MyProc->lxid;
 	}
 }
 
@@ -615,6 +629,8 @@ RulesLoad(void)
 	RulesCount = 0;
 	RulesRelid = get_relname_relid("routing_rules", nsp);
 	RulesSnap = RulesSnapshotNow();
+	RulesPinned = IsolationUsesXactSnapshot() ||
+		(MyProc != NULL && RulesInvalLxid == MyProc->lxid);
 
 	RulesCxt = AllocSetContextCreate(TopMemoryContext, "referral_crm routing rules",
 									 ALLOCSET_DEFAULT_SIZES);
