@@ -19,6 +19,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type_d.h"
 #include "common/shortest_dec.h"
@@ -39,6 +40,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/plancache.h"
+#include "storage/proc.h"
 #include "utils/snapmgr.h"
 
 #include "scoring/logit.h"
@@ -1194,6 +1196,7 @@ typedef struct ModelCacheEntry
 	char		name[MODEL_NAME_KEYLEN];	/* hash key */
 	Oid			userid;
 	ModelSnapshotMark snap;		/* the snapshot it was read with */
+	bool		pinned;			/* usable only under that snapshot */
 	int64		model_id;
 	int			version;
 	int			p;
@@ -1206,13 +1209,19 @@ static MemoryContext model_cache_cxt = NULL;
 static bool model_cache_valid = false;
 static bool model_cache_callback = false;
 static Oid	models_relid = InvalidOid;
+/* The transaction in which a models invalidation was last taken in. */
+static LocalTransactionId model_inval_lxid = InvalidLocalTransactionId;
 
 /* Relcache callback: referral_crm.models changed (or everything did). */
 static void
 ModelCacheInvalidate(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || relid == models_relid)
+	{
 		model_cache_valid = false;
+		if (MyProc != NULL)
+			model_inval_lxid = MyProc->lxid;
+	}
 }
 
 /* The visibility mark of the active snapshot (zeroes without one). */
@@ -1238,11 +1247,14 @@ ModelSnapshotNow(void)
 /*
  * Look up (loading on a miss) the current version of a model.
  *
- * An entry is used only under a snapshot that sees what the snapshot it
- * was read with saw.  Relcache invalidation alone is not enough: a
- * REPEATABLE READ transaction (or a long statement) can take in the
- * invalidation of a newer version, reload under its older snapshot and
- * keep the older version after it ends, with no invalidation left to come.
+ * Relcache invalidation alone is not enough: a REPEATABLE READ transaction
+ * (or a long statement) can take in the invalidation of a newer version,
+ * reload under its older snapshot and keep the older version after it
+ * ends, with no invalidation left to come.  An entry read under a
+ * transaction snapshot, or after an invalidation taken in during the same
+ * transaction, is pinned: used only under a snapshot that sees what that
+ * one saw.  Any other entry saw every change whose invalidation came
+ * before it, and stays until the next one.
  */
 static ModelCacheEntry *
 ModelCacheLookup(const char *name)
@@ -1278,10 +1290,12 @@ ModelCacheLookup(const char *name)
 		model_cache_valid = true;
 	}
 	e = hash_search(model_cache, name, HASH_FIND, &found);
-	if (found && e->userid == GetUserId() && snap.xmax != InvalidTransactionId &&
-		e->snap.xmin == snap.xmin && e->snap.xmax == snap.xmax &&
-		e->snap.xcnt == snap.xcnt && e->snap.subxcnt == snap.subxcnt &&
-		e->snap.suboverflowed == snap.suboverflowed)
+	if (found && e->userid == GetUserId() &&
+		(!e->pinned ||
+		 (snap.xmax != InvalidTransactionId &&
+		  e->snap.xmin == snap.xmin && e->snap.xmax == snap.xmax &&
+		  e->snap.xcnt == snap.xcnt && e->snap.subxcnt == snap.subxcnt &&
+		  e->snap.suboverflowed == snap.suboverflowed)))
 		return e;
 
 	/* Miss: read the current version with the caller's privileges. */
@@ -1327,6 +1341,8 @@ ModelCacheLookup(const char *name)
 		}
 		tmp.userid = GetUserId();
 		tmp.snap = snap;
+		tmp.pinned = IsolationUsesXactSnapshot() ||
+			(MyProc != NULL && model_inval_lxid == MyProc->lxid);
 		memcpy(tmp.name, e->name, sizeof(tmp.name));
 		*e = tmp;
 	}
