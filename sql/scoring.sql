@@ -73,6 +73,14 @@ SELECT referral_crm.predict('scoring_no_such_model', ARRAY[1, 70]);
 SELECT referral_crm.logit_predict(ARRAY[1, 2, 3], ARRAY[1]);
 SELECT referral_crm.logit_predict(ARRAY[1, 2], ARRAY['NaN']::float8[]);
 SELECT referral_crm.logit_predict(ARRAY[1, 2], ARRAY[NULL]::float8[]);
+-- finite values whose products overflow both ways: an error, not NaN
+SELECT referral_crm.logit_predict(ARRAY[0, 2, -2], ARRAY[1e308, 1e308]);
+SELECT referral_crm.logit_predict(ARRAY[0, 2, 2], ARRAY[1e308, 1e308]) AS overflow_one_way_is_one;
+-- a model name of 100 two-byte characters (200 bytes) is found
+SELECT version FROM referral_crm.train_logit(repeat('é', 100), 'SELECT * FROM scoring_patients', 'second_attack',
+                                             ARRAY['treatment', 'trait_anxiety']);
+SELECT round(referral_crm.predict(repeat('é', 100), ARRAY[1, 70])::numeric, 10) AS long_name;
+DELETE FROM referral_crm.models WHERE name = repeat('é', 100);
 
 -- Explanations: coefficient x (value - mean), largest first.
 SELECT e->>'feature' AS feature, round((e->>'contribution')::numeric, 10) AS contribution
@@ -167,6 +175,29 @@ SELECT referral_crm.logit_pass_columns(ARRAY[0, 0, 0, 1]::float8[], y, t) FROM s
 SELECT referral_crm.logit_pass_columns(ARRAY[0, 0, 0, 1]::float8[], y, a, b) FROM scoring_bad;
 SELECT referral_crm.logit_pass_columns(ARRAY[0, 0, 0, 1]::float8[], y + 1, a) FROM scoring_bad;
 SELECT referral_crm.logit_pass_columns(ARRAY[0, 0, 0, 1]::float8[], y, NULL::int) FROM scoring_bad;
+
+-- More features than a function takes arguments (100): the pass reads an
+-- array per row instead of one argument per column.
+DO $$
+BEGIN
+  EXECUTE 'CREATE TEMP TABLE scoring_wide AS SELECT g AS id, (referral_crm.split_fraction(g, 5) < 0.5) AS y, '
+       || (SELECT string_agg(format('referral_crm.split_fraction(g, %s) + CASE WHEN g %% 7 = %s THEN 0.1 ELSE 0 END AS f%s',
+                                    j + 10, j % 7, j), ', ' ORDER BY j)
+             FROM generate_series(1, 120) j)
+       || ' FROM generate_series(1, 400) g';
+END
+$$;
+SELECT cardinality(features) AS features, rows_used, iterations, metrics->'converged' AS converged
+  FROM referral_crm.train_logit('scoring_wide', 'SELECT * FROM scoring_wide', 'y',
+                                (SELECT array_agg('f' || j ORDER BY j) FROM generate_series(1, 120) j), l2 => 1);
+-- at the boundary: 97 features are the column form's last (99 aggregate
+-- arguments), 98 the array form's first
+SELECT cardinality(features) AS features, rows_used
+  FROM referral_crm.train_logit('scoring_wide97', 'SELECT * FROM scoring_wide', 'y',
+                                (SELECT array_agg('f' || j ORDER BY j) FROM generate_series(1, 97) j), l2 => 1);
+SELECT cardinality(features) AS features, rows_used
+  FROM referral_crm.train_logit('scoring_wide98', 'SELECT * FROM scoring_wide', 'y',
+                                (SELECT array_agg('f' || j ORDER BY j) FROM generate_series(1, 98) j), l2 => 1);
 
 -- One-call training knows two purposes.
 SELECT referral_crm.train('churn');

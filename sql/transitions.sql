@@ -115,3 +115,17 @@ DELETE FROM referral_crm.referral_events;
 TRUNCATE referral_crm.referral_events;
 -- A referral with history cannot be deleted: mark it entered-in-error.
 DELETE FROM referral_crm.referrals WHERE source_id = 'E1';
+-- The id of a referral cannot change: SET referral_id = DEFAULT (the one
+-- UPDATE an identity column allows) would move a status change away from
+-- the history, which joins old and new rows by id.
+-- (the identity sequence is put back afterwards: later files print ids)
+SELECT last_value AS referral_seq FROM referral_crm.referrals_referral_id_seq \gset
+INSERT INTO referral_crm.referrals (patient_id, authored_at, source_system, source_id)
+SELECT p.patient_id, '2026-03-01', 'tr', 'ID1' FROM referral_crm.patients p WHERE p.source_system = 'tr';
+UPDATE referral_crm.referrals SET referral_id = DEFAULT, status = 'cancelled', status_reason = 'duplicate'
+ WHERE source_id = 'ID1';
+SELECT r.status, count(e.event_id) AS events
+  FROM referral_crm.referrals r LEFT JOIN referral_crm.referral_events e USING (referral_id)
+ WHERE r.source_id = 'ID1' GROUP BY r.status;
+DELETE FROM referral_crm.referrals WHERE source_id = 'ID1';
+SELECT setval('referral_crm.referrals_referral_id_seq', :referral_seq) > 0 AS sequence_restored;

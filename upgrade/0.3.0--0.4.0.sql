@@ -3076,3 +3076,79 @@ END
 $$;
 COMMENT ON FUNCTION referral_crm.classify_note(text, text) IS
   'labels for a note by a trained classifier, best first (knn: share of neighbour similarity; centroid: cosine)';
+
+-- ==== review 3 (scoring, model, lifecycle)
+-- train(): the holdout skips rows with a NULL feature, as training does
+-- (a held-out appointment of a patient without a birth date made the
+-- whole call fail).
+CREATE OR REPLACE FUNCTION referral_crm.train(purpose text, l2 double precision DEFAULT 0,
+                                   test_fraction double precision DEFAULT 0.2,
+                                   seed integer DEFAULT 0, max_iter integer DEFAULT 50)
+  RETURNS referral_crm.models
+  LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+  d record;
+  src text;
+  test_src text;
+  keep text[] := '{}';
+  dropped text[] := '{}';
+  varies boolean[];
+  n_rows bigint;
+  xs text;
+  m referral_crm.models;
+  ev record;
+  i integer;
+BEGIN
+  d := referral_crm.scoring_purpose(purpose);
+  IF test_fraction IS NULL OR test_fraction < 0 OR test_fraction >= 1 THEN
+    RAISE EXCEPTION 'test_fraction must be at least 0 and below 1, not %', test_fraction
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  src := format('SELECT * FROM referral_crm.%I WHERE %I IS NOT NULL AND NOT referral_crm.in_test_set(%I, %s, %s)',
+                d.view_name, d.label, d.id_column, test_fraction, coalesce(seed, 0));
+  test_src := format('SELECT * FROM referral_crm.%I WHERE %I IS NOT NULL AND referral_crm.in_test_set(%I, %s, %s)',
+                     d.view_name, d.label, d.id_column, test_fraction, coalesce(seed, 0));
+  -- Leave out features that are constant in the training rows.
+  EXECUTE format('SELECT count(*), ARRAY[%s] FROM (%s) AS s',
+                 (SELECT string_agg(format('min(referral_crm.feature_value(s.%1$I)) IS DISTINCT FROM max(referral_crm.feature_value(s.%1$I))', f), ', ' ORDER BY o)
+                    FROM unnest(d.features) WITH ORDINALITY AS u (f, o)),
+                 src)
+    INTO n_rows, varies;
+  IF n_rows = 0 THEN
+    RAISE EXCEPTION 'no labelled rows to train the % model on', purpose
+      USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = format('referral_crm.%s has no row with %s set outside the holdout.', d.view_name, d.label),
+            HINT = 'Scores need history: referrals closed as visit-completed or closed-lost, appointments attended or missed.';
+  END IF;
+  FOR i IN 1 .. cardinality(d.features) LOOP
+    IF varies[i] THEN keep := keep || d.features[i]; ELSE dropped := dropped || d.features[i]; END IF;
+  END LOOP;
+  IF cardinality(dropped) > 0 THEN
+    RAISE NOTICE 'features left out of model "%" because they are constant in its training rows: %',
+                 purpose, array_to_string(dropped, ', ');
+  END IF;
+  m := referral_crm.train_logit(purpose, src, d.label, keep, l2, max_iter);
+  -- Holdout evaluation, skipping rows with a NULL feature as training does.
+  SELECT string_agg(format('referral_crm.feature_value(s.%I)', f), ', ' ORDER BY o)
+    INTO xs FROM unnest(m.features) WITH ORDINALITY AS u (f, o);
+  EXECUTE format('SELECT count(p) AS n, referral_crm.auc(p, y) AS auc, referral_crm.log_loss(p, y) AS log_loss,
+                         referral_crm.brier(p, y) AS brier
+                    FROM (SELECT referral_crm.logit_predict($1, t0.x) AS p, t0.y
+                            FROM (SELECT ARRAY[%s]::float8[] AS x, s.%I AS y FROM (%s) AS s) AS t0
+                           WHERE pg_catalog.array_position(t0.x, NULL) IS NULL) AS t',
+                 xs, d.label, test_src)
+    USING m.coefficients INTO ev;
+  UPDATE referral_crm.models AS mm
+     SET purpose = train.purpose,
+         metrics = mm.metrics || jsonb_build_object(
+           'test_fraction', test_fraction, 'seed', coalesce(seed, 0), 'holdout_rows', ev.n,
+           'holdout_auc', ev.auc, 'holdout_log_loss', ev.log_loss, 'holdout_brier', ev.brier,
+           'left_out_constant_features', to_jsonb(dropped))
+   WHERE mm.model_id = m.model_id
+  RETURNING * INTO m;
+  RETURN m;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.train(text, double precision, double precision, integer, integer) IS
+  'train the model of a purpose (conversion or noshow) on its feature view, minus a hash-split holdout whose AUC, log-loss and Brier score go into metrics';

@@ -189,11 +189,20 @@ typedef struct GovRoleCache
 	bool		staff_known;
 	int64		staff_id;
 	text	   *name;			/* in TopMemoryContext */
+	/* the visibility of the snapshot the staff row was read with */
+	TransactionId snap_xmin;
+	TransactionId snap_xmax;
+	uint32		snap_xcnt;
+	int32		snap_subxcnt;
+	bool		snap_suboverflowed;
+	bool		pinned;			/* usable only under that snapshot */
 } GovRoleCache;
 static GovRoleCache GovRoles[GOV_ROLE_CACHE];
 static int	GovNRoles = 0;
 static GovRoleCache GovRoleScratch; /* an entry not cached (see GovRoleOf) */
 static uint64 GovRoleGeneration = 0;	/* bumped by every reset */
+/* The transaction in which a staff or role invalidation was last taken in. */
+static LocalTransactionId GovRoleInvalLxid = InvalidLocalTransactionId;
 static Oid	GovStaffRelid = InvalidOid;
 static Oid	GovTipsRelid = InvalidOid;
 
@@ -431,6 +440,8 @@ GovRoleCacheReset(void)
 static void
 GovAuthCallback(Datum arg, int cacheid, uint32 hashvalue)
 {
+	if (MyProc != NULL)
+		GovRoleInvalLxid = MyProc->lxid;
 	GovRoleCacheReset();
 }
 
@@ -455,15 +466,45 @@ GovRoleOf(Oid roleid)
 	MemoryContext old;
 	int			i;
 
+	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
+
+	/*
+	 * A REPEATABLE READ transaction (or a long statement) that takes in the
+	 * invalidation of a staff change and reads the staff row under its
+	 * older snapshot must not leave that answer cached once it ends.  An
+	 * entry read under a transaction snapshot, or after an invalidation
+	 * taken in during the same transaction, is pinned: used only under a
+	 * snapshot that sees what that one saw (same xmin, xmax and counts of
+	 * running transactions).  Any other entry saw every change whose
+	 * invalidation came before it and stays until the next one.
+	 */
 	for (i = 0; i < GovNRoles; i++)
 		if (GovRoles[i].role == roleid)
-			return &GovRoles[i];
+		{
+			if (!GovRoles[i].pinned)
+				return &GovRoles[i];
+			if (snap != NULL && GovRoles[i].snap_xmin == snap->xmin &&
+				GovRoles[i].snap_xmax == snap->xmax && GovRoles[i].snap_xcnt == snap->xcnt &&
+				GovRoles[i].snap_subxcnt == snap->subxcnt &&
+				GovRoles[i].snap_suboverflowed == snap->suboverflowed)
+				return &GovRoles[i];
+			GovRoleCacheReset();
+			generation = GovRoleGeneration;
+			break;
+		}
 	rolname = GetUserNameFromId(roleid, false);
 	nsp = get_namespace_oid(GOV_SCHEMA, true);
 	relid = OidIsValid(nsp) ? get_relname_relid("staff", nsp) : InvalidOid;
 	e.role = roleid;
 	e.staff_known = false;
 	e.staff_id = 0;
+	e.snap_xmin = snap ? snap->xmin : InvalidTransactionId;
+	e.snap_xmax = snap ? snap->xmax : InvalidTransactionId;
+	e.snap_xcnt = snap ? snap->xcnt : 0;
+	e.snap_subxcnt = snap ? snap->subxcnt : 0;
+	e.snap_suboverflowed = snap ? snap->suboverflowed : false;
+	e.pinned = IsolationUsesXactSnapshot() ||
+		(MyProc != NULL && GovRoleInvalLxid == MyProc->lxid);
 	if (OidIsValid(relid))
 	{
 		AttrNumber	loginatt;
@@ -1307,7 +1348,11 @@ GovRelcacheCallback(Datum arg, Oid relid)
 	GovAuditLogRelid = InvalidOid;
 	GovTipsRelid = InvalidOid;
 	if (relid == InvalidOid || relid == GovStaffRelid || !OidIsValid(GovStaffRelid))
+	{
+		if (MyProc != NULL)
+			GovRoleInvalLxid = MyProc->lxid;
 		GovRoleCacheReset();
+	}
 	if (GovRelCacheHash == NULL)
 		return;
 	hash_seq_init(&hs, GovRelCacheHash);

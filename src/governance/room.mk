@@ -2,3 +2,6 @@
 # created before it (audit trail, roles and policies, services, enrolment).
 FRAGMENTS_governance = src/governance/audit.sql src/governance/governance.sql \
                        src/governance/services.sql src/governance/enrol.sql
+ifndef SKIP_REGRESS
+ISOLATION      += governance_staff_cache
+endif

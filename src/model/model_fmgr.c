@@ -470,7 +470,8 @@ CheckDimension(const char *kind, const char *label,
 typedef struct GuardColumns
 {
 	Oid			relid;
-	int			status,
+	int			id,
+				status,
 				stage,
 				status_reason,
 				stage_reason,
@@ -525,6 +526,7 @@ referral_guard(PG_FUNCTION_ARGS)
 	{
 		c = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(GuardColumns));
 		c->relid = RelationGetRelid(trigdata->tg_relation);
+		c->id = RequireColumn(trigdata, "referral_id");
 		c->status = RequireColumn(trigdata, "status");
 		c->stage = RequireColumn(trigdata, "stage");
 		c->status_reason = RequireColumn(trigdata, "status_reason");
@@ -533,6 +535,27 @@ referral_guard(PG_FUNCTION_ARGS)
 		c->stage_at = RequireColumn(trigdata, "stage_changed_at");
 		c->updated_at = RequireColumn(trigdata, "updated_at");
 		fcinfo->flinfo->fn_extra = c;
+	}
+
+	/*
+	 * The history (referral_events, scores, the audit trail) is kept by
+	 * referral_id: an UPDATE ... SET referral_id = DEFAULT would move the
+	 * row away from it, and a status change in the same statement would be
+	 * recorded nowhere.
+	 */
+	if (oldtup)
+	{
+		bool		oldnull;
+		bool		newnull;
+		Datum		oldid = heap_getattr(oldtup, c->id, desc, &oldnull);
+		Datum		newid = heap_getattr(newtup, c->id, desc, &newnull);
+
+		if (oldnull != newnull || (!oldnull && DatumGetInt64(oldid) != DatumGetInt64(newid)))
+			ereport(ERROR,
+					(errcode(ERRCODE_GENERATED_ALWAYS),
+					 errmsg("the id of a referral cannot change"),
+					 errdetail("The status and stage history, the scores and the audit trail of a referral are kept by its referral_id."),
+					 errhint("Leave referral_id out of the UPDATE.")));
 	}
 
 	newstatus = TextColumn(newtup, desc, c->status);

@@ -2,5 +2,5 @@
 # isolation test (run by installcheck together with pg_regress).
 FRAGMENTS_routing = src/routing/routing.sql src/routing/dump.sql
 ifndef SKIP_REGRESS
-ISOLATION      += routing_concurrent
+ISOLATION      += routing_concurrent routing_rules_cache
 endif

@@ -41,6 +41,8 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "storage/proc.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
@@ -512,6 +514,73 @@ static uint64 StatMatches = 0;
 static uint64 StatTested = 0;
 static uint64 StatRows = 0;
 
+/*
+ * Rules read under a snapshot that may predate a rule change whose
+ * invalidation this backend has already taken in are "pinned": used only
+ * under a snapshot that sees what that one saw (same xmin, xmax and counts
+ * of running transactions: the running set of a later snapshot with the
+ * same xmax only shrinks).  Relcache invalidation alone is not enough: a
+ * REPEATABLE READ transaction (or a long statement) can take in the
+ * invalidation of a rule change, reload under its older snapshot and keep
+ * the older rules after it ends, with no invalidation left to come.
+ *
+ * A load can predate such a change only under a transaction snapshot
+ * (REPEATABLE READ, SERIALIZABLE, an imported one) or after an
+ * invalidation taken in during the same transaction; any other load saw
+ * every change whose invalidation came before it, and stays valid until
+ * the next invalidation, across transactions (so routing one referral per
+ * transaction does not compile the rules every time).
+ */
+typedef struct RulesSnapshotMark
+{
+	TransactionId xmin;
+	TransactionId xmax;
+	uint32		xcnt;
+	int32		subxcnt;
+	bool		suboverflowed;
+} RulesSnapshotMark;
+
+static bool RulesPinned = false;
+static RulesSnapshotMark RulesSnap;
+static LocalTransactionId RulesInvalLxid = InvalidLocalTransactionId;
+
+/* The mark of the active snapshot (xmax invalid without one). */
+static RulesSnapshotMark
+RulesSnapshotNow(void)
+{
+	RulesSnapshotMark m;
+
+	memset(&m, 0, sizeof(m));
+	if (ActiveSnapshotSet())
+	{
+		Snapshot	snap = GetActiveSnapshot();
+
+		m.xmin = snap->xmin;
+		m.xmax = snap->xmax;
+		m.xcnt = snap->xcnt;
+		m.subxcnt = snap->subxcnt;
+		m.suboverflowed = snap->suboverflowed;
+	}
+	return m;
+}
+
+/* May the loaded rules be used under the active snapshot? */
+static bool
+RulesUsable(void)
+{
+	RulesSnapshotMark m;
+
+	if (!RulesValid || Rules == NULL)
+		return false;
+	if (!RulesPinned)
+		return true;
+	m = RulesSnapshotNow();
+	return m.xmax != InvalidTransactionId &&
+		m.xmin == RulesSnap.xmin && m.xmax == RulesSnap.xmax &&
+		m.xcnt == RulesSnap.xcnt && m.subxcnt == RulesSnap.subxcnt &&
+		m.suboverflowed == RulesSnap.suboverflowed;
+}
+
 /* Relcache callback: any change to routing_rules (or a reset) drops the set. */
 static void
 RulesInvalidate(Datum arg, Oid relid)
@@ -520,6 +589,8 @@ RulesInvalidate(Datum arg, Oid relid)
 	{
 		RulesValid = false;
 		RulesInvalCount++;
+		if (MyProc != NULL)
+			RulesInvalLxid = MyProc->lxid;
 	}
 }
 
@@ -557,6 +628,9 @@ RulesLoad(void)
 	Rules = NULL;
 	RulesCount = 0;
 	RulesRelid = get_relname_relid("routing_rules", nsp);
+	RulesSnap = RulesSnapshotNow();
+	RulesPinned = IsolationUsesXactSnapshot() ||
+		(MyProc != NULL && RulesInvalLxid == MyProc->lxid);
 
 	RulesCxt = AllocSetContextCreate(TopMemoryContext, "referral_crm routing rules",
 									 ALLOCSET_DEFAULT_SIZES);
@@ -613,7 +687,7 @@ routing_match(PG_FUNCTION_ARGS)
 	int			tested = 0;
 	int			r;
 
-	if (!RulesValid || Rules == NULL)
+	if (!RulesUsable())
 		RulesLoad();
 	RowFromComposite(fcinfo, PG_GETARG_HEAPTUPLEHEADER(0), &row);
 	r = RoutingSetMatch(Rules, &row, GetCurrentTransactionStartTimestamp(), &tested);
@@ -660,7 +734,7 @@ routing_match_attrs(PG_FUNCTION_ARGS)
 		}
 		fcinfo->flinfo->fn_extra = types;
 	}
-	if (!RulesValid || Rules == NULL)
+	if (!RulesUsable())
 		RulesLoad();
 	RoutingRowInit(&row);
 	for (int s = 0; s < RA_COUNT; s++)
@@ -933,7 +1007,7 @@ routing_stats(PG_FUNCTION_ARGS)
 
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "routing_stats must return a composite");
-	if (!RulesValid || Rules == NULL)
+	if (!RulesUsable())
 		RulesLoad();
 	values[0] = Int32GetDatum(RulesCount);
 	values[1] = Int32GetDatum(RoutingSetAnchored(Rules));

@@ -208,13 +208,14 @@ BEGIN
                  purpose, array_to_string(dropped, ', ');
   END IF;
   m := referral_crm.train_logit(purpose, src, d.label, keep, l2, max_iter);
-  -- Holdout evaluation.
+  -- Holdout evaluation, skipping rows with a NULL feature as training does.
   SELECT string_agg(format('referral_crm.feature_value(s.%I)', f), ', ' ORDER BY o)
     INTO xs FROM unnest(m.features) WITH ORDINALITY AS u (f, o);
   EXECUTE format('SELECT count(p) AS n, referral_crm.auc(p, y) AS auc, referral_crm.log_loss(p, y) AS log_loss,
                          referral_crm.brier(p, y) AS brier
-                    FROM (SELECT referral_crm.logit_predict($1, ARRAY[%s]::float8[]) AS p, s.%I AS y
-                            FROM (%s) AS s) AS t',
+                    FROM (SELECT referral_crm.logit_predict($1, t0.x) AS p, t0.y
+                            FROM (SELECT ARRAY[%s]::float8[] AS x, s.%I AS y FROM (%s) AS s) AS t0
+                           WHERE pg_catalog.array_position(t0.x, NULL) IS NULL) AS t',
                  xs, d.label, test_src)
     USING m.coefficients INTO ev;
   UPDATE referral_crm.models AS mm

@@ -298,9 +298,9 @@ LogitCholSolve(const double *l, int k, double *b)
 	}
 }
 
-/* The inverse of L L' (k x k, row-major) into inv. */
+/* The inverse of L L' (k x k, row-major) into inv; tick once per column. */
 void
-LogitCholInverse(const double *l, int k, double *inv)
+LogitCholInverse(const double *l, int k, double *inv, LogitTick tick)
 {
 	int			c;
 	int			i;
@@ -310,6 +310,8 @@ LogitCholInverse(const double *l, int k, double *inv)
 		abort();
 	for (c = 0; c < k; c++)
 	{
+		if (tick)
+			tick();
 		for (i = 0; i < k; i++)
 			col[i] = (i == c) ? 1.0 : 0.0;
 		LogitCholSolve(l, k, col);
@@ -330,9 +332,10 @@ LogitCholInverse(const double *l, int k, double *inv)
 /*
  * Eigenvalues of a symmetric k x k matrix (row-major, destroyed) by cyclic
  * Jacobi rotations, into eig (unsorted).  Returns the number of sweeps.
+ * tick is called once per row of every sweep.
  */
 int
-LogitSymEigen(double *a, int k, double *eig)
+LogitSymEigen(double *a, int k, double *eig, LogitTick tick)
 {
 	int			sweep;
 	int			p;
@@ -353,6 +356,9 @@ LogitSymEigen(double *a, int k, double *eig)
 		if (off <= 1e-30 * diag || off == 0.0)
 			break;
 		for (p = 0; p < k; p++)
+		{
+			if (tick)
+				tick();
 			for (q = p + 1; q < k; q++)
 			{
 				double		apq = a[p * k + q];
@@ -384,6 +390,7 @@ LogitSymEigen(double *a, int k, double *eig)
 					a[q * k + i] = s * api + c * aqi;
 				}
 			}
+		}
 	}
 	for (p = 0; p < k; p++)
 		eig[p] = a[p * k + p];

@@ -117,8 +117,14 @@ extern LogitProblem LogitCombine(double *into, const double *from);
 
 extern bool LogitCholesky(double *a, int k, int *failed_at);
 extern void LogitCholSolve(const double *l, int k, double *b);
-extern void LogitCholInverse(const double *l, int k, double *inv);
-extern int	LogitSymEigen(double *a, int k, double *eig);
+/*
+ * Called between steps of the O(k^3) routines (may be NULL): the server
+ * glue checks for interrupts there, so a wide model's fit can be cancelled.
+ */
+typedef void (*LogitTick) (void);
+
+extern void LogitCholInverse(const double *l, int k, double *inv, LogitTick tick);
+extern int	LogitSymEigen(double *a, int k, double *eig, LogitTick tick);
 
 extern double LogitPredict(const double *coef, const double *x, int p);
 extern double LogitAuc(double *pos, size_t npos, double *neg, size_t nneg);

@@ -19,6 +19,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type_d.h"
 #include "common/shortest_dec.h"
@@ -39,6 +40,8 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/plancache.h"
+#include "storage/proc.h"
+#include "utils/snapmgr.h"
 
 #include "scoring/logit.h"
 
@@ -461,6 +464,13 @@ FitPass(Fit *fit)
 	SPI_freetuptable(SPI_tuptable);
 }
 
+/* Between steps of the O(k^3) numerics: a wide fit stays cancellable. */
+static void
+ScoringTick(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
 /* Append a JSON number (null if not finite) to buf. */
 static void
 AppendJsonNumber(StringInfo buf, double v)
@@ -539,6 +549,7 @@ train_logit(PG_FUNCTION_ARGS)
 	int			halvings = 0;
 	int			failed_at;
 	int			workers = 0;
+	bool		many;
 
 	for (i = 0; i < 6; i++)
 		if (PG_ARGISNULL(i))
@@ -631,8 +642,20 @@ train_logit(PG_FUNCTION_ARGS)
 				 errmsg("label column \"%s\" has type %s", label, format_type_be(label_type)),
 				 errhint("The label must be boolean, or a number that is 0 or 1.")));
 
+	/*
+	 * The column form takes the parameters, the label and one argument per
+	 * feature, and an aggregate takes at most FUNC_MAX_ARGS - 1 arguments
+	 * (its transition function also takes the state); past that the pass
+	 * reads one float8[] per row instead (the same accumulation: numbers as
+	 * float8, booleans 0/1, a row with a NULL skipped).
+	 */
+	many = p + 2 > FUNC_MAX_ARGS - 1;
 	resetStringInfo(&q);
-	appendStringInfo(&q, "SELECT referral_crm.logit_pass_columns($1, s.%s", quote_identifier(label));
+	if (many)
+		appendStringInfo(&q, "SELECT referral_crm.logit_pass($1, referral_crm.feature_value(s.%s), ARRAY[",
+						 quote_identifier(label));
+	else
+		appendStringInfo(&q, "SELECT referral_crm.logit_pass_columns($1, s.%s", quote_identifier(label));
 	for (j = 0; j < p; j++)
 	{
 		Oid			t;
@@ -648,9 +671,13 @@ train_logit(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("feature column \"%s\" has type %s", fit.features[j], format_type_be(t)),
 					 errhint("Features must be numbers or booleans; encode categories as 0/1 columns.")));
-		appendStringInfo(&q, ", s.%s", quote_identifier(fit.features[j]));
+		if (many)
+			appendStringInfo(&q, "%sreferral_crm.feature_value(s.%s)", j ? ", " : "",
+							 quote_identifier(fit.features[j]));
+		else
+			appendStringInfo(&q, ", s.%s", quote_identifier(fit.features[j]));
 	}
-	appendStringInfo(&q, ") FROM (%s) AS s", source);
+	appendStringInfo(&q, "%s) FROM (%s) AS s", many ? "]::float8[]" : "", source);
 	SPI_freetuptable(SPI_tuptable);
 
 	fit.plan = SPI_prepare_cursor(q.data, 1, argtypes, CURSOR_OPT_PARALLEL_OK);
@@ -904,7 +931,7 @@ read_state:
 		TupleDesc	tdesc;
 		Datum		result;
 
-		LogitCholInverse(hp, k, cz);
+		LogitCholInverse(hp, k, cz, ScoringTick);
 		/* A maps standardised coefficients to the original scale */
 		a[0] = 1.0;
 		for (j = 1; j < k; j++)
@@ -923,6 +950,8 @@ read_state:
 			{
 				double		s = 0;
 
+				if (j == 0)
+					CHECK_FOR_INTERRUPTS();
 				for (m = 0; m < k; m++)
 					s += a[i * k + m] * cz[m * k + j];
 				tmp[i * k + j] = s;
@@ -932,6 +961,8 @@ read_state:
 			{
 				double		s = 0;
 
+				if (j == 0)
+					CHECK_FOR_INTERRUPTS();
 				for (m = 0; m < k; m++)
 					s += tmp[i * k + m] * a[j * k + m];
 				cov[i * k + j] = s;
@@ -950,7 +981,7 @@ read_state:
 		}
 		/* condition numbers of X'WX (unpenalised): standardised and raw */
 		memcpy(tmp, h, sizeof(double) * k * k);
-		LogitSymEigen(tmp, k, eig);
+		LogitSymEigen(tmp, k, eig, ScoringTick);
 		emin = emax = eig[0];
 		for (i = 1; i < k; i++)
 		{
@@ -972,6 +1003,8 @@ read_state:
 			{
 				double		s = 0;
 
+				if (j == 0)
+					CHECK_FOR_INTERRUPTS();
 				for (m = 0; m < k; m++)
 					s += a[i * k + m] * h[m * k + j];
 				tmp[i * k + j] = s;
@@ -981,11 +1014,13 @@ read_state:
 			{
 				double		s = 0;
 
+				if (j == 0)
+					CHECK_FOR_INTERRUPTS();
 				for (m = 0; m < k; m++)
 					s += tmp[i * k + m] * a[j * k + m];
 				hx[i * k + j] = s;
 			}
-		LogitSymEigen(hx, k, eig);
+		LogitSymEigen(hx, k, eig, ScoringTick);
 		emin = emax = eig[0];
 		for (i = 1; i < k; i++)
 		{
@@ -1096,6 +1131,22 @@ CheckFinite(const double *v, int n, const char *what)
 					 errmsg("%s %d is %s", what, j + 1, float8out_internal(v[j]))));
 }
 
+/*
+ * A probability, or the error for a linear predictor that overflowed both
+ * ways (+inf plus -inf is NaN; one infinity alone gives 0 or 1 correctly).
+ */
+static double
+CheckPrediction(double p)
+{
+	if (isnan(p))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("the linear predictor is out of range"),
+				 errdetail("Coefficients times feature values overflow double precision towards both +Infinity and -Infinity, so the probability is undefined."),
+				 errhint("Rescale the feature values.")));
+	return p;
+}
+
 /* logit_predict(coef float8[], x float8[]): 1 / (1 + exp(-(c0 + c.x))) */
 Datum
 logit_predict(PG_FUNCTION_ARGS)
@@ -1114,14 +1165,38 @@ logit_predict(PG_FUNCTION_ARGS)
 				 errdetail("The first coefficient is the intercept.")));
 	CheckFinite(c, nc, "coefficient");
 	CheckFinite(x, nx, "feature value");
-	PG_RETURN_FLOAT8(LogitPredict(c, x, nx));
+	PG_RETURN_FLOAT8(CheckPrediction(LogitPredict(c, x, nx)));
 }
+
+/*
+ * A model name's longest form in bytes: models.name holds at most 100
+ * characters, each at most 4 bytes in any server encoding.
+ */
+#define MODEL_NAME_KEYLEN (100 * 4 + 1)
+
+/*
+ * The visibility of the snapshot a cache entry was read with.  Two
+ * snapshots with the same xmin, xmax and counts of running (sub)transactions
+ * see the same committed rows: no transaction below xmax can start after a
+ * snapshot is taken, so the running set only shrinks, and equal counts mean
+ * equal sets.
+ */
+typedef struct ModelSnapshotMark
+{
+	TransactionId xmin;
+	TransactionId xmax;
+	uint32		xcnt;
+	int32		subxcnt;
+	bool		suboverflowed;
+} ModelSnapshotMark;
 
 /* A cached current model version. */
 typedef struct ModelCacheEntry
 {
-	char		name[128];		/* hash key */
+	char		name[MODEL_NAME_KEYLEN];	/* hash key */
 	Oid			userid;
+	ModelSnapshotMark snap;		/* the snapshot it was read with */
+	bool		pinned;			/* usable only under that snapshot */
 	int64		model_id;
 	int			version;
 	int			p;
@@ -1134,21 +1209,59 @@ static MemoryContext model_cache_cxt = NULL;
 static bool model_cache_valid = false;
 static bool model_cache_callback = false;
 static Oid	models_relid = InvalidOid;
+/* The transaction in which a models invalidation was last taken in. */
+static LocalTransactionId model_inval_lxid = InvalidLocalTransactionId;
 
 /* Relcache callback: referral_crm.models changed (or everything did). */
 static void
 ModelCacheInvalidate(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || relid == models_relid)
+	{
 		model_cache_valid = false;
+		if (MyProc != NULL)
+			model_inval_lxid = MyProc->lxid;
+	}
 }
 
-/* Look up (loading on a miss) the current version of a model. */
+/* The visibility mark of the active snapshot (zeroes without one). */
+static ModelSnapshotMark
+ModelSnapshotNow(void)
+{
+	ModelSnapshotMark m;
+
+	memset(&m, 0, sizeof(m));
+	if (ActiveSnapshotSet())
+	{
+		Snapshot	snap = GetActiveSnapshot();
+
+		m.xmin = snap->xmin;
+		m.xmax = snap->xmax;
+		m.xcnt = snap->xcnt;
+		m.subxcnt = snap->subxcnt;
+		m.suboverflowed = snap->suboverflowed;
+	}
+	return m;
+}
+
+/*
+ * Look up (loading on a miss) the current version of a model.
+ *
+ * Relcache invalidation alone is not enough: a REPEATABLE READ transaction
+ * (or a long statement) can take in the invalidation of a newer version,
+ * reload under its older snapshot and keep the older version after it
+ * ends, with no invalidation left to come.  An entry read under a
+ * transaction snapshot, or after an invalidation taken in during the same
+ * transaction, is pinned: used only under a snapshot that sees what that
+ * one saw.  Any other entry saw every change whose invalidation came
+ * before it, and stays until the next one.
+ */
 static ModelCacheEntry *
 ModelCacheLookup(const char *name)
 {
 	ModelCacheEntry *e;
 	bool		found;
+	ModelSnapshotMark snap = ModelSnapshotNow();
 
 	if (strlen(name) >= sizeof(e->name))
 		ereport(ERROR,
@@ -1177,7 +1290,12 @@ ModelCacheLookup(const char *name)
 		model_cache_valid = true;
 	}
 	e = hash_search(model_cache, name, HASH_FIND, &found);
-	if (found && e->userid == GetUserId())
+	if (found && e->userid == GetUserId() &&
+		(!e->pinned ||
+		 (snap.xmax != InvalidTransactionId &&
+		  e->snap.xmin == snap.xmin && e->snap.xmax == snap.xmax &&
+		  e->snap.xcnt == snap.xcnt && e->snap.subxcnt == snap.subxcnt &&
+		  e->snap.suboverflowed == snap.suboverflowed)))
 		return e;
 
 	/* Miss: read the current version with the caller's privileges. */
@@ -1215,7 +1333,16 @@ ModelCacheLookup(const char *name)
 		if (!model_cache_valid)
 			return ModelCacheLookup(name);
 		e = hash_search(model_cache, name, HASH_ENTER, &found);
+		if (found)
+		{
+			/* a reload replaces the entry: free what it held */
+			pfree(e->coef);
+			pfree(e->features);
+		}
 		tmp.userid = GetUserId();
+		tmp.snap = snap;
+		tmp.pinned = IsolationUsesXactSnapshot() ||
+			(MyProc != NULL && model_inval_lxid == MyProc->lxid);
 		memcpy(tmp.name, e->name, sizeof(tmp.name));
 		*e = tmp;
 	}
@@ -1243,7 +1370,7 @@ predict(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("feature value %d is %s", j + 1, float8out_internal(x[j]))));
-	PG_RETURN_FLOAT8(LogitPredict(e->coef, x, nx));
+	PG_RETURN_FLOAT8(CheckPrediction(LogitPredict(e->coef, x, nx)));
 }
 
 /* Statement trigger on referral_crm.models: tell every backend's cache. */

@@ -118,6 +118,24 @@ $sql->(q{DELETE FROM referral_crm.models WHERE name = 'noshow' AND version = 3})
 is($a->query_safe(qq{SELECT referral_crm.predict('noshow', $x)}), $v2, 'and version 2 again once version 3 is deleted');
 $a->quit;
 
+# A REPEATABLE READ transaction that takes in the invalidation of a new
+# version (here by locking another table) reloads the model under its older
+# snapshot: correct inside it, but that older version must not stay cached
+# once it ends, when no invalidation is left to come.
+$a = $node->background_psql('postgres');
+is($a->query_safe(qq{SELECT referral_crm.predict('noshow', $x)}), $v2, 'session A caches version 2');
+$a->query_safe('BEGIN ISOLATION LEVEL REPEATABLE READ');
+$a->query_safe('SELECT 1');
+$sql->(q{SELECT referral_crm.train('noshow', l2 => 50)});
+$a->query_safe('SELECT count(*) FROM referral_crm.zip_centroids');
+is($a->query_safe(qq{SELECT referral_crm.predict('noshow', $x)}), $v2, 'inside its older snapshot: version 2');
+$a->query_safe('COMMIT');
+my $v3b = $sql->(qq{SELECT referral_crm.logit_predict(coefficients, $x) FROM referral_crm.current_models WHERE name = 'noshow'});
+isnt($v3b, $v2, 'the penalised version 3 predicts differently');
+is($a->query_safe(qq{SELECT referral_crm.predict('noshow', $x)}), $v3b, 'after it: version 3, not a stale version 2');
+$sql->(q{DELETE FROM referral_crm.models WHERE name = 'noshow' AND version = 3});
+$a->quit;
+
 # Two sessions refilling at once: the second waits, then replaces.
 my $b = $node->background_psql('postgres');
 $b->query_safe('BEGIN');
@@ -138,6 +156,20 @@ my $cal = $sql->(q{SELECT count(*), sum(rows), bool_and(mean_score BETWEEN min_s
                      FROM referral_crm.calibration('noshow', 'SELECT * FROM referral_crm.noshow_features WHERE noshow IS NOT NULL')});
 is($cal, '10|' . $sql->(q{SELECT count(*) FROM referral_crm.noshow_features WHERE noshow IS NOT NULL}) . '|t',
    'calibration: ten bins covering every labelled appointment');
+
+# The holdout skips rows with a NULL feature, as training does: a held-out
+# appointment of a patient without a birth date (age NULL) does not fail
+# train().
+is($sql->(q{
+  BEGIN;
+  UPDATE referral_crm.patients SET birth_date = NULL
+   WHERE patient_id = (SELECT min(patient_id) FROM referral_crm.noshow_features
+                        WHERE noshow IS NOT NULL AND referral_crm.in_test_set(appointment_id));
+  SELECT (m.metrics->>'holdout_rows')::bigint = (SELECT count(*) FROM referral_crm.noshow_features
+                                                 WHERE noshow IS NOT NULL AND age IS NOT NULL
+                                                   AND referral_crm.in_test_set(appointment_id))
+    FROM referral_crm.train('noshow') m;
+  ROLLBACK}), 't', 'train() skips held-out rows with a NULL feature');
 
 # 7. Catalog properties: dumped tables, invoker views, parallel safety.
 is($sql->(q{SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_extension e, unnest(e.extconfig) r JOIN pg_class c ON c.oid = r

@@ -26,6 +26,14 @@ Near(double a, double b, double tol)
 	return fabs(a - b) <= tol * fmax(1.0, fabs(b));
 }
 
+/* A tick callback that counts its calls. */
+static int	ticks;
+static void
+CountTick(void)
+{
+	ticks++;
+}
+
 /* Sigmoid and log(1 + exp(t)) at the extremes. */
 static void
 TestStable(void)
@@ -68,7 +76,9 @@ TestLinearAlgebra(void)
 			s += a[i * 3 + j] * b[j];
 		Check(Near(s, (double) (i + 1), 1e-10), "A x = b after the solve");
 	}
-	LogitCholInverse(l, 3, inv);
+	ticks = 0;
+	LogitCholInverse(l, 3, inv, CountTick);
+	Check(ticks == 3, "the inverse ticks once per column (interrupts are checked)");
 	for (i = 0; i < 3; i++)
 		for (j = 0; j < 3; j++)
 		{
@@ -80,7 +90,9 @@ TestLinearAlgebra(void)
 			Check(Near(s, i == j ? 1.0 : 0.0, 1e-9), "A A^-1 = I");
 		}
 	Check(!LogitCholesky(sing, 2, &fail_at) && fail_at == 1, "a singular matrix fails at its second pivot");
-	LogitSymEigen(d, 2, eig);
+	ticks = 0;
+	LogitSymEigen(d, 2, eig, CountTick);
+	Check(ticks >= 2, "the eigenvalue sweeps tick once per row (interrupts are checked)");
 	Check(Near(fmin(eig[0], eig[1]), 1, 1e-12) && Near(fmax(eig[0], eig[1]), 3, 1e-12), "eigenvalues of [2 1; 1 2] are 1 and 3");
 }
 
