@@ -75,6 +75,7 @@
 #include "utils/tuplestore.h"
 
 #include "audit_frame.h"
+#include "rcrm_snapshot.h"
 
 PG_FUNCTION_INFO_V1(audit_capture);
 PG_FUNCTION_INFO_V1(audit_read);
@@ -189,12 +190,7 @@ typedef struct GovRoleCache
 	bool		staff_known;
 	int64		staff_id;
 	text	   *name;			/* in TopMemoryContext */
-	/* the visibility of the snapshot the staff row was read with */
-	TransactionId snap_xmin;
-	TransactionId snap_xmax;
-	uint32		snap_xcnt;
-	int32		snap_subxcnt;
-	bool		snap_suboverflowed;
+	RcrmSnapMark snap;			/* the snapshot the staff row was read with */
 	bool		pinned;			/* usable only under that snapshot */
 } GovRoleCache;
 static GovRoleCache GovRoles[GOV_ROLE_CACHE];
@@ -440,8 +436,7 @@ GovRoleCacheReset(void)
 static void
 GovAuthCallback(Datum arg, int cacheid, uint32 hashvalue)
 {
-	if (MyProc != NULL)
-		GovRoleInvalLxid = MyProc->lxid;
+	RcrmSnapNoteInval(&GovRoleInvalLxid);
 	GovRoleCacheReset();
 }
 
@@ -466,27 +461,15 @@ GovRoleOf(Oid roleid)
 	MemoryContext old;
 	int			i;
 
-	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
-
 	/*
-	 * A REPEATABLE READ transaction (or a long statement) that takes in the
-	 * invalidation of a staff change and reads the staff row under its
-	 * older snapshot must not leave that answer cached once it ends.  An
-	 * entry read under a transaction snapshot, or after an invalidation
-	 * taken in during the same transaction, is pinned: used only under a
-	 * snapshot that sees what that one saw (same xmin, xmax and counts of
-	 * running transactions).  Any other entry saw every change whose
-	 * invalidation came before it and stays until the next one.
+	 * An entry whose staff row was read under a snapshot that may predate a
+	 * staff change is pinned to it (rcrm_snapshot.h): a REPEATABLE READ
+	 * transaction must not leave its older answer cached once it ends.
 	 */
 	for (i = 0; i < GovNRoles; i++)
 		if (GovRoles[i].role == roleid)
 		{
-			if (!GovRoles[i].pinned)
-				return &GovRoles[i];
-			if (snap != NULL && GovRoles[i].snap_xmin == snap->xmin &&
-				GovRoles[i].snap_xmax == snap->xmax && GovRoles[i].snap_xcnt == snap->xcnt &&
-				GovRoles[i].snap_subxcnt == snap->subxcnt &&
-				GovRoles[i].snap_suboverflowed == snap->suboverflowed)
+			if (!GovRoles[i].pinned || RcrmSnapMarkHolds(&GovRoles[i].snap))
 				return &GovRoles[i];
 			GovRoleCacheReset();
 			generation = GovRoleGeneration;
@@ -498,13 +481,8 @@ GovRoleOf(Oid roleid)
 	e.role = roleid;
 	e.staff_known = false;
 	e.staff_id = 0;
-	e.snap_xmin = snap ? snap->xmin : InvalidTransactionId;
-	e.snap_xmax = snap ? snap->xmax : InvalidTransactionId;
-	e.snap_xcnt = snap ? snap->xcnt : 0;
-	e.snap_subxcnt = snap ? snap->subxcnt : 0;
-	e.snap_suboverflowed = snap ? snap->suboverflowed : false;
-	e.pinned = IsolationUsesXactSnapshot() ||
-		(MyProc != NULL && GovRoleInvalLxid == MyProc->lxid);
+	e.snap = RcrmSnapMarkNow();
+	e.pinned = RcrmSnapMustPin(GovRoleInvalLxid);
 	if (OidIsValid(relid))
 	{
 		AttrNumber	loginatt;
@@ -1349,8 +1327,7 @@ GovRelcacheCallback(Datum arg, Oid relid)
 	GovTipsRelid = InvalidOid;
 	if (relid == InvalidOid || relid == GovStaffRelid || !OidIsValid(GovStaffRelid))
 	{
-		if (MyProc != NULL)
-			GovRoleInvalLxid = MyProc->lxid;
+		RcrmSnapNoteInval(&GovRoleInvalLxid);
 		GovRoleCacheReset();
 	}
 	if (GovRelCacheHash == NULL)

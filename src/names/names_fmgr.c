@@ -21,7 +21,6 @@
 #endif
 
 #include "access/hash.h"
-#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type_d.h"
 #include "commands/trigger.h"
@@ -33,7 +32,6 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "port/pg_bitutils.h"
-#include "storage/proc.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -42,8 +40,8 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/snapmgr.h"
 
+#include "rcrm_snapshot.h"
 #include "names/names_metrics.h"
 #include "names/names_parse.h"
 #include "names/names_score.h"
@@ -961,37 +959,19 @@ static Oid	variants_relid = InvalidOid;
 static Oid	freq_relid = InvalidOid;
 
 /*
- * Caches read under a snapshot that may predate a change whose
- * invalidation this backend already took in (a transaction snapshot, or a
- * load after such an invalidation in the same transaction) are pinned:
- * used only under a snapshot with the same xmin, xmax and counts of
- * running transactions.  Otherwise a REPEATABLE READ transaction that
- * reloaded them under its older snapshot would leave the older nicknames
- * and frequencies cached after it ends, with no invalidation left to come.
- * Any other load stays until the next invalidation.
+ * Caches read under a snapshot that may predate a change of the name tables
+ * (or with no active snapshot) are pinned to it (rcrm_snapshot.h); any
+ * other load stays until the next invalidation.
  */
 static bool names_pinned = false;
-static TransactionId names_snap_xmin;
-static TransactionId names_snap_xmax;
-static uint32 names_snap_xcnt;
-static int32 names_snap_subxcnt;
-static bool names_snap_subovf;
+static RcrmSnapMark names_snap;
 static LocalTransactionId names_inval_lxid = InvalidLocalTransactionId;
 
 /* May the loaded caches be used under the active snapshot? */
 static bool
 NamesCacheUsable(void)
 {
-	Snapshot	snap;
-
-	if (!names_pinned)
-		return true;
-	if (!ActiveSnapshotSet())
-		return false;
-	snap = GetActiveSnapshot();
-	return snap->xmin == names_snap_xmin && snap->xmax == names_snap_xmax &&
-		snap->xcnt == names_snap_xcnt && snap->subxcnt == names_snap_subxcnt &&
-		snap->suboverflowed == names_snap_subovf;
+	return !names_pinned || RcrmSnapMarkHolds(&names_snap);
 }
 
 /* Drop the caches when name_variants or name_frequencies change. */
@@ -1000,8 +980,7 @@ NamesRelcacheCallback(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || relid == variants_relid || relid == freq_relid)
 	{
-		if (MyProc != NULL)
-			names_inval_lxid = MyProc->lxid;
+		RcrmSnapNoteInval(&names_inval_lxid);
 		if (names_cache_cxt != NULL)
 			MemoryContextReset(names_cache_cxt);
 		names_cache_ready = false;
@@ -1288,18 +1267,8 @@ NamesLoadCaches(void)
 	if (names_cache_ready && NamesCacheUsable())
 		return;
 	names_cache_ready = false;
-	names_pinned = IsolationUsesXactSnapshot() ||
-		(MyProc != NULL && names_inval_lxid == MyProc->lxid) || !ActiveSnapshotSet();
-	if (ActiveSnapshotSet())
-	{
-		Snapshot	snap = GetActiveSnapshot();
-
-		names_snap_xmin = snap->xmin;
-		names_snap_xmax = snap->xmax;
-		names_snap_xcnt = snap->xcnt;
-		names_snap_subxcnt = snap->subxcnt;
-		names_snap_subovf = snap->suboverflowed;
-	}
+	names_pinned = RcrmSnapMustPin(names_inval_lxid) || !ActiveSnapshotSet();
+	names_snap = RcrmSnapMarkNow();
 	if (names_cache_cxt == NULL)
 		names_cache_cxt = AllocSetContextCreate(TopMemoryContext, "referral_crm names cache",
 												ALLOCSET_DEFAULT_SIZES);

@@ -41,13 +41,12 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "storage/proc.h"
-#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 #include "access/xact.h"
 
+#include "rcrm_snapshot.h"
 #include "routing/cond.h"
 
 void		RcrmRoutingInit(void);
@@ -515,70 +514,22 @@ static uint64 StatTested = 0;
 static uint64 StatRows = 0;
 
 /*
- * Rules read under a snapshot that may predate a rule change whose
- * invalidation this backend has already taken in are "pinned": used only
- * under a snapshot that sees what that one saw (same xmin, xmax and counts
- * of running transactions: the running set of a later snapshot with the
- * same xmax only shrinks).  Relcache invalidation alone is not enough: a
- * REPEATABLE READ transaction (or a long statement) can take in the
- * invalidation of a rule change, reload under its older snapshot and keep
- * the older rules after it ends, with no invalidation left to come.
- *
- * A load can predate such a change only under a transaction snapshot
- * (REPEATABLE READ, SERIALIZABLE, an imported one) or after an
- * invalidation taken in during the same transaction; any other load saw
- * every change whose invalidation came before it, and stays valid until
- * the next invalidation, across transactions (so routing one referral per
+ * The rules read under a snapshot that may predate a rule change are pinned
+ * to it (rcrm_snapshot.h); any other load stays valid until the next
+ * invalidation, across transactions (so routing one referral per
  * transaction does not compile the rules every time).
  */
-typedef struct RulesSnapshotMark
-{
-	TransactionId xmin;
-	TransactionId xmax;
-	uint32		xcnt;
-	int32		subxcnt;
-	bool		suboverflowed;
-} RulesSnapshotMark;
-
 static bool RulesPinned = false;
-static RulesSnapshotMark RulesSnap;
+static RcrmSnapMark RulesSnap;
 static LocalTransactionId RulesInvalLxid = InvalidLocalTransactionId;
-
-/* The mark of the active snapshot (xmax invalid without one). */
-static RulesSnapshotMark
-RulesSnapshotNow(void)
-{
-	RulesSnapshotMark m;
-
-	memset(&m, 0, sizeof(m));
-	if (ActiveSnapshotSet())
-	{
-		Snapshot	snap = GetActiveSnapshot();
-
-		m.xmin = snap->xmin;
-		m.xmax = snap->xmax;
-		m.xcnt = snap->xcnt;
-		m.subxcnt = snap->subxcnt;
-		m.suboverflowed = snap->suboverflowed;
-	}
-	return m;
-}
 
 /* May the loaded rules be used under the active snapshot? */
 static bool
 RulesUsable(void)
 {
-	RulesSnapshotMark m;
-
 	if (!RulesValid || Rules == NULL)
 		return false;
-	if (!RulesPinned)
-		return true;
-	m = RulesSnapshotNow();
-	return m.xmax != InvalidTransactionId &&
-		m.xmin == RulesSnap.xmin && m.xmax == RulesSnap.xmax &&
-		m.xcnt == RulesSnap.xcnt && m.subxcnt == RulesSnap.subxcnt &&
-		m.suboverflowed == RulesSnap.suboverflowed;
+	return !RulesPinned || RcrmSnapMarkHolds(&RulesSnap);
 }
 
 /* Relcache callback: any change to routing_rules (or a reset) drops the set. */
@@ -589,8 +540,7 @@ RulesInvalidate(Datum arg, Oid relid)
 	{
 		RulesValid = false;
 		RulesInvalCount++;
-		if (MyProc != NULL)
-			RulesInvalLxid = MyProc->lxid;
+		RcrmSnapNoteInval(&RulesInvalLxid);
 	}
 }
 
@@ -628,9 +578,8 @@ RulesLoad(void)
 	Rules = NULL;
 	RulesCount = 0;
 	RulesRelid = get_relname_relid("routing_rules", nsp);
-	RulesSnap = RulesSnapshotNow();
-	RulesPinned = IsolationUsesXactSnapshot() ||
-		(MyProc != NULL && RulesInvalLxid == MyProc->lxid);
+	RulesSnap = RcrmSnapMarkNow();
+	RulesPinned = RcrmSnapMustPin(RulesInvalLxid);
 
 	RulesCxt = AllocSetContextCreate(TopMemoryContext, "referral_crm routing rules",
 									 ALLOCSET_DEFAULT_SIZES);

@@ -19,7 +19,6 @@
 #include <math.h>
 
 #include "access/htup_details.h"
-#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type_d.h"
 #include "common/shortest_dec.h"
@@ -40,9 +39,8 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/plancache.h"
-#include "storage/proc.h"
-#include "utils/snapmgr.h"
 
+#include "rcrm_snapshot.h"
 #include "scoring/logit.h"
 
 PG_FUNCTION_INFO_V1(logit_pass_step);
@@ -1174,28 +1172,12 @@ logit_predict(PG_FUNCTION_ARGS)
  */
 #define MODEL_NAME_KEYLEN (100 * 4 + 1)
 
-/*
- * The visibility of the snapshot a cache entry was read with.  Two
- * snapshots with the same xmin, xmax and counts of running (sub)transactions
- * see the same committed rows: no transaction below xmax can start after a
- * snapshot is taken, so the running set only shrinks, and equal counts mean
- * equal sets.
- */
-typedef struct ModelSnapshotMark
-{
-	TransactionId xmin;
-	TransactionId xmax;
-	uint32		xcnt;
-	int32		subxcnt;
-	bool		suboverflowed;
-} ModelSnapshotMark;
-
 /* A cached current model version. */
 typedef struct ModelCacheEntry
 {
 	char		name[MODEL_NAME_KEYLEN];	/* hash key */
 	Oid			userid;
-	ModelSnapshotMark snap;		/* the snapshot it was read with */
+	RcrmSnapMark snap;			/* the snapshot it was read with */
 	bool		pinned;			/* usable only under that snapshot */
 	int64		model_id;
 	int			version;
@@ -1219,49 +1201,21 @@ ModelCacheInvalidate(Datum arg, Oid relid)
 	if (relid == InvalidOid || relid == models_relid)
 	{
 		model_cache_valid = false;
-		if (MyProc != NULL)
-			model_inval_lxid = MyProc->lxid;
+		RcrmSnapNoteInval(&model_inval_lxid);
 	}
-}
-
-/* The visibility mark of the active snapshot (zeroes without one). */
-static ModelSnapshotMark
-ModelSnapshotNow(void)
-{
-	ModelSnapshotMark m;
-
-	memset(&m, 0, sizeof(m));
-	if (ActiveSnapshotSet())
-	{
-		Snapshot	snap = GetActiveSnapshot();
-
-		m.xmin = snap->xmin;
-		m.xmax = snap->xmax;
-		m.xcnt = snap->xcnt;
-		m.subxcnt = snap->subxcnt;
-		m.suboverflowed = snap->suboverflowed;
-	}
-	return m;
 }
 
 /*
- * Look up (loading on a miss) the current version of a model.
- *
- * Relcache invalidation alone is not enough: a REPEATABLE READ transaction
- * (or a long statement) can take in the invalidation of a newer version,
- * reload under its older snapshot and keep the older version after it
- * ends, with no invalidation left to come.  An entry read under a
- * transaction snapshot, or after an invalidation taken in during the same
- * transaction, is pinned: used only under a snapshot that sees what that
- * one saw.  Any other entry saw every change whose invalidation came
- * before it, and stays until the next one.
+ * Look up (loading on a miss) the current version of a model.  An entry
+ * read under a snapshot that may predate a newer version is pinned to it
+ * (rcrm_snapshot.h); any other stays until the next invalidation.
  */
 static ModelCacheEntry *
 ModelCacheLookup(const char *name)
 {
 	ModelCacheEntry *e;
 	bool		found;
-	ModelSnapshotMark snap = ModelSnapshotNow();
+	RcrmSnapMark snap;
 
 	if (strlen(name) >= sizeof(e->name))
 		ereport(ERROR,
@@ -1291,12 +1245,10 @@ ModelCacheLookup(const char *name)
 	}
 	e = hash_search(model_cache, name, HASH_FIND, &found);
 	if (found && e->userid == GetUserId() &&
-		(!e->pinned ||
-		 (snap.xmax != InvalidTransactionId &&
-		  e->snap.xmin == snap.xmin && e->snap.xmax == snap.xmax &&
-		  e->snap.xcnt == snap.xcnt && e->snap.subxcnt == snap.subxcnt &&
-		  e->snap.suboverflowed == snap.suboverflowed)))
+		(!e->pinned || RcrmSnapMarkHolds(&e->snap)))
 		return e;
+	/* The mark of the snapshot the entry is read under. */
+	snap = RcrmSnapMarkNow();
 
 	/* Miss: read the current version with the caller's privileges. */
 	{
@@ -1341,8 +1293,7 @@ ModelCacheLookup(const char *name)
 		}
 		tmp.userid = GetUserId();
 		tmp.snap = snap;
-		tmp.pinned = IsolationUsesXactSnapshot() ||
-			(MyProc != NULL && model_inval_lxid == MyProc->lxid);
+		tmp.pinned = RcrmSnapMustPin(model_inval_lxid);
 		memcpy(tmp.name, e->name, sizeof(tmp.name));
 		*e = tmp;
 	}
