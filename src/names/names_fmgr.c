@@ -376,55 +376,39 @@ CnTextReadsAs(const char *s, const struct varlena *cn)
 }
 
 /*
- * Natural order: [Title ]Given[ "Nick"][ Middle] Family[, Suffix][, Cred]...
- * (NULL without a given and a family name).
+ * Another text form: natural order, [Title ]Given[ "Nick"][ Middle] Family,
+ * or (quoted) a given name alone in quotes, [Title ]"Given" (a quoted name
+ * alone is the given name); then [, Suffix][, Cred]....  NULL when the
+ * name has not that shape (natural: a given and a family name; quoted: a
+ * given name and no family, nickname or middle name).
  */
 static char *
-CnToNatural(const struct varlena *cn)
+CnToOtherText(const struct varlena *cn, bool quoted)
 {
 	CnView		v;
 	StringInfoData buf;
 	int			i;
 
 	CnUnpack(cn, &v);
-	if (!v.disp[NAMES_GIVEN][0] || !v.disp[NAMES_FAMILY][0])
+	if (!v.disp[NAMES_GIVEN][0])
+		return NULL;
+	if (quoted ? (v.disp[NAMES_FAMILY][0] || v.disp[NAMES_NICK][0] || v.disp[NAMES_MIDDLE][0])
+		: !v.disp[NAMES_FAMILY][0])
 		return NULL;
 	initStringInfo(&buf);
 	if (v.disp[NAMES_TITLE][0])
 		appendStringInfo(&buf, "%s ", v.disp[NAMES_TITLE]);
-	appendStringInfoString(&buf, v.disp[NAMES_GIVEN]);
-	if (v.disp[NAMES_NICK][0])
-		appendStringInfo(&buf, " \"%s\"", v.disp[NAMES_NICK]);
-	if (v.disp[NAMES_MIDDLE][0])
-		appendStringInfo(&buf, " %s", v.disp[NAMES_MIDDLE]);
-	appendStringInfo(&buf, " %s", v.disp[NAMES_FAMILY]);
-	if (v.disp[NAMES_SUFFIX][0])
-		appendStringInfo(&buf, ", %s", v.disp[NAMES_SUFFIX]);
-	for (i = 0; i < v.ncred; i++)
-		appendStringInfo(&buf, ", %s", v.cred[i]);
-	return buf.data;
-}
-
-/*
- * A given name alone, quoted (a quoted name alone is the given name):
- * [Title ]"Given"[, Suffix][, Cred]... (NULL unless there is only a given
- * name, without nickname or middle names).
- */
-static char *
-CnToQuotedGiven(const struct varlena *cn)
-{
-	CnView		v;
-	StringInfoData buf;
-	int			i;
-
-	CnUnpack(cn, &v);
-	if (!v.disp[NAMES_GIVEN][0] || v.disp[NAMES_FAMILY][0] || v.disp[NAMES_NICK][0] ||
-		v.disp[NAMES_MIDDLE][0])
-		return NULL;
-	initStringInfo(&buf);
-	if (v.disp[NAMES_TITLE][0])
-		appendStringInfo(&buf, "%s ", v.disp[NAMES_TITLE]);
-	appendStringInfo(&buf, "\"%s\"", v.disp[NAMES_GIVEN]);
+	if (quoted)
+		appendStringInfo(&buf, "\"%s\"", v.disp[NAMES_GIVEN]);
+	else
+	{
+		appendStringInfoString(&buf, v.disp[NAMES_GIVEN]);
+		if (v.disp[NAMES_NICK][0])
+			appendStringInfo(&buf, " \"%s\"", v.disp[NAMES_NICK]);
+		if (v.disp[NAMES_MIDDLE][0])
+			appendStringInfo(&buf, " %s", v.disp[NAMES_MIDDLE]);
+		appendStringInfo(&buf, " %s", v.disp[NAMES_FAMILY]);
+	}
 	if (v.disp[NAMES_SUFFIX][0])
 		appendStringInfo(&buf, ", %s", v.disp[NAMES_SUFFIX]);
 	for (i = 0; i < v.ncred; i++)
@@ -446,10 +430,10 @@ CnToText(const struct varlena *cn)
 
 	if (CnTextReadsAs(s, cn))
 		return s;
-	alt = CnToNatural(cn);
+	alt = CnToOtherText(cn, false);
 	if (alt != NULL && CnTextReadsAs(alt, cn))
 		return alt;
-	alt = CnToQuotedGiven(cn);
+	alt = CnToOtherText(cn, true);
 	if (alt != NULL && CnTextReadsAs(alt, cn))
 		return alt;
 	return s;
