@@ -209,10 +209,41 @@ SELECT r.source_id, p.source_id AS patient FROM referral_crm.referrals r JOIN re
  WHERE r.source_system = 'sec-test' ORDER BY 1;
 
 ------------------------------------------------------------------------
+-- Models: the statistics of two versions (rows used, feature means,
+-- metrics) tell one training row apart, so models is the admin role's.
+-- predict() still answers every role: it reads the coefficients with the
+-- owner's rights, under a pinned search_path (a caller's own = operator
+-- does not run).
+------------------------------------------------------------------------
+SELECT version, rows_used FROM referral_crm.train_logit('sec-model',
+  $$SELECT * FROM (VALUES (true, 1.0::float8), (false, 2.0), (true, 2.5), (false, 0.5),
+                          (true, 1.2), (false, 3.0), (true, 0.8), (false, 1.8)) v(y, x)$$, 'y', ARRAY['x']);
+SELECT round(referral_crm.logit_predict(coefficients, ARRAY[1.0])::numeric, 9) AS p_owner
+  FROM referral_crm.models WHERE name = 'sec-model' \gset
+SET ROLE regress_sec_intake;
+SELECT count(*) FROM referral_crm.models;
+SELECT count(*) FROM referral_crm.current_models;
+SELECT round(referral_crm.predict('sec-model', ARRAY[1.0])::numeric, 9) = :p_owner AS intake_predicts;
+RESET ROLE;
+SET ROLE regress_sec_liaison;
+SELECT count(*) FROM referral_crm.models;
+RESET ROLE;
+SET ROLE regress_sec_other;
+CREATE FUNCTION public.sec_evil_eq(text, text) RETURNS boolean LANGUAGE plpgsql AS
+$$BEGIN RAISE NOTICE 'evil = ran as %', current_user; RETURN $1 OPERATOR(pg_catalog.=) $2; END$$;
+CREATE OPERATOR public.= (LEFTARG = text, RIGHTARG = text, FUNCTION = public.sec_evil_eq);
+SET search_path = public, pg_catalog;
+SELECT round(referral_crm.predict('sec-model', ARRAY[1.0])::numeric, 9) OPERATOR(pg_catalog.=) :p_owner AS other_predicts;
+RESET search_path;
+RESET ROLE;
+SELECT count(*) AS admin_reads_models FROM referral_crm.models WHERE name = 'sec-model';
+
+------------------------------------------------------------------------
 -- Clean up.
 ------------------------------------------------------------------------
 DELETE FROM referral_crm.referral_notes WHERE source_system = 'sec-test';
 DELETE FROM referral_crm.note_classifiers WHERE name = 'sec-classifier';
+DELETE FROM referral_crm.models WHERE name = 'sec-model';
 SET session_replication_role = replica;
 DELETE FROM referral_crm.referral_events WHERE referral_id IN (SELECT referral_id FROM referral_crm.referrals WHERE source_system = 'sec-test');
 RESET session_replication_role;

@@ -3152,3 +3152,9 @@ END
 $$;
 COMMENT ON FUNCTION referral_crm.train(text, double precision, double precision, integer, integer) IS
   'train the model of a purpose (conversion or noshow) on its feature view, minus a hash-split holdout whose AUC, log-loss and Brier score go into metrics';
+
+-- ==== review of the change: models are the admin role's
+-- The statistics of two model versions (rows used, feature means, metrics)
+-- can tell one training row apart: models is admin_only now, and predict()
+-- reads a model's coefficients with the owner's rights.
+SELECT referral_crm.govern_table('referral_crm.models', 'admin_only');

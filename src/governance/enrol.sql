@@ -83,9 +83,12 @@ CREATE POLICY audit_disclosures_read ON referral_crm.disclosures FOR SELECT
 SELECT referral_crm.govern_table(t::regclass, 'reference')
   FROM unnest(ARRAY['referral_crm.name_variants', 'referral_crm.name_frequencies']) AS t;
 SELECT referral_crm.govern_table('referral_crm.name_resolutions', 'admin_only', sensitive_columns => '{referring_name}');
--- scoring: models and ZIP centroids are reference data; scores are per referral.
-SELECT referral_crm.govern_table(t::regclass, 'reference')
-  FROM unnest(ARRAY['referral_crm.models', 'referral_crm.zip_centroids']) AS t;
+-- scoring: ZIP centroids are reference data; scores are per referral.  The
+-- models are the admin role's: the statistics of two versions (rows used,
+-- feature means, metrics) can tell one training row apart; predict() reads
+-- a model's coefficients with the owner's rights.
+SELECT referral_crm.govern_table('referral_crm.zip_centroids', 'reference');
+SELECT referral_crm.govern_table('referral_crm.models', 'admin_only');
 SELECT referral_crm.govern_table('referral_crm.referral_scores', 'referral_child');
 
 -- crm: settings and the snapshots behind the referrer dashboards

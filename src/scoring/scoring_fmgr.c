@@ -20,6 +20,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type_d.h"
 #include "common/shortest_dec.h"
 #include "commands/trigger.h"
@@ -32,6 +33,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/json.h"
@@ -39,6 +41,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/plancache.h"
+#include "utils/syscache.h"
 
 #include "rcrm_snapshot.h"
 #include "scoring/logit.h"
@@ -1250,7 +1253,14 @@ ModelCacheLookup(const char *name)
 	/* The mark of the snapshot the entry is read under. */
 	snap = RcrmSnapMarkNow();
 
-	/* Miss: read the current version with the caller's privileges. */
+	/*
+	 * Miss: read the current version's coefficients with the rights of the
+	 * table's owner.  models is the admin role's (its statistics of two
+	 * versions can tell one training row apart); predict() shows only a
+	 * probability, which the coefficients give.  As in a SECURITY DEFINER
+	 * function: a restricted operation under a pinned search_path, every
+	 * name and operator schema-qualified.
+	 */
 	{
 		int			rc;
 		bool		isnull;
@@ -1258,10 +1268,27 @@ ModelCacheLookup(const char *name)
 		int			nc;
 		double	   *c;
 		ModelCacheEntry tmp;
+		Oid			save_userid;
+		int			save_sec;
+		int			save_nestlevel;
+		HeapTuple	ct;
+		Oid			owner;
 
+		ct = SearchSysCache1(RELOID, ObjectIdGetDatum(models_relid));
+		if (!HeapTupleIsValid(ct))
+			elog(ERROR, "cache lookup failed for relation %u", models_relid);
+		owner = ((Form_pg_class) GETSTRUCT(ct))->relowner;
+		ReleaseSysCache(ct);
+		GetUserIdAndSecContext(&save_userid, &save_sec);
+		SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+		save_nestlevel = NewGUCNestLevel();
+		(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
 		SPI_connect();
-		rc = SPI_execute_with_args("SELECT model_id, version, coefficients, pg_catalog.array_to_string(features, ', ')"
-								   " FROM referral_crm.models WHERE name = $1 ORDER BY version DESC LIMIT 1",
+		rc = SPI_execute_with_args("SELECT m.model_id, m.version, m.coefficients,"
+								   " pg_catalog.array_to_string(m.features, ', ')"
+								   " FROM referral_crm.models m WHERE m.name OPERATOR(pg_catalog.=) $1"
+								   " ORDER BY m.version DESC LIMIT 1",
 								   1, (Oid[]) {TEXTOID}, (Datum[]) {CStringGetTextDatum(name)}, NULL, true, 1);
 		if (rc != SPI_OK_SELECT)
 			elog(ERROR, "model lookup failed: %d", rc);
@@ -1281,6 +1308,8 @@ ModelCacheLookup(const char *name)
 		tmp.features = MemoryContextStrdup(model_cache_cxt,
 										   SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4));
 		SPI_finish();
+		AtEOXact_GUC(true, save_nestlevel);
+		SetUserIdAndSecContext(save_userid, save_sec);
 		/* the SPI query may have processed invalidations: re-find */
 		if (!model_cache_valid)
 			return ModelCacheLookup(name);
