@@ -259,10 +259,10 @@ SELECT p.proname, p.provolatile, p.proparallel, count(*)
                      'middle_names', 'credentials', 'name_suffix', 'clinician_name')
  GROUP BY 1, 2, 3 ORDER BY 1;
 
--- The roles that read the name tables can match names: the cache reads
--- name_frequencies, not the name_rarity view (which no role could read:
--- name_similarity failed for every role but a superuser).  A no-op write
--- drops the cache so that each role loads it.
+-- The roles that read the name tables can match names: setup_roles()
+-- grants them the name_rarity view that the cache reads (no role could read
+-- it: name_similarity failed for every role but a superuser).  A no-op
+-- write drops the cache so that each role loads it.
 SELECT count(*) > 0 AS roles_set_up FROM referral_crm.setup_roles();
 UPDATE referral_crm.name_frequencies SET census_count = census_count WHERE false;
 SET ROLE referral_crm_admin;

@@ -683,6 +683,10 @@ BEGIN
      TO referral_crm_intake, referral_crm_admin, referral_crm_ingest;
   GRANT EXECUTE ON FUNCTION referral_crm.corpus_terms() TO referral_crm_admin;
 
+  -- names: the rarity view over the name tables, for the roles that read
+  -- them (name_similarity and match_clinician read it)
+  GRANT SELECT ON referral_crm.name_rarity TO referral_crm_admin, referral_crm_intake, referral_crm_liaison;
+
   -- intake (and admin): open records with read tracing, disclose to partners
   GRANT EXECUTE ON FUNCTION referral_crm.patient_attachable(bigint) TO referral_crm_intake, referral_crm_admin;
   GRANT EXECUTE ON FUNCTION referral_crm.open_referral(bigint), referral_crm.open_patient(bigint),
@@ -3158,3 +3162,18 @@ COMMENT ON FUNCTION referral_crm.train(text, double precision, double precision,
 -- can tell one training row apart: models is admin_only now, and predict()
 -- reads a model's coefficients with the owner's rights.
 SELECT referral_crm.govern_table('referral_crm.models', 'admin_only');
+
+-- ==== review of the change: the name_rarity view for the roles that read the name tables
+-- name_similarity and match_clinician read the view; setup_roles() grants
+-- it now, and here to the roles that exist already.
+DO $$
+DECLARE
+  r text;
+BEGIN
+  FOREACH r IN ARRAY ARRAY['referral_crm_admin', 'referral_crm_intake', 'referral_crm_liaison'] LOOP
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles x WHERE x.rolname = r) THEN
+      EXECUTE pg_catalog.format('GRANT SELECT ON referral_crm.name_rarity TO %I', r);
+    END IF;
+  END LOOP;
+END
+$$;

@@ -244,6 +244,10 @@ BEGIN
      TO referral_crm_intake, referral_crm_admin, referral_crm_ingest;
   GRANT EXECUTE ON FUNCTION referral_crm.corpus_terms() TO referral_crm_admin;
 
+  -- names: the rarity view over the name tables, for the roles that read
+  -- them (name_similarity and match_clinician read it)
+  GRANT SELECT ON referral_crm.name_rarity TO referral_crm_admin, referral_crm_intake, referral_crm_liaison;
+
   -- intake (and admin): open records with read tracing, disclose to partners
   GRANT EXECUTE ON FUNCTION referral_crm.patient_attachable(bigint) TO referral_crm_intake, referral_crm_admin;
   GRANT EXECUTE ON FUNCTION referral_crm.open_referral(bigint), referral_crm.open_patient(bigint),

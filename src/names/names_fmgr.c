@@ -1285,27 +1285,14 @@ NamesLoadCaches(void)
 	nv = SPI_processed;
 
 	/*
-	 * The rarity of referral_crm.name_rarity, computed here from the table:
-	 * the roles that may match names read name_frequencies, not the view
-	 * (reading the view needs a grant of its own, which no role had).
-	 * Operators and functions are qualified: the caller's search_path
-	 * applies.
+	 * setup_roles() grants the view to the roles that read the name tables.
+	 * Operators are qualified: the caller's search_path applies.
 	 */
-	if (SPI_execute("SELECT f.kind, f.name,"
-					" (LEAST(1.0::pg_catalog.float8, GREATEST(0.0::pg_catalog.float8,"
-					"   ((OPERATOR(pg_catalog.-) pg_catalog.log(GREATEST("
-					"       (f.census_count OPERATOR(pg_catalog./) 1022550.0)::pg_catalog.float8,"
-					"       f.directory_count::pg_catalog.float8 OPERATOR(pg_catalog./) t.dir_total,"
-					"       1e-9::pg_catalog.float8)))"
-					"     OPERATOR(pg_catalog.-) 2.0::pg_catalog.float8) OPERATOR(pg_catalog./) 4.0::pg_catalog.float8)))"
-					"   ::pg_catalog.float8 AS rarity,"
-					" f.directory_count"
-					"  FROM referral_crm.name_frequencies f,"
-					"       (SELECT GREATEST(pg_catalog.sum(x.directory_count), 1::pg_catalog.numeric)::pg_catalog.float8 AS dir_total"
-					"          FROM referral_crm.name_frequencies x"
-					"         WHERE x.kind OPERATOR(pg_catalog.=) 'family'::pg_catalog.text) t",
+	if (SPI_execute("SELECT r.kind, r.name, r.rarity, f.directory_count"
+					"  FROM referral_crm.name_rarity r JOIN referral_crm.name_frequencies f"
+					"    ON f.kind OPERATOR(pg_catalog.=) r.kind AND f.name OPERATOR(pg_catalog.=) r.name",
 					true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "cannot read referral_crm.name_frequencies");
+		elog(ERROR, "cannot read referral_crm.name_rarity");
 	ft = SPI_tuptable;
 	nf = SPI_processed;
 
