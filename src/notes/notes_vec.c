@@ -244,18 +244,53 @@ NotesVecFind(const NotesVec *v, const char *term, uint32_t len)
 }
 
 /*
- * The dot product of a / sa and b / sb, by a merge of the two sorted term
- * lists, over the square roots of their sums of squares na and nb.
+ * The sum of squares (l2) or of absolute values (l1) of w[0..n), in order.
+ * When it overflows (or, for l2, underflows: weights beyond about 1e154 or
+ * below 1e-154) it is taken over the weights divided by the largest, which
+ * *scale then holds (else 1).  Not above 0 when no weight is.
  */
 static double
-VecCosineScaled(const NotesVec *a, const NotesVec *b, double sa, double sb, double na, double nb)
+WeightSum(const double *w, int64_t n, int l2, double *scale)
+{
+	double		z = 0,
+				m = 0;
+	int64_t		i;
+
+	*scale = 1;
+	for (i = 0; i < n; i++)
+		z += l2 ? w[i] * w[i] : fabs(w[i]);
+	if (isfinite(z) && (!l2 || z >= DBL_MIN))
+		return z;
+	for (i = 0; i < n; i++)
+		m = fmax(m, fabs(w[i]));
+	if (m == 0 || !isfinite(m))
+		return z;
+	*scale = m;
+	z = 0;
+	for (i = 0; i < n; i++)
+		z += l2 ? (w[i] / m) * (w[i] / m) : fabs(w[i] / m);
+	return z;
+}
+
+/*
+ * Cosine similarity by a merge of the two sorted term lists, over the
+ * weights divided by their WeightSum scales (1 but for extreme weights).
+ */
+double
+NotesVecCosine(const NotesVec *a, const NotesVec *b)
 {
 	const double *wa = NOTESVEC_WEIGHTS(a),
 			   *wb = NOTESVEC_WEIGHTS(b);
-	double		dot = 0;
+	double		sa,
+				sb,
+				na = WeightSum(wa, a->n, 1, &sa),
+				nb = WeightSum(wb, b->n, 1, &sb),
+				dot = 0;
 	int32_t		i = 0,
 				j = 0;
 
+	if (!(na > 0) || !(nb > 0) || !isfinite(na) || !isfinite(nb))
+		return 0;
 	while (i < a->n && j < b->n)
 	{
 		int			c = NotesTermCmp(NOTESVEC_TERM(a, i), NOTESVEC_TERMLEN(a, i),
@@ -263,10 +298,7 @@ VecCosineScaled(const NotesVec *a, const NotesVec *b, double sa, double sb, doub
 
 		if (c == 0)
 		{
-			if (sa == 1 && sb == 1)
-				dot += wa[i] * wb[j];
-			else
-				dot += (wa[i] / sa) * (wb[j] / sb);
+			dot += (wa[i] / sa) * (wb[j] / sb);
 			i++, j++;
 		}
 		else if (c < 0)
@@ -275,47 +307,6 @@ VecCosineScaled(const NotesVec *a, const NotesVec *b, double sa, double sb, doub
 			j++;
 	}
 	return dot / (sqrt(na) * sqrt(nb));
-}
-
-/* Cosine similarity by a merge of the two sorted term lists. */
-double
-NotesVecCosine(const NotesVec *a, const NotesVec *b)
-{
-	const double *wa = NOTESVEC_WEIGHTS(a),
-			   *wb = NOTESVEC_WEIGHTS(b);
-	double		na = 0,
-				nb = 0;
-	int32_t		i = 0,
-				j = 0;
-
-	for (i = 0; i < a->n; i++)
-		na += wa[i] * wa[i];
-	for (j = 0; j < b->n; j++)
-		nb += wb[j] * wb[j];
-	if (isfinite(na) && isfinite(nb) && na >= DBL_MIN && nb >= DBL_MIN)
-		return VecCosineScaled(a, b, 1, 1, na, nb);
-	/*
-	 * A sum of squares that overflowed or underflowed (weights beyond about
-	 * 1e154 or below 1e-154): the same computation on the weights divided
-	 * by the largest of each vector.
-	 */
-	{
-		double		ma = 0,
-					mb = 0;
-
-		for (i = 0; i < a->n; i++)
-			ma = fmax(ma, fabs(wa[i]));
-		for (j = 0; j < b->n; j++)
-			mb = fmax(mb, fabs(wb[j]));
-		if (ma == 0 || mb == 0)
-			return 0;
-		na = nb = 0;
-		for (i = 0; i < a->n; i++)
-			na += (wa[i] / ma) * (wa[i] / ma);
-		for (j = 0; j < b->n; j++)
-			nb += (wb[j] / mb) * (wb[j] / mb);
-		return VecCosineScaled(a, b, ma, mb, na, nb);
-	}
 }
 
 /* Is s[0..len) valid UTF-8 (no NUL, no surrogates, no overlongs)? */
@@ -594,40 +585,20 @@ NotesTf(double count, int sublinear)
 void
 NotesNormalize(double *w, int64_t n, NotesNorm norm)
 {
-	double		z = 0;
+	double		m,
+				z;
 	int64_t		i;
 
 	if (norm == NOTES_NORM_NONE)
 		return;
-	for (i = 0; i < n; i++)
-		z += norm == NOTES_NORM_L2 ? w[i] * w[i] : fabs(w[i]);
-	if (!isfinite(z) || (norm == NOTES_NORM_L2 && z < DBL_MIN))
-	{
-		/*
-		 * The sum overflowed (or, for l2, the squares underflowed): divide
-		 * by the largest weight first, then scale the norm back.
-		 */
-		double		m = 0;
-
-		for (i = 0; i < n; i++)
-			m = fmax(m, fabs(w[i]));
-		if (m == 0 || !isfinite(m))
-			return;
-		z = 0;
-		for (i = 0; i < n; i++)
-			z += norm == NOTES_NORM_L2 ? (w[i] / m) * (w[i] / m) : fabs(w[i] / m);
-		if (norm == NOTES_NORM_L2)
-			z = sqrt(z);
-		for (i = 0; i < n; i++)
-			w[i] = (w[i] / m) / z;
+	z = WeightSum(w, n, norm == NOTES_NORM_L2, &m);
+	if (!(z > 0) || !isfinite(z))
 		return;
-	}
 	if (norm == NOTES_NORM_L2)
 		z = sqrt(z);
-	if (z == 0)
-		return;
+	/* m is 1 (an exact division) unless the plain sum over- or underflowed */
 	for (i = 0; i < n; i++)
-		w[i] /= z;
+		w[i] = (w[i] / m) / z;
 }
 
 /* Lucene BM25 idf. */
