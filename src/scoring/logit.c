@@ -330,6 +330,45 @@ LogitCholInverse(const double *l, int k, double *inv, LogitTick tick)
 }
 
 /*
+ * out = A X A' (k x k, row-major), through tmp = A X; tick once per row of
+ * each product.
+ */
+void
+LogitSandwich(const double *a, const double *x, int k, double *tmp, double *out, LogitTick tick)
+{
+	int			i,
+				j,
+				m;
+
+	for (i = 0; i < k; i++)
+	{
+		if (tick)
+			tick();
+		for (j = 0; j < k; j++)
+		{
+			double		s = 0;
+
+			for (m = 0; m < k; m++)
+				s += a[i * k + m] * x[m * k + j];
+			tmp[i * k + j] = s;
+		}
+	}
+	for (i = 0; i < k; i++)
+	{
+		if (tick)
+			tick();
+		for (j = 0; j < k; j++)
+		{
+			double		s = 0;
+
+			for (m = 0; m < k; m++)
+				s += tmp[i * k + m] * a[j * k + m];
+			out[i * k + j] = s;
+		}
+	}
+}
+
+/*
  * Eigenvalues of a symmetric k x k matrix (row-major, destroyed) by cyclic
  * Jacobi rotations, into eig (unsorted).  Returns the number of sweeps.
  * tick is called once per row of every sweep.

@@ -125,6 +125,8 @@ typedef void (*LogitTick) (void);
 
 extern void LogitCholInverse(const double *l, int k, double *inv, LogitTick tick);
 extern int	LogitSymEigen(double *a, int k, double *eig, LogitTick tick);
+extern void LogitSandwich(const double *a, const double *x, int k, double *tmp, double *out,
+						  LogitTick tick);
 
 extern double LogitPredict(const double *coef, const double *x, int p);
 extern double LogitAuc(double *pos, size_t npos, double *neg, size_t nneg);

@@ -924,7 +924,6 @@ read_state:
 		double		cond_std = NAN;
 		double		emin;
 		double		emax;
-		int			m;
 		StringInfoData metrics;
 		Datum		values[21];
 		Oid			types[21];
@@ -946,28 +945,7 @@ read_state:
 			for (j = 0; j < k; j++)
 				coef[i] += a[i * k + j] * beta[j];
 		}
-		for (i = 0; i < k; i++)
-			for (j = 0; j < k; j++)
-			{
-				double		s = 0;
-
-				if (j == 0)
-					CHECK_FOR_INTERRUPTS();
-				for (m = 0; m < k; m++)
-					s += a[i * k + m] * cz[m * k + j];
-				tmp[i * k + j] = s;
-			}
-		for (i = 0; i < k; i++)
-			for (j = 0; j < k; j++)
-			{
-				double		s = 0;
-
-				if (j == 0)
-					CHECK_FOR_INTERRUPTS();
-				for (m = 0; m < k; m++)
-					s += tmp[i * k + m] * a[j * k + m];
-				cov[i * k + j] = s;
-			}
+		LogitSandwich(a, cz, k, tmp, cov, ScoringTick);
 		for (i = 0; i < k; i++)
 		{
 			se[i] = sqrt(cov[i * k + i]);
@@ -999,28 +977,7 @@ read_state:
 			a[j * k] = center[j - 1];
 			a[j * k + j] = scale[j - 1];
 		}
-		for (i = 0; i < k; i++)
-			for (j = 0; j < k; j++)
-			{
-				double		s = 0;
-
-				if (j == 0)
-					CHECK_FOR_INTERRUPTS();
-				for (m = 0; m < k; m++)
-					s += a[i * k + m] * h[m * k + j];
-				tmp[i * k + j] = s;
-			}
-		for (i = 0; i < k; i++)
-			for (j = 0; j < k; j++)
-			{
-				double		s = 0;
-
-				if (j == 0)
-					CHECK_FOR_INTERRUPTS();
-				for (m = 0; m < k; m++)
-					s += tmp[i * k + m] * a[j * k + m];
-				hx[i * k + j] = s;
-			}
+		LogitSandwich(a, h, k, tmp, hx, ScoringTick);
 		LogitSymEigen(hx, k, eig, ScoringTick);
 		emin = emax = eig[0];
 		for (i = 1; i < k; i++)

@@ -94,6 +94,18 @@ TestLinearAlgebra(void)
 	LogitSymEigen(d, 2, eig, CountTick);
 	Check(ticks >= 2, "the eigenvalue sweeps tick once per row (interrupts are checked)");
 	Check(Near(fmin(eig[0], eig[1]), 1, 1e-12) && Near(fmax(eig[0], eig[1]), 3, 1e-12), "eigenvalues of [2 1; 1 2] are 1 and 3");
+	{
+		const double sa[4] = {1, 2, 0, 1};
+		const double sx[4] = {2, 1, 1, 3};
+		double		st[4],
+					so[4];
+
+		/* [1 2; 0 1] [2 1; 1 3] [1 0; 2 1] = [18 7; 7 3] */
+		ticks = 0;
+		LogitSandwich(sa, sx, 2, st, so, CountTick);
+		Check(so[0] == 18 && so[1] == 7 && so[2] == 7 && so[3] == 3, "A X A' by LogitSandwich");
+		Check(ticks == 4, "the sandwich ticks once per row of each product (interrupts are checked)");
+	}
 }
 
 /* MADlib's 20-row example. */
