@@ -75,6 +75,13 @@ ifeq ($(shell test $(PG_MAJOR) -ge 15 && echo ok),)
 $(error referral_crm needs PostgreSQL 15 or later, but $(PG_CONFIG) is PostgreSQL $(PG_MAJOR))
 endif
 
+# The audit chain hashes with OpenSSL's libcrypto when the server was built
+# with it (USE_OPENSSL), as PostgreSQL's own cryptohash does, but fetching
+# the digest once per backend (src/governance/governance_fmgr.c).
+ifneq ($(shell grep -s '^\#define USE_OPENSSL 1' $(shell $(PG_CONFIG) --includedir-server)/pg_config.h),)
+SHLIB_LINK += -lcrypto
+endif
+
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 

@@ -77,6 +77,11 @@
 #include "audit_frame.h"
 #include "rcrm_snapshot.h"
 
+#ifdef USE_OPENSSL
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#endif
+
 PG_FUNCTION_INFO_V1(audit_capture);
 PG_FUNCTION_INFO_V1(audit_read);
 PG_FUNCTION_INFO_V1(audit_event);
@@ -110,6 +115,17 @@ static const Oid GovColType[GOV_NCOLS] = {
 #define GOV_SCHEMA "referral_crm"
 #define GOV_AUDIT_SCHEMA "referral_crm_audit"
 #define GOV_HASH_LEN PG_SHA256_DIGEST_LENGTH
+
+/*
+ * The SHA-256 context of the chain and of sensitive values (see GovSha).
+ * With OpenSSL, an EVP context of our own; otherwise PostgreSQL's
+ * cryptohash.
+ */
+#ifdef USE_OPENSSL
+typedef EVP_MD_CTX GovHash;
+#else
+typedef pg_cryptohash_ctx GovHash;
+#endif
 
 /* Row images longer than this are stored compressed. */
 #define GOV_COMPRESS_MIN 160
@@ -151,7 +167,7 @@ typedef struct GovSink
 	ResultRelInfo *rri;
 	TupleTableSlot *slot;
 	BulkInsertState bistate;
-	pg_cryptohash_ctx *sha;
+	GovHash    *sha;
 	GovFrame	frame;
 	/* bulk statements: entries are inserted GOV_BATCH at a time */
 	TupleTableSlot **bslots;
@@ -343,20 +359,127 @@ RcrmGovernanceInit(void)
 	CacheRegisterSyscacheCallback(AUTHOID, GovAuthCallback, (Datum) 0);
 }
 
+/*
+ * The backend's SHA-256 context, created once and kept for the life of the
+ * backend; writers and audit_verify share it, since each use runs
+ * GovHashInit .. GovHashFinal without interruption.
+ *
+ * With OpenSSL the digest is fetched once, here.  pg_cryptohash_init()
+ * fetches it again on every call (OpenSSL 3 looks the name up in its
+ * provider store each time), which cost the audit trigger about 1.5 us per
+ * entry.  Without OpenSSL, PostgreSQL's own cryptohash, created under a
+ * resource owner that lives as long as the backend.
+ */
+#ifdef USE_OPENSSL
+static const EVP_MD *GovShaMd = NULL;
+#endif
+
+static GovHash *
+GovSha(void)
+{
+	static GovHash *sha = NULL;
+
+	if (sha == NULL)
+	{
+#ifdef USE_OPENSSL
+		if (GovShaMd == NULL)
+		{
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+			GovShaMd = EVP_MD_fetch(NULL, "SHA256", NULL);
+#else
+			GovShaMd = EVP_sha256();
+#endif
+			if (GovShaMd == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INTERNAL_ERROR),
+						 errmsg("could not load SHA-256 from OpenSSL")));
+		}
+		sha = EVP_MD_CTX_new();
+#else
+		static ResourceOwner owner = NULL;
+		ResourceOwner save = CurrentResourceOwner;
+
+		if (owner == NULL)
+			owner = ResourceOwnerCreate(NULL, "referral_crm audit hashing");
+		CurrentResourceOwner = owner;
+		sha = pg_cryptohash_create(PG_SHA256);
+		CurrentResourceOwner = save;
+#endif
+		if (sha == NULL)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	}
+	return sha;
+}
+
+/* Report a failed hashing step (out of memory inside the library, say). */
+static void
+GovHashFailed(GovHash *sha)
+{
+#ifdef USE_OPENSSL
+	unsigned long e = ERR_get_error();
+	const char *reason = e ? ERR_reason_error_string(e) : NULL;
+
+	ERR_clear_error();
+	elog(ERROR, "could not compute SHA-256: %s", reason ? reason : "no reason given");
+#else
+	elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(sha));
+#endif
+}
+
+/* Start a digest. */
+static inline void
+GovHashInit(GovHash *sha)
+{
+#ifdef USE_OPENSSL
+	if (EVP_DigestInit_ex(sha, GovShaMd, NULL) != 1)
+		GovHashFailed(sha);
+#else
+	if (pg_cryptohash_init(sha) < 0)
+		GovHashFailed(sha);
+#endif
+}
+
+/* Add len bytes to the digest. */
+static inline void
+GovHashUpdate(GovHash *sha, const void *data, size_t len)
+{
+#ifdef USE_OPENSSL
+	if (EVP_DigestUpdate(sha, data, len) != 1)
+		GovHashFailed(sha);
+#else
+	if (pg_cryptohash_update(sha, (const uint8 *) data, len) < 0)
+		GovHashFailed(sha);
+#endif
+}
+
+/* Finish the digest into out (GOV_HASH_LEN bytes). */
+static inline void
+GovHashFinal(GovHash *sha, uint8 *out)
+{
+#ifdef USE_OPENSSL
+	unsigned int len = 0;
+
+	if (EVP_DigestFinal_ex(sha, out, &len) != 1 || len != GOV_HASH_LEN)
+		GovHashFailed(sha);
+#else
+	if (pg_cryptohash_final(sha, out, GOV_HASH_LEN) < 0)
+		GovHashFailed(sha);
+#endif
+}
+
 /* The seed of a chain: SHA-256 of a fixed label and the chain id. */
 static void
-GovChainSeed(pg_cryptohash_ctx *sha, int64 chain_id, uint8 *out)
+GovChainSeed(GovHash *sha, int64 chain_id, uint8 *out)
 {
 	uint8		buf[8];
 	int			i;
 
 	for (i = 0; i < 8; i++)
 		buf[i] = (uint8) (((uint64) chain_id) >> (8 * (7 - i)));
-	if (pg_cryptohash_init(sha) < 0 ||
-		pg_cryptohash_update(sha, (const uint8 *) "referral_crm audit chain", 24) < 0 ||
-		pg_cryptohash_update(sha, buf, 8) < 0 ||
-		pg_cryptohash_final(sha, out, GOV_HASH_LEN) < 0)
-		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(sha));
+	GovHashInit(sha);
+	GovHashUpdate(sha, "referral_crm audit chain", 24);
+	GovHashUpdate(sha, buf, 8);
+	GovHashFinal(sha, out);
 }
 
 /* Where GovGrow allocates a frame's first block (set with the frame). */
@@ -388,7 +511,7 @@ GovFrameStart(GovFrame *f)
  * audit_verify recomputes exactly what the writer hashed.
  */
 static void
-GovEntryHash(pg_cryptohash_ctx *sha, GovFrame *frame, const uint8 *prev,
+GovEntryHash(GovHash *sha, GovFrame *frame, const uint8 *prev,
 			 Datum *values, bool *nulls, uint8 *out)
 {
 	int			i;
@@ -411,11 +534,10 @@ GovEntryHash(pg_cryptohash_ctx *sha, GovFrame *frame, const uint8 *prev,
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("audit entry is too large to hash")));
-	if (pg_cryptohash_init(sha) < 0 ||
-		pg_cryptohash_update(sha, prev, GOV_HASH_LEN) < 0 ||
-		pg_cryptohash_update(sha, frame->data, frame->len) < 0 ||
-		pg_cryptohash_final(sha, out, GOV_HASH_LEN) < 0)
-		elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(sha));
+	GovHashInit(sha);
+	GovHashUpdate(sha, prev, GOV_HASH_LEN);
+	GovHashUpdate(sha, frame->data, frame->len);
+	GovHashFinal(sha, out);
 }
 
 /* Forget the cached staff ids and role names. */
@@ -786,32 +908,6 @@ GovClientAddr(void)
 		done = true;
 	}
 	return addr;
-}
-
-/*
- * The backend's SHA-256 context for the audit writer, created once under a
- * resource owner of its own that lives as long as the backend (each use
- * runs init .. final without interruption, so writers share it).
- */
-static pg_cryptohash_ctx *
-GovSha(void)
-{
-	static pg_cryptohash_ctx *sha = NULL;
-
-	if (sha == NULL)
-	{
-		static ResourceOwner owner = NULL;
-		ResourceOwner save = CurrentResourceOwner;
-
-		if (owner == NULL)
-			owner = ResourceOwnerCreate(NULL, "referral_crm audit hashing");
-		CurrentResourceOwner = owner;
-		sha = pg_cryptohash_create(PG_SHA256);
-		CurrentResourceOwner = save;
-		if (sha == NULL)
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	}
-	return sha;
 }
 
 /* Open audit_log for writing: the relation, its indexes, slots, hashing. */
@@ -1380,9 +1476,6 @@ GovRelCacheGet(Relation rel, Trigger *trig)
 	return e;
 }
 
-/* The hashing context of the statement, for sensitive values. */
-static pg_cryptohash_ctx *GovValueSha = NULL;
-
 /*
  * One member of a row image: the column's name and its value as a jsonb
  * scalar (type is a JENTRY_IS* code; data/len the bytes a jsonb holds for
@@ -1453,12 +1546,11 @@ GovMemberValue(GovMember *m, GovColumn *c, Oid typid, Datum d)
 		uint8		digest[GOV_HASH_LEN];
 		char	   *hex = palloc(2 * GOV_HASH_LEN + 8);
 		char	   *s = OutputFunctionCall(&c->out, d);
-		pg_cryptohash_ctx *sha = GovValueSha;
+		GovHash    *sha = GovSha();
 
-		if (sha == NULL || pg_cryptohash_init(sha) < 0 ||
-			pg_cryptohash_update(sha, (const uint8 *) s, strlen(s)) < 0 ||
-			pg_cryptohash_final(sha, digest, GOV_HASH_LEN) < 0)
-			elog(ERROR, "could not compute SHA-256");
+		GovHashInit(sha);
+		GovHashUpdate(sha, s, strlen(s));
+		GovHashFinal(sha, digest);
 		memcpy(hex, "sha256:", 7);
 		GovHexEncode(digest, GOV_HASH_LEN, hex + 7);
 		m->type = JENTRY_ISSTRING;
@@ -1758,7 +1850,6 @@ audit_capture(PG_FUNCTION_ARGS)
 
 	suppress = GovSuppressDepth > 0 && strcmp(op, "DELETE") == 0;
 	GovWriterOpen(&w, nrows > 64);
-	GovValueSha = w.sink->sha;
 	if (oldts)
 	{
 		GovRescan(oldts);
@@ -1813,7 +1904,6 @@ audit_capture(PG_FUNCTION_ARGS)
 		MemoryContextReset(rowcxt);
 	}
 	MemoryContextDelete(rowcxt);
-	GovValueSha = NULL;
 	if (oslot)
 		ExecDropSingleTupleTableSlot(oslot);
 	if (nslot)
@@ -2079,7 +2169,7 @@ audit_verify(PG_FUNCTION_ARGS)
 	HASHCTL		ctl;
 	GovVerify	v;
 	Portal		portal;
-	pg_cryptohash_ctx *sha;
+	GovHash    *sha;
 	GovFrame	frame;
 	int64		entries = 0;
 	int64		chains = 0;
@@ -2108,9 +2198,7 @@ audit_verify(PG_FUNCTION_ARGS)
 	ctl.entrysize = sizeof(GovFloor);
 	v.floors = hash_create("audit floors", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	v.bad = false;
-	sha = pg_cryptohash_create(PG_SHA256);
-	if (sha == NULL)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	sha = GovSha();
 	GovFrameStart(&frame);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -2324,7 +2412,6 @@ audit_verify(PG_FUNCTION_ARGS)
 			}
 	}
 	SPI_finish();
-	pg_cryptohash_free(sha);
 
 	out[0] = BoolGetDatum(problem == NULL);
 	out[1] = Int64GetDatum(entries);
