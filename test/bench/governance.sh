@@ -11,6 +11,9 @@
 #   BULK_ROWS  rows of the bulk INSERT ... SELECT (default 100000)
 #   INGEST     referrals generated and loaded through ingest(), with and
 #              without the audit trigger (default 50000; 0 to skip)
+#   INSTR=0    skip the last section: CPU instructions per transaction of
+#              each variant, counted with callgrind in single-user mode
+#              (run when valgrind is installed)
 #
 # pgbench sessions run with synchronous_commit off (fsync stays on), so
 # that the commit flush does not hide the trigger's cost.  One transaction
@@ -173,6 +176,27 @@ END
 $$;
 GRANT USAGE ON SCHEMA bench TO PUBLIC;
 GRANT EXECUTE ON FUNCTION bench.time_query(text, integer) TO PUBLIC;
+
+-- The pgbench transaction, n times, each committed: for counting
+-- instructions in single-user mode (the last section).
+CREATE PROCEDURE bench.loop(n integer) LANGUAGE plpgsql AS
+$$
+DECLARE
+  id integer;
+BEGIN
+  FOR i IN 1 .. n LOOP
+    id := 1 + (i * 7919) % 100000;
+    UPDATE bench.referrals SET status = CASE status WHEN 'accepted' THEN 'requested' ELSE 'accepted' END,
+                               updated_at = now()
+     WHERE referral_id = id;
+    INSERT INTO bench.referrals (patient_id, authored_at, referring_npi, target_specialty, reason, diagnosis_codes,
+                                 queue_id, source_system, source_id)
+    VALUES (id, now(), '1234567893', 'cardiology', 'chest pain on exertion', '{R07.9,I10}', id % 10, 'bench',
+            'L' || id || '-' || i || '-' || random());
+    COMMIT;
+  END LOOP;
+END
+$$;
 SQL
 
 script="$RCRM_WORK/bench-governance.sql"
@@ -361,4 +385,39 @@ if [ "$INGEST" -gt 0 ]; then
     printf '%-10s %10.2f %14s %12s\n' "$mode" "${ING[$mode]}" "$(calc "$INGEST / ${ING[$mode]}" 0)" "${INGN[$mode]}"
   done
   echo "(best of 2 alternating runs each; audit on costs x$(calc "${ING[on]} / ${ING[off]}" 3) of ingest time)"
+fi
+
+# CPU instructions per transaction, free of the run-to-run spread of the
+# pgbench figures: the same UPDATE and INSERT, each pair committed, in one
+# backend (single-user mode, the cluster stopped), counted by callgrind for
+# two loop lengths; their difference over the extra transactions leaves out
+# start-up and the first-call costs (plan and PL/pgSQL compilation).
+if [ "${INSTR:-1}" != 0 ]; then
+  echo
+  if ! command -v valgrind >/dev/null; then
+    echo "CPU instructions per transaction: skipped (apt-get install valgrind)"
+  else
+    rcrm_say "counting instructions with callgrind (single-user mode, a few minutes)"
+    rcrm_cluster_stop
+    N0=200; N1=1400
+    instr() {  # variant loops -> instructions of the whole single-user session
+      printf "SELECT bench.use_variant('bench.referrals', '%s')\nCALL bench.loop(%d)\n" "$1" "$2" >"$RCRM_WORK/instr.sql"
+      chown "$(rcrm_runner)" "$RCRM_WORK/instr.sql"
+      rcrm_as_runner valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BINDIR/postgres" --single -D "$PGDATA" \
+        -c synchronous_commit=off referral_crm_bench <"$RCRM_WORK/instr.sql" 2>&1 >/dev/null |
+        sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+    }
+    declare -A INSTR_TXN
+    for v in none c plpgsql; do
+      a=$(instr "$v" "$N0"); b=$(instr "$v" "$N1")
+      INSTR_TXN[$v]=$(calc "($b - $a) / ($N1 - $N0)" 0)
+    done
+    echo "CPU instructions per transaction, one backend (callgrind; postgres --single; CALL of the pgbench UPDATE and INSERT, each pair committed, $N1 minus $N0 times)"
+    printf '%-8s %14s %14s %24s\n' variant "instr/txn" "x no-trigger" "instr/audited row extra"
+    for v in none c plpgsql; do
+      if [ "$v" = none ]; then extra="-"; else extra=$(calc "(${INSTR_TXN[$v]} - ${INSTR_TXN[none]}) / 2" 0); fi
+      printf '%-8s %14s %14s %24s\n' "$v" "${INSTR_TXN[$v]}" "$(calc "${INSTR_TXN[$v]} / ${INSTR_TXN[none]}")" "$extra"
+    done
+    echo "per audited row the PL/pgSQL trigger costs $(calc "(${INSTR_TXN[plpgsql]} - ${INSTR_TXN[none]}) / (${INSTR_TXN[c]} - ${INSTR_TXN[none]})" 2)x ours in instructions (goal >= 5)"
+  fi
 fi
