@@ -320,6 +320,16 @@ SELECT i.referral_id, i.patient_id, c.clinician_id, l.location_id, 'booked', '20
  WHERE i.num = 'CRMT-R5' AND c.source_system = 'crm-test' AND c.source_id = 'cl-x'
    AND l.source_system = 'crm-test' AND l.source_id = 'loc-heart';
 SELECT referral_crm.render_template('crmt-sms', (SELECT referral_id FROM t_ids WHERE num = 'CRMT-R5'));
+-- The time in a message is the organisation's (crm_config.time_zone), not
+-- the session's: a session in New York renders the same text; the
+-- organisation's zone moves it.
+SET TimeZone = 'America/New_York';
+SELECT referral_crm.render_template('crmt-sms', (SELECT referral_id FROM t_ids WHERE num = 'CRMT-R5'));
+UPDATE referral_crm.crm_config SET time_zone = 'America/Chicago';
+SELECT referral_crm.calendar_zone(), referral_crm.render_template('crmt-sms', (SELECT referral_id FROM t_ids WHERE num = 'CRMT-R5'));
+UPDATE referral_crm.crm_config SET time_zone = 'Mars/Olympus_Mons';
+UPDATE referral_crm.crm_config SET time_zone = 'UTC';
+SET TimeZone = 'UTC';
 SELECT referral_crm.render_template('nope', 1);
 SELECT referral_crm.render_template('crmt-sms', -1);
 UPDATE referral_crm.message_templates SET active = false WHERE template_code = 'crmt-sms';

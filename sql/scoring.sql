@@ -210,3 +210,34 @@ DELETE FROM referral_crm.models WHERE name LIKE 'scoring\_%';
 SELECT round(referral_crm.distance_km(0, 0, 0, 180)::numeric, 1) AS half_circumference,
        round(referral_crm.distance_km(43.6591, -70.2568, 43.6615, -70.2553)::numeric, 3) AS portland_blocks,
        referral_crm.distance_km(100, 0, 0, 0) AS bad_latitude, referral_crm.distance_km(0, 'NaN', 0, 0) AS nan_longitude;
+
+-- Dates, weekdays, hours and ages in features and routing attributes are
+-- taken in the organisation's time zone (crm_config.time_zone, UTC here),
+-- whatever the session's TimeZone.
+SELECT referral_crm.calendar_zone();
+CREATE TEMP TABLE tz_utc AS
+  SELECT appointment_id, start_at, lead_days, same_day, weekday, age FROM referral_crm.noshow_features;
+CREATE TEMP TABLE tz_utc_routing AS SELECT referral_id, hour, weekday, patient_age FROM referral_crm.routing_input;
+SET TimeZone = 'Pacific/Kiritimati';
+-- what a session's zone would move (the appointments after 10:00 UTC fall
+-- on the next day at UTC+14) ...
+SELECT count(*) AS appointments,
+       count(*) FILTER (WHERE extract(isodow FROM start_at) <> weekday) AS session_weekday_differs
+  FROM tz_utc;
+-- ... moves nothing
+SELECT count(*) FILTER (WHERE (f.lead_days, f.same_day, f.weekday, f.age)
+                              IS DISTINCT FROM (u.lead_days, u.same_day, u.weekday, u.age)) AS features_changed
+  FROM referral_crm.noshow_features f JOIN tz_utc u USING (appointment_id);
+SELECT count(*) AS referrals,
+       count(*) FILTER (WHERE (r.hour, r.weekday, r.patient_age)
+                              IS DISTINCT FROM (u.hour, u.weekday, u.patient_age)) AS routing_changed
+  FROM referral_crm.routing_input r JOIN tz_utc_routing u USING (referral_id);
+-- the organisation's zone does move them
+UPDATE referral_crm.crm_config SET time_zone = 'Pacific/Kiritimati';
+SELECT count(*) FILTER (WHERE f.weekday <> u.weekday) AS weekdays_moved
+  FROM referral_crm.noshow_features f JOIN tz_utc u USING (appointment_id);
+SELECT count(*) FILTER (WHERE r.hour <> u.hour) AS hours_moved
+  FROM referral_crm.routing_input r JOIN tz_utc_routing u USING (referral_id);
+UPDATE referral_crm.crm_config SET time_zone = 'UTC';
+SET TimeZone = 'UTC';
+

@@ -3,6 +3,34 @@
 -- same changes are in the room's fragments, so that a fresh install and an
 -- upgrade give the same catalog (test/t/003_upgrade.pl compares them).
 
+-- ==== calendar zone (first: routing_input below and the crm functions call calendar_zone())
+-- Derived dates, weekdays, hours and months in the organisation's time zone
+-- (crm_config.time_zone) instead of the session's TimeZone.  An existing
+-- installation keeps what its sessions computed by default: the zone of
+-- the session that runs the update.
+CREATE FUNCTION referral_crm.calendar_zone() RETURNS text
+  LANGUAGE plpgsql STABLE PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+  tz text;
+BEGIN
+  SELECT c.time_zone INTO tz FROM referral_crm.crm_config c;
+  RETURN coalesce(tz, 'UTC');
+END
+$$;
+COMMENT ON FUNCTION referral_crm.calendar_zone() IS
+  'the organisation''s time zone (crm_config.time_zone; UTC without a row), in which derived dates, weekdays, hours and months are taken';
+
+ALTER TABLE referral_crm.crm_config
+  ADD COLUMN time_zone text NOT NULL DEFAULT 'UTC'
+             CONSTRAINT crm_config_time_zone CHECK (now() AT TIME ZONE time_zone IS NOT NULL);
+UPDATE referral_crm.crm_config SET time_zone = current_setting('TimeZone');
+COMMENT ON TABLE referral_crm.crm_config IS
+  'one row: reporting period, SLA at-risk fraction, leakage grace, repeated-call rule, ROI and referrer-trend thresholds, calendar time zone';
+COMMENT ON COLUMN referral_crm.crm_config.time_zone IS
+  'the organisation''s time zone: dates, weekdays, hours and months of scoring features, routing attributes, analytics and message texts are taken in it, whatever the session''s TimeZone (calendar_zone())';
+
 -- ==== names
 -- match_clinician scores with bounds once the top candidates are known
 -- (the name_score overload below), and reads the same candidates.
@@ -1342,7 +1370,8 @@ SELECT r.referral_id,
        py.payer_class,
        pl.plan_code AS plan,
        r.in_network,
-       date_part('year', age(COALESCE(r.received_at, r.authored_at)::date, p.birth_date))::integer
+       date_part('year', age((COALESCE(r.received_at, r.authored_at)
+                              AT TIME ZONE (SELECT referral_crm.calendar_zone()))::date, p.birth_date))::integer
          AS patient_age,
        left(p.zip, 5) AS patient_zip,
        p.preferred_language AS language,
@@ -1350,8 +1379,11 @@ SELECT r.referral_id,
        COALESCE(r.referring_organization_id, rc.organization_id) AS referring_org,
        r.target_location_id AS target_location,
        r.channel,
-       date_part('hour', COALESCE(r.received_at, r.authored_at))::integer AS hour,
-       date_part('isodow', COALESCE(r.received_at, r.authored_at))::integer AS weekday,
+       -- the hour and weekday in the organisation's zone (calendar_zone())
+       date_part('hour', COALESCE(r.received_at, r.authored_at)
+                         AT TIME ZONE (SELECT referral_crm.calendar_zone()))::integer AS hour,
+       date_part('isodow', COALESCE(r.received_at, r.authored_at)
+                           AT TIME ZONE (SELECT referral_crm.calendar_zone()))::integer AS weekday,
        -- The predicted conversion score (scoring room, score_referrals()).
        sc.score AS conversion_score,
        zc.latitude AS patient_latitude,
@@ -2547,7 +2579,8 @@ BEGIN
                                         queue_id, task_key, description, created_at)
         SELECT r.referral_id, rule.task_type, r.priority, a.start_at + rule.fire_after + rule.due_within,
                r.assignee_staff_id, r.queue_id, 'no-show-follow-up:' || a.appointment_id,
-               'follow up the missed appointment of ' || to_char(a.start_at, 'YYYY-MM-DD HH24:MI'), now_ts
+               'follow up the missed appointment of '
+                 || to_char(a.start_at AT TIME ZONE (SELECT referral_crm.calendar_zone()), 'YYYY-MM-DD HH24:MI'), now_ts
           FROM referral_crm.appointments a
           JOIN referral_crm.referrals r ON r.referral_id = a.referral_id
          WHERE a.status = 'noshow'
@@ -2568,7 +2601,8 @@ BEGIN
                                         queue_id, task_key, description, created_at)
         SELECT r.referral_id, rule.task_type, 'routine', v.first_visit + rule.fire_after + rule.due_within,
                r.assignee_staff_id, r.queue_id, 'report-owed:' || r.referral_id,
-               'send the consult report to the referrer (visit of ' || to_char(v.first_visit, 'YYYY-MM-DD') || ')', now_ts
+               'send the consult report to the referrer (visit of '
+                 || to_char(v.first_visit AT TIME ZONE (SELECT referral_crm.calendar_zone()), 'YYYY-MM-DD') || ')', now_ts
           FROM referral_crm.referrals r
           CROSS JOIN LATERAL (
             SELECT min(a.start_at) AS first_visit FROM referral_crm.appointments a
@@ -2665,7 +2699,10 @@ BEGIN
   vals := ARRAY[r.given_name, r.family_name, nullif(concat_ws(' ', r.given_name, r.family_name), ''),
                 r.patient_phone, r.referral_number, r.reason, r.priority, r.specialty, r.referrer_name,
                 r.referrer_phone, r.referrer_fax, r.clinician_name, r.location_name, r.location_address,
-                r.location_phone, to_char(r.start_at, 'YYYY-MM-DD HH24:MI'), to_char(r.start_at, 'YYYY-MM-DD'),
+                r.location_phone,
+                -- the appointment's wall-clock time in the organisation's zone
+                to_char(r.start_at AT TIME ZONE referral_crm.calendar_zone(), 'YYYY-MM-DD HH24:MI'),
+                to_char(r.start_at AT TIME ZONE referral_crm.calendar_zone(), 'YYYY-MM-DD'),
                 r.staff_name];
 END
 $$;
@@ -3176,4 +3213,135 @@ BEGIN
     END IF;
   END LOOP;
 END
+$$;
+
+-- ==== calendar zone: the scoring features and the cohorts in the organisation's time zone
+CREATE OR REPLACE VIEW referral_crm.conversion_features WITH (security_invoker = true) AS
+WITH waits AS (
+  SELECT r.target_specialty AS specialty,
+         date_trunc('week', a.booked_at AT TIME ZONE (SELECT referral_crm.calendar_zone())) AS week,
+         avg(extract(epoch FROM a.start_at - a.booked_at) / 86400.0)::double precision AS days
+    FROM referral_crm.appointments a
+    JOIN referral_crm.referrals r ON r.referral_id = a.referral_id
+   WHERE a.booked_at IS NOT NULL AND a.start_at >= a.booked_at AND r.target_specialty IS NOT NULL
+   GROUP BY 1, 2
+), specialty_waits AS (
+  SELECT specialty, avg(days) AS days FROM waits GROUP BY 1
+), zip_positions AS (
+  SELECT l.zip, avg(l.latitude) AS latitude, avg(l.longitude) AS longitude
+    FROM referral_crm.locations l
+   WHERE l.latitude IS NOT NULL AND l.zip IS NOT NULL
+   GROUP BY l.zip
+)
+SELECT r.referral_id,
+       r.patient_id,
+       r.authored_at,
+       r.stage,
+       CASE r.stage WHEN 'visit-completed' THEN true WHEN 'closed-lost' THEN false END AS converted,
+       referral_crm.code_rank('priority', r.priority) AS priority_rank,
+       coalesce(pp.prior_auth_required
+                AND (cardinality(pp.prior_auth_specialties) = 0
+                     OR r.target_specialty = ANY (pp.prior_auth_specialties)), false) AS prior_auth_required,
+       coalesce(dist.km, 0) AS distance_km,
+       dist.km IS NULL AS distance_unknown,
+       (coalesce(rr.converted, 0) + 1.0)::double precision / (coalesce(rr.closed, 0) + 2) AS referrer_conversion_rate,
+       coalesce(w.days, sw.days, 0) AS days_to_first_slot,
+       CASE WHEN pn.seen > 0 THEN pn.noshows::double precision / pn.seen ELSE 0 END AS patient_noshow_rate
+  FROM referral_crm.referrals r
+  JOIN referral_crm.patients pt ON pt.patient_id = r.patient_id
+  LEFT JOIN referral_crm.payer_plans pp ON pp.plan_id = r.plan_id
+  LEFT JOIN referral_crm.zip_centroids zc ON zc.zip = pt.zip
+  LEFT JOIN zip_positions zp ON zp.zip = pt.zip
+  LEFT JOIN LATERAL (
+    SELECT l.latitude, l.longitude
+      FROM referral_crm.locations l
+     WHERE l.location_id = coalesce(r.target_location_id,
+                                    (SELECT cl.location_id FROM referral_crm.clinician_locations cl
+                                      WHERE cl.clinician_id = r.target_clinician_id AND cl.is_primary))
+  ) tl ON true
+  LEFT JOIN LATERAL (
+    SELECT referral_crm.distance_km(coalesce(zc.latitude, zp.latitude), coalesce(zc.longitude, zp.longitude),
+                                    tl.latitude, tl.longitude) AS km
+  ) dist ON true
+  LEFT JOIN LATERAL (
+    SELECT count(*) AS closed, count(*) FILTER (WHERE r2.stage = 'visit-completed') AS converted
+      FROM referral_crm.referrals r2
+     WHERE r2.referring_clinician_id = r.referring_clinician_id
+       AND r2.authored_at < r.authored_at
+       AND r2.stage IN ('visit-completed', 'closed-lost')
+  ) rr ON true
+  LEFT JOIN waits w ON w.specialty = r.target_specialty
+                   AND w.week = date_trunc('week', r.authored_at AT TIME ZONE (SELECT referral_crm.calendar_zone()))
+                                - interval '1 week'
+  LEFT JOIN specialty_waits sw ON sw.specialty = r.target_specialty
+  LEFT JOIN LATERAL (
+    SELECT count(*) AS seen, count(*) FILTER (WHERE a.status = 'noshow') AS noshows
+      FROM referral_crm.appointments a
+     WHERE a.patient_id = r.patient_id
+       AND a.start_at < r.authored_at
+       AND a.status IN ('noshow', 'fulfilled', 'arrived', 'checked-in')
+  ) pn ON true
+ WHERE r.status <> 'entered-in-error';
+
+CREATE OR REPLACE VIEW referral_crm.noshow_features WITH (security_invoker = true) AS
+SELECT a.appointment_id,
+       a.referral_id,
+       a.patient_id,
+       a.start_at,
+       a.status,
+       CASE WHEN a.status = 'noshow' THEN true
+            WHEN a.status IN ('fulfilled', 'arrived', 'checked-in') THEN false END AS noshow,
+       greatest(cal.start_day - cal.booked_day, 0) AS lead_days,
+       cal.start_day <= cal.booked_day AS same_day,
+       extract(isodow FROM cal.start_local)::integer AS weekday,
+       extract(isodow FROM cal.start_local) = 2 AS wd_tue,
+       extract(isodow FROM cal.start_local) = 3 AS wd_wed,
+       extract(isodow FROM cal.start_local) = 4 AS wd_thu,
+       extract(isodow FROM cal.start_local) = 5 AS wd_fri,
+       extract(isodow FROM cal.start_local) >= 6 AS wd_weekend,
+       prior.appointments AS prior_appointments,
+       prior.noshows AS prior_noshows,
+       a.reminder_sent,
+       extract(year FROM age(cal.start_day, p.birth_date))::integer AS age
+  FROM referral_crm.appointments a
+  JOIN referral_crm.patients p ON p.patient_id = a.patient_id
+  -- dates and weekdays in the organisation's zone, not the session's
+  -- (each (SELECT calendar_zone()) is an init plan: one call per query)
+  CROSS JOIN LATERAL (
+    SELECT a.start_at AT TIME ZONE (SELECT referral_crm.calendar_zone()) AS start_local,
+           (a.start_at AT TIME ZONE (SELECT referral_crm.calendar_zone()))::date AS start_day,
+           (coalesce(a.booked_at, a.created_at) AT TIME ZONE (SELECT referral_crm.calendar_zone()))::date AS booked_day
+  ) cal
+  LEFT JOIN LATERAL (
+    SELECT count(*) AS appointments, count(*) FILTER (WHERE a2.status = 'noshow') AS noshows
+      FROM referral_crm.appointments a2
+     WHERE a2.patient_id = a.patient_id
+       AND a2.start_at < coalesce(a.booked_at, a.created_at)
+       AND a2.status IN ('noshow', 'fulfilled', 'arrived', 'checked-in')
+  ) prior ON true
+ WHERE a.status <> 'entered-in-error';
+
+CREATE OR REPLACE FUNCTION referral_crm.cohorts_between(period_start timestamptz, period_end timestamptz)
+  RETURNS TABLE (clinic text, payer_class text, month date, referrals bigint, converted bigint,
+                 conversion_rate numeric, conversion_ci_low numeric, conversion_ci_high numeric,
+                 noshows bigint, attended_or_missed bigint, noshow_rate numeric, noshow_ci_low numeric,
+                 noshow_ci_high numeric)
+  LANGUAGE sql STABLE PARALLEL SAFE ROWS 1000 SET jit = off AS
+$$
+  SELECT coalesce(o.name, 'unknown'), coalesce(g.payer_class, 'unknown'), g.month, g.n, g.conv,
+         round(g.conv::numeric / g.n, 4), round(ci.lower::numeric, 4), round(ci.upper::numeric, 4),
+         g.noshows, g.am,
+         CASE WHEN g.am > 0 THEN round(g.noshows::numeric / g.am, 4) END,
+         round(ni.lower::numeric, 4), round(ni.upper::numeric, 4)
+    FROM (SELECT f.target_organization_id, f.payer_class, date_trunc('month', f.authored_at AT TIME ZONE (SELECT referral_crm.calendar_zone()))::date AS month,
+                 count(*) AS n, count(*) FILTER (WHERE f.converted) AS conv,
+                 sum(f.noshows) AS noshows, sum(f.noshows + f.visits) AS am
+            FROM referral_crm.period_facts(period_start, period_end) f
+           WHERE f.cur
+           GROUP BY 1, 2, 3) g
+    CROSS JOIN referral_crm.crm_config c
+    LEFT JOIN referral_crm.organizations o ON o.organization_id = g.target_organization_id
+    CROSS JOIN LATERAL referral_crm.wilson_interval(g.conv, g.n, c.confidence_z) ci
+    CROSS JOIN LATERAL referral_crm.wilson_interval(g.noshows, g.am, c.confidence_z) ni
+   ORDER BY 1, 2, 3
 $$;

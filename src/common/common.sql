@@ -39,3 +39,25 @@ COMMENT ON SCHEMA referral_crm IS
 -- Nobody but the owner creates objects in the extension's schema.
 REVOKE CREATE ON SCHEMA referral_crm FROM PUBLIC;
 GRANT USAGE ON SCHEMA referral_crm TO PUBLIC;
+
+-- The calendar of derived dates: every date, weekday, hour and month that
+-- a view or function derives from a timestamptz is taken in this zone
+-- (crm_config.time_zone, the CRM room's settings), not in the session's
+-- TimeZone, so that two sessions in different zones see the same features,
+-- routing attributes and texts.  PL/pgSQL: crm_config is created later in
+-- the install script.  Callers write (SELECT referral_crm.calendar_zone()),
+-- evaluated once per query.  It runs with the caller's rights: the roles
+-- that read what it dates read crm_config (reference data) too.
+CREATE FUNCTION referral_crm.calendar_zone() RETURNS text
+  LANGUAGE plpgsql STABLE PARALLEL SAFE
+  SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+  tz text;
+BEGIN
+  SELECT c.time_zone INTO tz FROM referral_crm.crm_config c;
+  RETURN coalesce(tz, 'UTC');
+END
+$$;
+COMMENT ON FUNCTION referral_crm.calendar_zone() IS
+  'the organisation''s time zone (crm_config.time_zone; UTC without a row), in which derived dates, weekdays, hours and months are taken';

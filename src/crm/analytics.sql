@@ -226,7 +226,7 @@ $$
          g.noshows, g.am,
          CASE WHEN g.am > 0 THEN round(g.noshows::numeric / g.am, 4) END,
          round(ni.lower::numeric, 4), round(ni.upper::numeric, 4)
-    FROM (SELECT f.target_organization_id, f.payer_class, date_trunc('month', f.authored_at)::date AS month,
+    FROM (SELECT f.target_organization_id, f.payer_class, date_trunc('month', f.authored_at AT TIME ZONE (SELECT referral_crm.calendar_zone()))::date AS month,
                  count(*) AS n, count(*) FILTER (WHERE f.converted) AS conv,
                  sum(f.noshows) AS noshows, sum(f.noshows + f.visits) AS am
             FROM referral_crm.period_facts(period_start, period_end) f

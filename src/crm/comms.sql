@@ -125,7 +125,10 @@ BEGIN
   vals := ARRAY[r.given_name, r.family_name, nullif(concat_ws(' ', r.given_name, r.family_name), ''),
                 r.patient_phone, r.referral_number, r.reason, r.priority, r.specialty, r.referrer_name,
                 r.referrer_phone, r.referrer_fax, r.clinician_name, r.location_name, r.location_address,
-                r.location_phone, to_char(r.start_at, 'YYYY-MM-DD HH24:MI'), to_char(r.start_at, 'YYYY-MM-DD'),
+                r.location_phone,
+                -- the appointment's wall-clock time in the organisation's zone
+                to_char(r.start_at AT TIME ZONE referral_crm.calendar_zone(), 'YYYY-MM-DD HH24:MI'),
+                to_char(r.start_at AT TIME ZONE referral_crm.calendar_zone(), 'YYYY-MM-DD'),
                 r.staff_name];
 END
 $$;

@@ -229,7 +229,8 @@ BEGIN
                                         queue_id, task_key, description, created_at)
         SELECT r.referral_id, rule.task_type, r.priority, a.start_at + rule.fire_after + rule.due_within,
                r.assignee_staff_id, r.queue_id, 'no-show-follow-up:' || a.appointment_id,
-               'follow up the missed appointment of ' || to_char(a.start_at, 'YYYY-MM-DD HH24:MI'), now_ts
+               'follow up the missed appointment of '
+                 || to_char(a.start_at AT TIME ZONE (SELECT referral_crm.calendar_zone()), 'YYYY-MM-DD HH24:MI'), now_ts
           FROM referral_crm.appointments a
           JOIN referral_crm.referrals r ON r.referral_id = a.referral_id
          WHERE a.status = 'noshow'
@@ -250,7 +251,8 @@ BEGIN
                                         queue_id, task_key, description, created_at)
         SELECT r.referral_id, rule.task_type, 'routine', v.first_visit + rule.fire_after + rule.due_within,
                r.assignee_staff_id, r.queue_id, 'report-owed:' || r.referral_id,
-               'send the consult report to the referrer (visit of ' || to_char(v.first_visit, 'YYYY-MM-DD') || ')', now_ts
+               'send the consult report to the referrer (visit of '
+                 || to_char(v.first_visit AT TIME ZONE (SELECT referral_crm.calendar_zone()), 'YYYY-MM-DD') || ')', now_ts
           FROM referral_crm.referrals r
           CROSS JOIN LATERAL (
             SELECT min(a.start_at) AS first_visit FROM referral_crm.appointments a

@@ -217,7 +217,8 @@ SELECT r.referral_id,
        py.payer_class,
        pl.plan_code AS plan,
        r.in_network,
-       date_part('year', age(COALESCE(r.received_at, r.authored_at)::date, p.birth_date))::integer
+       date_part('year', age((COALESCE(r.received_at, r.authored_at)
+                              AT TIME ZONE (SELECT referral_crm.calendar_zone()))::date, p.birth_date))::integer
          AS patient_age,
        left(p.zip, 5) AS patient_zip,
        p.preferred_language AS language,
@@ -225,8 +226,11 @@ SELECT r.referral_id,
        COALESCE(r.referring_organization_id, rc.organization_id) AS referring_org,
        r.target_location_id AS target_location,
        r.channel,
-       date_part('hour', COALESCE(r.received_at, r.authored_at))::integer AS hour,
-       date_part('isodow', COALESCE(r.received_at, r.authored_at))::integer AS weekday,
+       -- the hour and weekday in the organisation's zone (calendar_zone())
+       date_part('hour', COALESCE(r.received_at, r.authored_at)
+                         AT TIME ZONE (SELECT referral_crm.calendar_zone()))::integer AS hour,
+       date_part('isodow', COALESCE(r.received_at, r.authored_at)
+                           AT TIME ZONE (SELECT referral_crm.calendar_zone()))::integer AS weekday,
        -- The predicted conversion score (scoring room, score_referrals()).
        sc.score AS conversion_score,
        zc.latitude AS patient_latitude,

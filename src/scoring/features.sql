@@ -36,7 +36,7 @@ COMMENT ON FUNCTION referral_crm.distance_km(double precision, double precision,
 CREATE VIEW referral_crm.conversion_features WITH (security_invoker = true) AS
 WITH waits AS (
   SELECT r.target_specialty AS specialty,
-         date_trunc('week', a.booked_at) AS week,
+         date_trunc('week', a.booked_at AT TIME ZONE (SELECT referral_crm.calendar_zone())) AS week,
          avg(extract(epoch FROM a.start_at - a.booked_at) / 86400.0)::double precision AS days
     FROM referral_crm.appointments a
     JOIN referral_crm.referrals r ON r.referral_id = a.referral_id
@@ -88,7 +88,8 @@ SELECT r.referral_id,
        AND r2.stage IN ('visit-completed', 'closed-lost')
   ) rr ON true
   LEFT JOIN waits w ON w.specialty = r.target_specialty
-                   AND w.week = date_trunc('week', r.authored_at) - interval '1 week'
+                   AND w.week = date_trunc('week', r.authored_at AT TIME ZONE (SELECT referral_crm.calendar_zone()))
+                                - interval '1 week'
   LEFT JOIN specialty_waits sw ON sw.specialty = r.target_specialty
   LEFT JOIN LATERAL (
     SELECT count(*) AS seen, count(*) FILTER (WHERE a.status = 'noshow') AS noshows
@@ -109,20 +110,27 @@ SELECT a.appointment_id,
        a.status,
        CASE WHEN a.status = 'noshow' THEN true
             WHEN a.status IN ('fulfilled', 'arrived', 'checked-in') THEN false END AS noshow,
-       greatest(a.start_at::date - coalesce(a.booked_at, a.created_at)::date, 0) AS lead_days,
-       a.start_at::date <= coalesce(a.booked_at, a.created_at)::date AS same_day,
-       extract(isodow FROM a.start_at)::integer AS weekday,
-       extract(isodow FROM a.start_at) = 2 AS wd_tue,
-       extract(isodow FROM a.start_at) = 3 AS wd_wed,
-       extract(isodow FROM a.start_at) = 4 AS wd_thu,
-       extract(isodow FROM a.start_at) = 5 AS wd_fri,
-       extract(isodow FROM a.start_at) >= 6 AS wd_weekend,
+       greatest(cal.start_day - cal.booked_day, 0) AS lead_days,
+       cal.start_day <= cal.booked_day AS same_day,
+       extract(isodow FROM cal.start_local)::integer AS weekday,
+       extract(isodow FROM cal.start_local) = 2 AS wd_tue,
+       extract(isodow FROM cal.start_local) = 3 AS wd_wed,
+       extract(isodow FROM cal.start_local) = 4 AS wd_thu,
+       extract(isodow FROM cal.start_local) = 5 AS wd_fri,
+       extract(isodow FROM cal.start_local) >= 6 AS wd_weekend,
        prior.appointments AS prior_appointments,
        prior.noshows AS prior_noshows,
        a.reminder_sent,
-       extract(year FROM age(a.start_at::date, p.birth_date))::integer AS age
+       extract(year FROM age(cal.start_day, p.birth_date))::integer AS age
   FROM referral_crm.appointments a
   JOIN referral_crm.patients p ON p.patient_id = a.patient_id
+  -- dates and weekdays in the organisation's zone, not the session's
+  -- (each (SELECT calendar_zone()) is an init plan: one call per query)
+  CROSS JOIN LATERAL (
+    SELECT a.start_at AT TIME ZONE (SELECT referral_crm.calendar_zone()) AS start_local,
+           (a.start_at AT TIME ZONE (SELECT referral_crm.calendar_zone()))::date AS start_day,
+           (coalesce(a.booked_at, a.created_at) AT TIME ZONE (SELECT referral_crm.calendar_zone()))::date AS booked_day
+  ) cal
   LEFT JOIN LATERAL (
     SELECT count(*) AS appointments, count(*) FILTER (WHERE a2.status = 'noshow') AS noshows
       FROM referral_crm.appointments a2

@@ -67,6 +67,8 @@ my $signature = q{
 $node->safe_psql('postgres', 'CREATE DATABASE fresh');
 $node->safe_psql('fresh', 'CREATE EXTENSION referral_crm');
 my $fresh = $node->safe_psql('fresh', $signature);
+is($node->safe_psql('fresh', q{SET TimeZone = 'America/Denver'; SELECT referral_crm.calendar_zone()}), 'UTC',
+   'a fresh install dates in UTC until crm_config.time_zone is set');
 cmp_ok(length($fresh), '>', 1000, 'signature of a fresh install');
 
 for my $from (grep { $_ ne $current } @releases)
@@ -79,7 +81,11 @@ for my $from (grep { $_ ne $current } @releases)
 	my $data = q{SELECT (SELECT count(*) FROM referral_crm.referrals) || '/' || (SELECT count(*) FROM referral_crm.referral_events)
 	             || '/' || (SELECT md5(string_agg(referral_id || status || stage, ',' ORDER BY referral_id)) FROM referral_crm.referrals)};
 	my $before = $node->safe_psql($db, $data);
-	$node->safe_psql($db, "ALTER EXTENSION referral_crm UPDATE TO '$current'");
+	# in a session of another zone than the server's: the calendar zone
+	# (crm_config.time_zone) becomes the zone the sessions computed in
+	$node->safe_psql($db, "SET TimeZone = 'America/Denver'; ALTER EXTENSION referral_crm UPDATE TO '$current'");
+	is($node->safe_psql($db, q{SELECT time_zone FROM referral_crm.crm_config}), 'America/Denver',
+	   "$from -> $current: the calendar zone is the updating session's");
 	is($node->safe_psql($db, q{SELECT extversion FROM pg_extension WHERE extname = 'referral_crm'}), $current,
 	   "$from -> $current: updated");
 	my $upgraded = $node->safe_psql($db, $signature);
