@@ -12,6 +12,16 @@ SELECT referral_crm.norm_icd10_list('r079; I10,M17.11') AS ok, referral_crm.norm
        referral_crm.norm_icd10_list('R07.9;chest') AS bad;
 SELECT v, referral_crm.parse_timestamptz(v) FROM unnest(ARRAY['2026-03-01', '2026-03-01T09:15:00-05:00', '2026-03-01 09:15:00.5+05:30',
        '03/01/2026 09:15', '20260301', '2026-02-30', '2026-13-01', '24:00', 'yesterday', '2026-03-01T25:00:00Z']) v;
+-- Without an offset: the session's zone, or the zone given (the ingestion
+-- functions give the organisation's, calendar_zone()).
+SET TimeZone = 'Asia/Tokyo';
+SELECT referral_crm.parse_timestamptz('2026-03-01 09:15') AT TIME ZONE 'UTC' AS session_tokyo,
+       referral_crm.parse_timestamptz('2026-03-01 09:15', 'America/New_York') AT TIME ZONE 'UTC' AS new_york,
+       referral_crm.parse_timestamptz('03/01/2026 09:15', 'America/New_York') AT TIME ZONE 'UTC' AS us_form,
+       referral_crm.parse_timestamptz('2026-03-01T09:15:00+01:00', 'America/New_York') AT TIME ZONE 'UTC' AS offset_wins,
+       referral_crm.parse_timestamptz('2026-02-30 09:15', 'America/New_York') AS invalid;
+SELECT referral_crm.parse_timestamptz('2026-03-01 09:15', 'Mars/Olympus_Mons');
+SET TimeZone = 'UTC';
 SELECT referral_crm.parse_date('02/29/2024') AS leap, referral_crm.parse_date('02/29/2023') AS not_leap,
        referral_crm.parse_date('2024-01-01T10:00') AS has_time;
 SELECT referral_crm.map_code('priority', 'S') AS rf1_s, referral_crm.map_code('referral_status', 'active') AS fhir_active,
@@ -258,3 +268,16 @@ SELECT inserted, updated, unchanged, rejected FROM referral_crm.ingest('claims')
 SELECT load_id = :q_load2 AS second_file, source_row, reason, message FROM referral_crm.ingest_rejects
  WHERE feed = 'claims' AND load_id IN (:q_load1, :q_load2) ORDER BY load_id, source_row;
 SELECT claim_number FROM referral_crm.claims WHERE claim_number LIKE 'CLM-Q%' ORDER BY 1;
+
+-- A feed's date-time without an offset is the organisation's local time
+-- (crm_config.time_zone), whatever the session's zone.
+UPDATE referral_crm.crm_config SET time_zone = 'America/New_York';
+SET TimeZone = 'Asia/Tokyo';
+SELECT staged FROM referral_crm.stage_csv('referrals', :'header' || E'\n' ||
+$csv$ehr,TZ1,M-TZ1,Tia,Zone,1970-01-01,F,04101,,,2026-03-01 09:15,2026-03-01T10:00:00-05:00,,,,cardiology,,,routine,,,,,,,,,,,,,,,,
+$csv$);
+SELECT inserted, rejected FROM referral_crm.ingest('referrals');
+SELECT authored_at AT TIME ZONE 'UTC' AS authored_utc, received_at AT TIME ZONE 'UTC' AS received_utc
+  FROM referral_crm.referrals WHERE source_system = 'ehr' AND source_id = 'TZ1';
+UPDATE referral_crm.crm_config SET time_zone = 'UTC';
+SET TimeZone = 'UTC';

@@ -22,6 +22,12 @@ $$;
 COMMENT ON FUNCTION referral_crm.calendar_zone() IS
   'the organisation''s time zone (crm_config.time_zone; UTC without a row), in which derived dates, weekdays, hours and months are taken';
 
+-- Feeds' date-times without an offset are local time in that zone too.
+CREATE FUNCTION referral_crm.parse_timestamptz(value text, zone text) RETURNS timestamptz
+  AS 'MODULE_PATHNAME', 'parse_timestamptz_zone' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.parse_timestamptz(text, text) IS
+  'ISO 8601, MM/DD/YYYY or CCYYMMDD date-time (offset optional; else local time in zone: the ingestion functions pass calendar_zone()), or NULL if invalid';
+
 ALTER TABLE referral_crm.crm_config
   ADD COLUMN time_zone text NOT NULL DEFAULT 'UTC'
              CONSTRAINT crm_config_time_zone CHECK (now() AT TIME ZONE time_zone IS NOT NULL);
@@ -1518,8 +1524,8 @@ BEGIN
          referral_crm.parse_date(v.t_birth) AS birth,
          referral_crm.map_code('sex', v.t_sex) AS sex,
          referral_crm.norm_zip(v.t_zip) AS zip,
-         referral_crm.parse_timestamptz(v.t_authored) AS authored,
-         referral_crm.parse_timestamptz(v.t_received) AS received,
+         referral_crm.parse_timestamptz(v.t_authored, (SELECT referral_crm.calendar_zone())) AS authored,
+         referral_crm.parse_timestamptz(v.t_received, (SELECT referral_crm.calendar_zone())) AS received,
          referral_crm.map_code('priority', v.t_priority) AS priority,
          referral_crm.norm_icd10_list(v.t_dx) AS dx,
          referral_crm.map_code('payer_class', v.t_payer_class) AS payer_class,
@@ -1743,10 +1749,10 @@ BEGIN
          referral_crm.map_code('sex', v.t_sex) AS sex,
          referral_crm.norm_zip(v.t_zip) AS zip,
          referral_crm.map_code('appointment_status', v.t_status) AS status,
-         referral_crm.parse_timestamptz(v.t_start) AS start_at,
-         referral_crm.parse_timestamptz(v.t_end) AS end_at,
-         referral_crm.parse_timestamptz(v.t_booked) AS booked_at,
-         referral_crm.parse_timestamptz(v.t_cancelled) AS cancelled_at,
+         referral_crm.parse_timestamptz(v.t_start, (SELECT referral_crm.calendar_zone())) AS start_at,
+         referral_crm.parse_timestamptz(v.t_end, (SELECT referral_crm.calendar_zone())) AS end_at,
+         referral_crm.parse_timestamptz(v.t_booked, (SELECT referral_crm.calendar_zone())) AS booked_at,
+         referral_crm.parse_timestamptz(v.t_cancelled, (SELECT referral_crm.calendar_zone())) AS cancelled_at,
          referral_crm.parse_bool(v.t_reminder) AS reminder,
          c.clinician_id, loc.location_id, ref.referral_id, ref.authored_at, ref.patient_system, ref.patient_mrn,
          NULL::text AS reason, NULL::text AS message
@@ -3344,4 +3350,415 @@ $$
     CROSS JOIN LATERAL referral_crm.wilson_interval(g.conv, g.n, c.confidence_z) ci
     CROSS JOIN LATERAL referral_crm.wilson_interval(g.noshows, g.am, c.confidence_z) ni
    ORDER BY 1, 2, 3
+$$;
+
+CREATE OR REPLACE FUNCTION referral_crm.fhir_load_service_request(res jsonb, batch bigint, pos bigint, ctx jsonb,
+    OUT o_outcome text, OUT o_id bigint, OUT o_id2 bigint, OUT o_reason text, OUT o_message text)
+  LANGUAGE plpgsql AS
+$$
+DECLARE
+  v_ss text; v_sid text;
+  cur referral_crm.referrals%ROWTYPE;
+  nw referral_crm.referrals%ROWTYPE;
+  task jsonb := ctx #> ARRAY['tasks', pos::text, 'resource'];
+  ts record; rr record; x record;
+  t text; t2 text;
+  v_authored timestamptz; v_needed date; v_priority text; v_patient bigint;
+  v_ref_clin bigint; v_ref_org bigint; v_ref_npi text; v_ref_name text; v_display text;
+  v_target_clin bigint; v_target_npi text; v_specialty text; v_location bigint;
+  v_dx text[]; v_reason text; has_insurance boolean := false; v_payer bigint; v_plan bigint;
+  v_refnum text := referral_crm.fhir_identifier(res->'identifier', 'urn:referral_crm:referral-number');
+  first_visit timestamptz;
+  n bigint; notes_changed bigint := 0;
+BEGIN
+  o_outcome := 'rejected';
+  SELECT k.source_system, k.source_id INTO v_ss, v_sid FROM referral_crm.fhir_key(res) k;
+  IF v_sid IS NULL THEN
+    o_reason := 'missing_key'; o_message := 'the ServiceRequest has neither an identifier nor an id'; RETURN;
+  END IF;
+  SELECT * INTO cur FROM referral_crm.referrals r WHERE r.source_system = v_ss AND r.source_id = v_sid FOR UPDATE;
+
+  -- Dates and codes.
+  t := referral_crm.fhir_str(res, '{authoredOn}');
+  v_authored := referral_crm.parse_timestamptz(t, referral_crm.calendar_zone());
+  IF t IS NOT NULL AND v_authored IS NULL THEN
+    o_reason := 'bad_date'; o_message := format('authoredOn %L is not a valid date-time', t); RETURN;
+  ELSIF t IS NULL AND cur.referral_id IS NULL THEN
+    o_reason := 'missing_value'; o_message := format('referral %s/%s has no authoredOn', v_ss, v_sid); RETURN;
+  END IF;
+  t := coalesce(referral_crm.fhir_str(res, '{occurrencePeriod,end}'), referral_crm.fhir_str(res, '{occurrenceDateTime}'));
+  IF t IS NOT NULL THEN
+    v_needed := CASE WHEN t ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}' THEN referral_crm.parse_date(left(t, 10)) END;
+    IF v_needed IS NULL OR (length(t) > 10 AND referral_crm.parse_timestamptz(t, referral_crm.calendar_zone()) IS NULL) THEN
+      o_reason := 'bad_date'; o_message := format('occurrence %L is not a valid date', t); RETURN;
+    END IF;
+  END IF;
+  FOR x IN SELECT a.elem, a.ord FROM referral_crm.fhir_array(res->'note') a LOOP
+    t := referral_crm.fhir_str(x.elem, '{time}');
+    IF t IS NOT NULL AND referral_crm.parse_timestamptz(t, referral_crm.calendar_zone()) IS NULL THEN
+      o_reason := 'bad_date'; o_message := format('note %s time %L is not a valid date-time', x.ord, t); RETURN;
+    END IF;
+  END LOOP;
+  t := referral_crm.fhir_str(res, '{priority}');
+  v_priority := referral_crm.map_code('priority', t);
+  IF t IS NOT NULL AND v_priority IS NULL THEN
+    o_reason := 'invalid_code'; o_message := format('priority %L is not a priority', t); RETURN;
+  END IF;
+  t := (SELECT c.elem->>'code' FROM referral_crm.fhir_array(res #> '{performerType,coding}') c
+         WHERE c.elem->>'system' = 'urn:referral_crm:specialty' ORDER BY c.ord LIMIT 1);
+  IF t IS NOT NULL AND NOT EXISTS (SELECT 1 FROM referral_crm.specialties s WHERE s.specialty = t) THEN
+    o_reason := 'unknown_specialty'; o_message := format('performerType %L is not a known specialty', t); RETURN;
+  END IF;
+  v_specialty := referral_crm.fhir_specialty(res->'performerType');
+  SELECT string_agg(c.elem->>'code', ';' ORDER BY rc.ord, c.ord),
+         string_agg(referral_crm.fhir_str(c.elem, '{display}'), '; ' ORDER BY rc.ord, c.ord)
+    INTO t, t2
+    FROM referral_crm.fhir_array(res->'reasonCode') rc, referral_crm.fhir_array(rc.elem->'coding') c
+   WHERE c.elem->>'system' IN ('http://hl7.org/fhir/sid/icd-10-cm', 'http://hl7.org/fhir/sid/icd-10');
+  IF t IS NOT NULL THEN
+    v_dx := (SELECT array_agg(d ORDER BY o) FROM (SELECT d, min(o) AS o FROM unnest(referral_crm.norm_icd10_list(t)) WITH ORDINALITY AS u (d, o) GROUP BY d) z);
+    IF v_dx IS NULL THEN
+      o_reason := 'invalid_code'; o_message := format('reasonCode %L is not an ICD-10-CM code list', t); RETURN;
+    END IF;
+  END IF;
+  v_reason := coalesce((SELECT string_agg(referral_crm.fhir_str(rc.elem, '{text}'), '; ' ORDER BY rc.ord)
+                          FROM referral_crm.fhir_array(res->'reasonCode') rc), t2);
+
+  -- References.
+  SELECT * INTO rr FROM referral_crm.fhir_resolve(res->'subject', '{Patient}', ctx);
+  IF rr.problem IS NOT NULL THEN
+    o_reason := 'unknown_reference'; o_message := 'subject: ' || rr.problem; RETURN;
+  END IF;
+  v_patient := rr.id;
+  IF v_patient IS NULL AND cur.referral_id IS NULL THEN
+    o_reason := 'missing_value'; o_message := format('referral %s/%s names no patient (subject)', v_ss, v_sid); RETURN;
+  ELSIF v_patient <> cur.patient_id THEN
+    o_reason := 'patient_mismatch';
+    o_message := format('referral %s/%s is stored for another patient than its subject', v_ss, v_sid);
+    RETURN;
+  END IF;
+
+  IF res->'requester' ? 'reference' THEN
+    SELECT * INTO rr FROM referral_crm.fhir_resolve(res->'requester', '{PractitionerRole,Practitioner,Organization}', ctx);
+    IF rr.problem IS NOT NULL THEN
+      o_reason := 'unknown_reference'; o_message := 'requester: ' || rr.problem; RETURN;
+    ELSIF rr.rtype = 'Organization' THEN
+      v_ref_org := rr.id;
+    ELSE
+      v_ref_clin := rr.id;
+      v_ref_org := rr.id2;
+      v_ref_npi := (SELECT c.npi FROM referral_crm.clinicians c WHERE c.clinician_id = v_ref_clin);
+    END IF;
+  END IF;
+  v_display := referral_crm.fhir_str(res, '{requester,display}');
+  IF v_ref_npi IS NULL THEN
+    -- An NPI from the requester's identifier or display ("... (NPI 1234567893)").
+    t := coalesce(CASE WHEN res #>> '{requester,identifier,system}' = 'http://hl7.org/fhir/sid/us-npi'
+                       THEN referral_crm.fhir_str(res, '{requester,identifier,value}') END,
+                  (regexp_match(v_display, 'NPI[:#]?\s*([0-9]{10})\M', 'i'))[1]);
+    IF t IS NOT NULL AND NOT referral_crm.npi_is_valid(t) THEN
+      o_reason := 'invalid_npi'; o_message := format('requester NPI %L is not valid', t); RETURN;
+    END IF;
+    v_ref_npi := t;
+    IF v_ref_clin IS NULL THEN
+      v_ref_clin := (SELECT c.clinician_id FROM referral_crm.clinicians c WHERE c.npi = t);
+    END IF;
+  END IF;
+  v_ref_name := nullif(btrim(regexp_replace(regexp_replace(v_display, '[(\[]?\s*NPI[:#]?\s*[0-9]{10}\M\s*[)\]]?', ' ', 'gi'),
+                                            '\s+', ' ', 'g')), '');
+  SELECT e.elem->'valueReference' AS ref INTO x FROM referral_crm.fhir_array(res->'extension') e
+   WHERE e.elem->>'url' = 'urn:referral_crm:extension:referring-organization' ORDER BY e.ord LIMIT 1;
+  IF x.ref IS NOT NULL THEN
+    SELECT * INTO rr FROM referral_crm.fhir_resolve(x.ref, '{Organization}', ctx);
+    IF rr.problem IS NOT NULL THEN
+      o_reason := 'unknown_reference'; o_message := 'referring organization: ' || rr.problem; RETURN;
+    END IF;
+    v_ref_org := coalesce(rr.id, v_ref_org);
+  END IF;
+
+  -- The target: the first performer that is a practitioner.
+  FOR x IN SELECT a.elem FROM referral_crm.fhir_array(res->'performer') a ORDER BY a.ord LOOP
+    CONTINUE WHEN referral_crm.fhir_ref_type(x.elem, ctx) IS DISTINCT FROM 'Practitioner'
+              AND referral_crm.fhir_ref_type(x.elem, ctx) IS DISTINCT FROM 'PractitionerRole';
+    IF x.elem ? 'reference' THEN
+      SELECT * INTO rr FROM referral_crm.fhir_resolve(x.elem, '{PractitionerRole,Practitioner}', ctx);
+      IF rr.problem IS NOT NULL THEN
+        o_reason := 'unknown_reference'; o_message := 'performer: ' || rr.problem; RETURN;
+      END IF;
+      v_target_clin := rr.id;
+      v_target_npi := (SELECT c.npi FROM referral_crm.clinicians c WHERE c.clinician_id = v_target_clin);
+    ELSE
+      t := CASE WHEN x.elem #>> '{identifier,system}' = 'http://hl7.org/fhir/sid/us-npi'
+                THEN referral_crm.fhir_str(x.elem, '{identifier,value}') END;
+      IF t IS NOT NULL AND NOT referral_crm.npi_is_valid(t) THEN
+        o_reason := 'invalid_npi'; o_message := format('performer NPI %L is not valid', t); RETURN;
+      END IF;
+      v_target_npi := t;
+      v_target_clin := (SELECT c.clinician_id FROM referral_crm.clinicians c WHERE c.npi = t);
+    END IF;
+    EXIT;
+  END LOOP;
+
+  SELECT * INTO rr FROM referral_crm.fhir_resolve(res #> '{locationReference,0}', '{Location}', ctx);
+  IF rr.problem IS NOT NULL THEN
+    o_reason := 'unknown_reference'; o_message := 'locationReference: ' || rr.problem; RETURN;
+  END IF;
+  v_location := rr.id;
+  IF jsonb_typeof(res #> '{insurance,0}') = 'object' THEN
+    SELECT * INTO rr FROM referral_crm.fhir_resolve(res #> '{insurance,0}', '{Coverage}', ctx);
+    IF rr.problem IS NOT NULL THEN
+      o_reason := 'unknown_reference'; o_message := 'insurance: ' || rr.problem; RETURN;
+    END IF;
+    has_insurance := rr.id IS NOT NULL;
+    v_payer := rr.id;
+    v_plan := rr.id2;
+  END IF;
+
+  -- The referral row as it should be.
+  nw := cur;
+  nw.patient_id := coalesce(v_patient, cur.patient_id);
+  nw.authored_at := coalesce(v_authored, cur.authored_at);
+  nw.needed_by := coalesce(v_needed, cur.needed_by);
+  nw.priority := coalesce(v_priority, cur.priority, 'routine');
+  nw.referring_clinician_id := coalesce(v_ref_clin, cur.referring_clinician_id);
+  nw.referring_npi := coalesce(v_ref_npi, cur.referring_npi);
+  nw.referring_name := coalesce(v_ref_name, cur.referring_name);
+  nw.referring_organization_id := coalesce(v_ref_org, cur.referring_organization_id);
+  nw.target_specialty := coalesce(v_specialty, cur.target_specialty);
+  nw.target_clinician_id := coalesce(v_target_clin, cur.target_clinician_id);
+  nw.target_npi := coalesce(v_target_npi, cur.target_npi);
+  nw.target_location_id := coalesce(v_location, cur.target_location_id);
+  nw.reason := coalesce(v_reason, cur.reason);
+  nw.diagnosis_codes := coalesce(v_dx, cur.diagnosis_codes, '{}');
+  nw.referral_number := coalesce(v_refnum, cur.referral_number);
+  IF has_insurance THEN
+    nw.payer_id := v_payer;
+    nw.plan_id := v_plan;
+  END IF;
+
+  IF cur.referral_id IS NULL THEN
+    -- A new referral starts in the state its Task (else its status) reports.
+    SELECT * INTO ts FROM referral_crm.fhir_task_state(task);
+    IF task IS NOT NULL AND ts.problem IS NULL THEN
+      nw.status := ts.status;
+      nw.status_reason := coalesce(ts.status_reason,
+                                   CASE WHEN referral_crm.fhir_needs_reason('referral_status', ts.status)
+                                        THEN format('%s reported by FHIR', ts.status) END);
+      nw.stage := coalesce(ts.stage, 'new');
+    ELSE
+      t := referral_crm.fhir_str(res, '{status}');
+      nw.status := CASE WHEN t IS NULL OR t = 'unknown' THEN 'requested' ELSE referral_crm.map_code('referral_status', t) END;
+      IF nw.status IS NULL THEN
+        o_reason := 'invalid_code'; o_message := format('status %L is not a request or referral status', t); RETURN;
+      END IF;
+      nw.status_reason := CASE WHEN referral_crm.fhir_needs_reason('referral_status', nw.status)
+                               THEN format('%s reported by FHIR', nw.status) END;
+      nw.stage := 'new';
+    END IF;
+    nw.stage_reason := CASE WHEN referral_crm.fhir_needs_reason('referral_stage', nw.stage)
+                            THEN format('%s reported by FHIR', nw.stage) END;
+    INSERT INTO referral_crm.referrals AS r
+           (patient_id, authored_at, needed_by, referring_clinician_id, referring_npi, referring_name,
+            referring_organization_id, target_specialty, target_clinician_id, target_npi, target_location_id,
+            priority, reason, diagnosis_codes, payer_id, plan_id, referral_number, status, status_reason,
+            stage, stage_reason, source_system, source_id, batch_id, source_row)
+    VALUES (nw.patient_id, nw.authored_at, nw.needed_by, nw.referring_clinician_id, nw.referring_npi,
+            nw.referring_name, nw.referring_organization_id, nw.target_specialty, nw.target_clinician_id,
+            nw.target_npi, nw.target_location_id, nw.priority, nw.reason, nw.diagnosis_codes, nw.payer_id,
+            nw.plan_id, nw.referral_number, nw.status, nw.status_reason, nw.stage, nw.stage_reason,
+            v_ss, v_sid, batch, pos)
+    RETURNING r.referral_id INTO o_id;
+    o_outcome := 'inserted';
+  ELSE
+    o_id := cur.referral_id;
+    t := referral_crm.fhir_str(res, '{status}');
+    IF task IS NULL AND t IS NOT NULL AND t <> 'unknown' AND t IS DISTINCT FROM referral_crm.fhir_request_status(cur.status) THEN
+      nw.status := referral_crm.map_code('referral_status', t);
+      IF nw.status IS NULL THEN
+        o_reason := 'invalid_code'; o_message := format('status %L is not a request or referral status', t); RETURN;
+      ELSIF nw.status <> cur.status AND NOT referral_crm.transition_allowed('referral_status', cur.status, nw.status) THEN
+        o_reason := 'illegal_transition';
+        o_message := format('status %s: referral %s/%s cannot move from %s to %s', t, v_ss, v_sid, cur.status, nw.status);
+        RETURN;
+      ELSIF nw.status <> cur.status THEN
+        nw.status_reason := CASE WHEN referral_crm.fhir_needs_reason('referral_status', nw.status)
+                                 THEN format('%s reported by FHIR', nw.status) END;
+        IF nw.status_reason = cur.status_reason THEN
+          o_reason := 'missing_reason';
+          o_message := format('status %s needs a new reason, %L was the reason for %s', nw.status, cur.status_reason, cur.status);
+          RETURN;
+        END IF;
+      END IF;
+    END IF;
+    IF nw.authored_at > cur.authored_at THEN
+      first_visit := (SELECT min(a.start_at) FROM referral_crm.appointments a WHERE a.referral_id = cur.referral_id);
+      IF first_visit < nw.authored_at THEN
+        o_reason := 'before_referral';
+        o_message := format('authoredOn %s would follow the referral''s first appointment at %s', res->>'authoredOn', first_visit);
+        RETURN;
+      END IF;
+    END IF;
+    IF cur.received_at < nw.authored_at THEN
+      o_reason := 'bad_order';
+      o_message := format('authoredOn %s would follow the time the referral was received, %s', res->>'authoredOn', cur.received_at);
+      RETURN;
+    END IF;
+    UPDATE referral_crm.referrals r
+       SET patient_id = nw.patient_id, authored_at = nw.authored_at, needed_by = nw.needed_by,
+           referring_clinician_id = nw.referring_clinician_id, referring_npi = nw.referring_npi,
+           referring_name = nw.referring_name, referring_organization_id = nw.referring_organization_id,
+           target_specialty = nw.target_specialty, target_clinician_id = nw.target_clinician_id,
+           target_npi = nw.target_npi, target_location_id = nw.target_location_id, priority = nw.priority,
+           reason = nw.reason, diagnosis_codes = nw.diagnosis_codes, payer_id = nw.payer_id, plan_id = nw.plan_id,
+           referral_number = nw.referral_number, status = nw.status, status_reason = nw.status_reason,
+           batch_id = batch, source_row = pos
+     WHERE r.referral_id = cur.referral_id
+       AND (r.patient_id, r.authored_at, r.needed_by, r.referring_clinician_id, r.referring_npi, r.referring_name,
+            r.referring_organization_id, r.target_specialty, r.target_clinician_id, r.target_npi,
+            r.target_location_id, r.priority, r.reason, r.diagnosis_codes, r.payer_id, r.plan_id,
+            r.referral_number, r.status, r.status_reason)
+           IS DISTINCT FROM
+           (nw.patient_id, nw.authored_at, nw.needed_by, nw.referring_clinician_id, nw.referring_npi,
+            nw.referring_name, nw.referring_organization_id, nw.target_specialty, nw.target_clinician_id,
+            nw.target_npi, nw.target_location_id, nw.priority, nw.reason, nw.diagnosis_codes, nw.payer_id,
+            nw.plan_id, nw.referral_number, nw.status, nw.status_reason);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    o_outcome := CASE WHEN n > 0 THEN 'updated' ELSE 'unchanged' END;
+  END IF;
+
+  -- Notes: a note whose text the referral already has is kept as it is;
+  -- otherwise the n-th note of the request is (source_system, source_id#note-n).
+  FOR x IN SELECT a.elem, a.ord, referral_crm.fhir_str(a.elem, '{text}') AS body
+             FROM referral_crm.fhir_array(res->'note') a ORDER BY a.ord LOOP
+    CONTINUE WHEN x.body IS NULL
+               OR EXISTS (SELECT 1 FROM referral_crm.referral_notes rn WHERE rn.referral_id = o_id AND rn.body = x.body);
+    INSERT INTO referral_crm.referral_notes AS rn
+           (referral_id, note_type, authored_at, author, body, source_system, source_id, batch_id, source_row)
+    VALUES (o_id, 'referral',
+            coalesce(referral_crm.parse_timestamptz(referral_crm.fhir_str(x.elem, '{time}'), referral_crm.calendar_zone()), nw.authored_at),
+            coalesce(referral_crm.fhir_str(x.elem, '{authorString}'), referral_crm.fhir_str(x.elem, '{authorReference,display}')),
+            x.body, v_ss, v_sid || '#note-' || x.ord, batch, pos)
+    ON CONFLICT (source_system, source_id) DO UPDATE
+       SET body = EXCLUDED.body, authored_at = EXCLUDED.authored_at, author = coalesce(EXCLUDED.author, rn.author),
+           batch_id = EXCLUDED.batch_id, source_row = EXCLUDED.source_row
+     WHERE rn.referral_id = EXCLUDED.referral_id;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    notes_changed := notes_changed + n;
+  END LOOP;
+  IF notes_changed > 0 AND o_outcome = 'unchanged' THEN
+    o_outcome := 'updated';
+  END IF;
+  o_id2 := nw.patient_id;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION referral_crm.fhir_load_appointment(res jsonb, batch bigint, pos bigint, ctx jsonb,
+    OUT o_outcome text, OUT o_id bigint, OUT o_id2 bigint, OUT o_reason text, OUT o_message text)
+  LANGUAGE plpgsql AS
+$$
+DECLARE
+  v_ss text; v_sid text;
+  cur referral_crm.appointments%ROWTYPE;
+  t_start text := referral_crm.fhir_str(res, '{start}');
+  t_end text := referral_crm.fhir_str(res, '{end}');
+  t_created text := referral_crm.fhir_str(res, '{created}');
+  t_status text := referral_crm.fhir_str(res, '{status}');
+  v_start timestamptz := referral_crm.parse_timestamptz(t_start, referral_crm.calendar_zone());
+  v_end timestamptz := referral_crm.parse_timestamptz(t_end, referral_crm.calendar_zone());
+  v_booked timestamptz := referral_crm.parse_timestamptz(t_created, referral_crm.calendar_zone());
+  v_status text := referral_crm.map_code('appointment_status', t_status);
+  v_cancel text := coalesce(referral_crm.fhir_str(res, '{cancelationReason,text}'),
+                            referral_crm.fhir_str(res, '{cancelationReason,coding,0,display}'));
+  v_referral bigint; v_patient bigint; v_clinician bigint; v_location bigint;
+  ref_patient bigint; ref_authored timestamptz; ref_key text;
+  x record; rr record; ty text; n bigint;
+BEGIN
+  o_outcome := 'rejected';
+  SELECT k.source_system, k.source_id INTO v_ss, v_sid FROM referral_crm.fhir_key(res) k;
+  IF v_sid IS NULL THEN
+    o_reason := 'missing_key'; o_message := 'the Appointment has neither an identifier nor an id'; RETURN;
+  END IF;
+  SELECT * INTO cur FROM referral_crm.appointments a WHERE a.source_system = v_ss AND a.source_id = v_sid FOR UPDATE;
+  IF t_start IS NOT NULL AND v_start IS NULL THEN
+    o_reason := 'bad_date'; o_message := format('start %L is not a valid date-time', t_start); RETURN;
+  ELSIF t_end IS NOT NULL AND v_end IS NULL THEN
+    o_reason := 'bad_date'; o_message := format('end %L is not a valid date-time', t_end); RETURN;
+  ELSIF t_created IS NOT NULL AND v_booked IS NULL THEN
+    o_reason := 'bad_date'; o_message := format('created %L is not a valid date-time', t_created); RETURN;
+  ELSIF v_start IS NULL AND cur.appointment_id IS NULL THEN
+    o_reason := 'missing_value'; o_message := format('appointment %s/%s has no start', v_ss, v_sid); RETURN;
+  ELSIF coalesce(v_end, cur.end_at) < coalesce(v_start, cur.start_at) THEN
+    o_reason := 'bad_order'; o_message := format('end %s is before start %s', t_end, coalesce(t_start, cur.start_at::text)); RETURN;
+  ELSIF t_status IS NOT NULL AND v_status IS NULL THEN
+    o_reason := 'invalid_code'; o_message := format('status %L is not an appointment status', t_status); RETURN;
+  END IF;
+
+  SELECT * INTO rr FROM referral_crm.fhir_resolve(res #> '{basedOn,0}', '{ServiceRequest}', ctx);
+  IF rr.problem IS NOT NULL THEN
+    o_reason := 'unknown_reference'; o_message := 'basedOn: ' || rr.problem; RETURN;
+  END IF;
+  v_referral := coalesce(rr.id, cur.referral_id);
+  FOR x IN SELECT a.elem->'actor' AS actor FROM referral_crm.fhir_array(res->'participant') a ORDER BY a.ord LOOP
+    ty := referral_crm.fhir_ref_type(x.actor, ctx);
+    CONTINUE WHEN ty IS NULL OR ty NOT IN ('Patient', 'Practitioner', 'PractitionerRole', 'Location');
+    CONTINUE WHEN (ty = 'Patient' AND v_patient IS NOT NULL) OR (ty = 'Location' AND v_location IS NOT NULL)
+               OR (ty IN ('Practitioner', 'PractitionerRole') AND v_clinician IS NOT NULL);
+    SELECT * INTO rr FROM referral_crm.fhir_resolve(x.actor,
+                            CASE ty WHEN 'Patient' THEN '{Patient}' WHEN 'Location' THEN '{Location}'
+                                    ELSE '{PractitionerRole,Practitioner}' END::text[], ctx);
+    IF rr.problem IS NOT NULL THEN
+      o_reason := 'unknown_reference'; o_message := 'participant: ' || rr.problem; RETURN;
+    END IF;
+    CASE ty
+      WHEN 'Patient' THEN v_patient := rr.id;
+      WHEN 'Location' THEN v_location := rr.id;
+      ELSE v_clinician := rr.id;
+    END CASE;
+  END LOOP;
+
+  SELECT r.patient_id, r.authored_at, r.source_system || '/' || r.source_id
+    INTO ref_patient, ref_authored, ref_key
+    FROM referral_crm.referrals r WHERE r.referral_id = v_referral;
+  v_patient := coalesce(v_patient, cur.patient_id, ref_patient);
+  IF v_patient IS NULL THEN
+    o_reason := 'missing_value';
+    o_message := format('appointment %s/%s names no patient and no referral', v_ss, v_sid);
+    RETURN;
+  ELSIF v_referral IS NOT NULL AND v_patient <> ref_patient THEN
+    o_reason := 'patient_mismatch';
+    o_message := format('appointment %s/%s is for another patient than referral %s', v_ss, v_sid, ref_key);
+    RETURN;
+  ELSIF coalesce(v_start, cur.start_at) < ref_authored THEN
+    o_reason := 'before_referral';
+    o_message := format('appointment %s/%s starts at %s, before referral %s was authored at %s',
+                        v_ss, v_sid, coalesce(t_start, cur.start_at::text), ref_key, ref_authored);
+    RETURN;
+  END IF;
+
+  IF cur.appointment_id IS NULL THEN
+    INSERT INTO referral_crm.appointments AS a
+           (referral_id, patient_id, clinician_id, location_id, status, start_at, end_at, booked_at,
+            cancel_reason, source_system, source_id, batch_id, source_row)
+    VALUES (v_referral, v_patient, v_clinician, v_location, coalesce(v_status, 'booked'), v_start, v_end,
+            v_booked, v_cancel, v_ss, v_sid, batch, pos)
+    RETURNING a.appointment_id INTO o_id;
+    o_outcome := 'inserted';
+    RETURN;
+  END IF;
+  o_id := cur.appointment_id;
+  UPDATE referral_crm.appointments a
+     SET referral_id = v_referral, patient_id = v_patient, clinician_id = coalesce(v_clinician, a.clinician_id),
+         location_id = coalesce(v_location, a.location_id), status = coalesce(v_status, a.status),
+         start_at = coalesce(v_start, a.start_at), end_at = coalesce(v_end, a.end_at),
+         booked_at = coalesce(v_booked, a.booked_at), cancel_reason = coalesce(v_cancel, a.cancel_reason),
+         batch_id = batch, source_row = pos
+   WHERE a.appointment_id = cur.appointment_id
+     AND (a.referral_id, a.patient_id, a.clinician_id, a.location_id, a.status, a.start_at, a.end_at,
+          a.booked_at, a.cancel_reason) IS DISTINCT FROM
+         (v_referral, v_patient, coalesce(v_clinician, a.clinician_id), coalesce(v_location, a.location_id),
+          coalesce(v_status, a.status), coalesce(v_start, a.start_at), coalesce(v_end, a.end_at),
+          coalesce(v_booked, a.booked_at), coalesce(v_cancel, a.cancel_reason));
+  GET DIAGNOSTICS n = ROW_COUNT;
+  o_outcome := CASE WHEN n > 0 THEN 'updated' ELSE 'unchanged' END;
+END
 $$;

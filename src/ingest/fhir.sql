@@ -899,7 +899,7 @@ BEGIN
 
   -- Dates and codes.
   t := referral_crm.fhir_str(res, '{authoredOn}');
-  v_authored := referral_crm.parse_timestamptz(t);
+  v_authored := referral_crm.parse_timestamptz(t, referral_crm.calendar_zone());
   IF t IS NOT NULL AND v_authored IS NULL THEN
     o_reason := 'bad_date'; o_message := format('authoredOn %L is not a valid date-time', t); RETURN;
   ELSIF t IS NULL AND cur.referral_id IS NULL THEN
@@ -908,13 +908,13 @@ BEGIN
   t := coalesce(referral_crm.fhir_str(res, '{occurrencePeriod,end}'), referral_crm.fhir_str(res, '{occurrenceDateTime}'));
   IF t IS NOT NULL THEN
     v_needed := CASE WHEN t ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}' THEN referral_crm.parse_date(left(t, 10)) END;
-    IF v_needed IS NULL OR (length(t) > 10 AND referral_crm.parse_timestamptz(t) IS NULL) THEN
+    IF v_needed IS NULL OR (length(t) > 10 AND referral_crm.parse_timestamptz(t, referral_crm.calendar_zone()) IS NULL) THEN
       o_reason := 'bad_date'; o_message := format('occurrence %L is not a valid date', t); RETURN;
     END IF;
   END IF;
   FOR x IN SELECT a.elem, a.ord FROM referral_crm.fhir_array(res->'note') a LOOP
     t := referral_crm.fhir_str(x.elem, '{time}');
-    IF t IS NOT NULL AND referral_crm.parse_timestamptz(t) IS NULL THEN
+    IF t IS NOT NULL AND referral_crm.parse_timestamptz(t, referral_crm.calendar_zone()) IS NULL THEN
       o_reason := 'bad_date'; o_message := format('note %s time %L is not a valid date-time', x.ord, t); RETURN;
     END IF;
   END LOOP;
@@ -1154,7 +1154,7 @@ BEGIN
     INSERT INTO referral_crm.referral_notes AS rn
            (referral_id, note_type, authored_at, author, body, source_system, source_id, batch_id, source_row)
     VALUES (o_id, 'referral',
-            coalesce(referral_crm.parse_timestamptz(referral_crm.fhir_str(x.elem, '{time}')), nw.authored_at),
+            coalesce(referral_crm.parse_timestamptz(referral_crm.fhir_str(x.elem, '{time}'), referral_crm.calendar_zone()), nw.authored_at),
             coalesce(referral_crm.fhir_str(x.elem, '{authorString}'), referral_crm.fhir_str(x.elem, '{authorReference,display}')),
             x.body, v_ss, v_sid || '#note-' || x.ord, batch, pos)
     ON CONFLICT (source_system, source_id) DO UPDATE
@@ -1266,9 +1266,9 @@ DECLARE
   t_end text := referral_crm.fhir_str(res, '{end}');
   t_created text := referral_crm.fhir_str(res, '{created}');
   t_status text := referral_crm.fhir_str(res, '{status}');
-  v_start timestamptz := referral_crm.parse_timestamptz(t_start);
-  v_end timestamptz := referral_crm.parse_timestamptz(t_end);
-  v_booked timestamptz := referral_crm.parse_timestamptz(t_created);
+  v_start timestamptz := referral_crm.parse_timestamptz(t_start, referral_crm.calendar_zone());
+  v_end timestamptz := referral_crm.parse_timestamptz(t_end, referral_crm.calendar_zone());
+  v_booked timestamptz := referral_crm.parse_timestamptz(t_created, referral_crm.calendar_zone());
   v_status text := referral_crm.map_code('appointment_status', t_status);
   v_cancel text := coalesce(referral_crm.fhir_str(res, '{cancelationReason,text}'),
                             referral_crm.fhir_str(res, '{cancelationReason,coding,0,display}'));

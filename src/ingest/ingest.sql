@@ -20,6 +20,11 @@ CREATE FUNCTION referral_crm.parse_timestamptz(value text) RETURNS timestamptz
 COMMENT ON FUNCTION referral_crm.parse_timestamptz(text) IS
   'ISO 8601, MM/DD/YYYY or CCYYMMDD date-time (offset optional; else the session time zone), or NULL if invalid';
 
+CREATE FUNCTION referral_crm.parse_timestamptz(value text, zone text) RETURNS timestamptz
+  AS 'MODULE_PATHNAME', 'parse_timestamptz_zone' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION referral_crm.parse_timestamptz(text, text) IS
+  'ISO 8601, MM/DD/YYYY or CCYYMMDD date-time (offset optional; else local time in zone: the ingestion functions pass calendar_zone()), or NULL if invalid';
+
 CREATE FUNCTION referral_crm.parse_date(value text) RETURNS date
   AS 'MODULE_PATHNAME', 'parse_date' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION referral_crm.parse_date(text) IS
@@ -288,8 +293,8 @@ BEGIN
          referral_crm.parse_date(v.t_birth) AS birth,
          referral_crm.map_code('sex', v.t_sex) AS sex,
          referral_crm.norm_zip(v.t_zip) AS zip,
-         referral_crm.parse_timestamptz(v.t_authored) AS authored,
-         referral_crm.parse_timestamptz(v.t_received) AS received,
+         referral_crm.parse_timestamptz(v.t_authored, (SELECT referral_crm.calendar_zone())) AS authored,
+         referral_crm.parse_timestamptz(v.t_received, (SELECT referral_crm.calendar_zone())) AS received,
          referral_crm.map_code('priority', v.t_priority) AS priority,
          referral_crm.norm_icd10_list(v.t_dx) AS dx,
          referral_crm.map_code('payer_class', v.t_payer_class) AS payer_class,
@@ -514,10 +519,10 @@ BEGIN
          referral_crm.map_code('sex', v.t_sex) AS sex,
          referral_crm.norm_zip(v.t_zip) AS zip,
          referral_crm.map_code('appointment_status', v.t_status) AS status,
-         referral_crm.parse_timestamptz(v.t_start) AS start_at,
-         referral_crm.parse_timestamptz(v.t_end) AS end_at,
-         referral_crm.parse_timestamptz(v.t_booked) AS booked_at,
-         referral_crm.parse_timestamptz(v.t_cancelled) AS cancelled_at,
+         referral_crm.parse_timestamptz(v.t_start, (SELECT referral_crm.calendar_zone())) AS start_at,
+         referral_crm.parse_timestamptz(v.t_end, (SELECT referral_crm.calendar_zone())) AS end_at,
+         referral_crm.parse_timestamptz(v.t_booked, (SELECT referral_crm.calendar_zone())) AS booked_at,
+         referral_crm.parse_timestamptz(v.t_cancelled, (SELECT referral_crm.calendar_zone())) AS cancelled_at,
          referral_crm.parse_bool(v.t_reminder) AS reminder,
          c.clinician_id, loc.location_id, ref.referral_id, ref.authored_at, ref.patient_system, ref.patient_mrn,
          NULL::text AS reason, NULL::text AS message

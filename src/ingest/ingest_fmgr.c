@@ -37,6 +37,7 @@
 PG_FUNCTION_INFO_V1(stage_row);
 PG_FUNCTION_INFO_V1(stage_csv);
 PG_FUNCTION_INFO_V1(parse_timestamptz);
+PG_FUNCTION_INFO_V1(parse_timestamptz_zone);
 PG_FUNCTION_INFO_V1(parse_date);
 PG_FUNCTION_INFO_V1(map_code);
 PG_FUNCTION_INFO_V1(norm_zip);
@@ -345,21 +346,20 @@ stage_csv(PG_FUNCTION_ARGS)
 }
 
 /*
- * parse_timestamptz(text) returns timestamptz, or NULL if the text is not a
- * valid date or date-time.  Without an offset the session's TimeZone
- * applies.
+ * A feed's date or date-time as a timestamptz, or false if the text is not
+ * a valid one.  Without an offset it is local time in zone (a time zone
+ * name, as AT TIME ZONE takes it), or in the session's TimeZone if zone is
+ * NULL.
  */
-Datum
-parse_timestamptz(PG_FUNCTION_ARGS)
+static bool
+ParseFeedTimestamptz(text *t, text *zone, TimestampTz *result)
 {
-	text	   *t = PG_GETARG_TEXT_PP(0);
 	ParsedDateTime p;
 	struct pg_tm tm;
 	int			tz;
-	TimestampTz result;
 
 	if (!FeedParseDateTime(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &p))
-		PG_RETURN_NULL();
+		return false;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = p.year;
 	tm.tm_mon = p.month;
@@ -367,11 +367,50 @@ parse_timestamptz(PG_FUNCTION_ARGS)
 	tm.tm_hour = p.hour;
 	tm.tm_min = p.minute;
 	tm.tm_sec = p.second;
-	if (p.has_offset)
-		tz = -p.offset_seconds;
+	if (p.has_offset || zone == NULL)
+	{
+		tz = p.has_offset ? -p.offset_seconds : DetermineTimeZoneOffset(&tm, session_timezone);
+		return tm2timestamp(&tm, p.usec, &tz, result) == 0;
+	}
 	else
-		tz = DetermineTimeZoneOffset(&tm, session_timezone);
-	if (tm2timestamp(&tm, p.usec, &tz, &result) != 0)
+	{
+		Timestamp	local;
+
+		if (tm2timestamp(&tm, p.usec, NULL, &local) != 0)
+			return false;
+		/* local time in zone, as timezone(zone, timestamp) takes it */
+		*result = DatumGetTimestampTz(DirectFunctionCall2(timestamp_zone, PointerGetDatum(zone),
+														  TimestampGetDatum(local)));
+		return true;
+	}
+}
+
+/*
+ * parse_timestamptz(text) returns timestamptz, or NULL if the text is not a
+ * valid date or date-time.  Without an offset the session's TimeZone
+ * applies.
+ */
+Datum
+parse_timestamptz(PG_FUNCTION_ARGS)
+{
+	TimestampTz result;
+
+	if (!ParseFeedTimestamptz(PG_GETARG_TEXT_PP(0), NULL, &result))
+		PG_RETURN_NULL();
+	PG_RETURN_TIMESTAMPTZ(result);
+}
+
+/*
+ * parse_timestamptz(text, zone text) returns timestamptz: the same, but a
+ * date-time without an offset is local time in zone (the ingestion
+ * functions pass the organisation's, calendar_zone()).
+ */
+Datum
+parse_timestamptz_zone(PG_FUNCTION_ARGS)
+{
+	TimestampTz result;
+
+	if (!ParseFeedTimestamptz(PG_GETARG_TEXT_PP(0), PG_GETARG_TEXT_PP(1), &result))
 		PG_RETURN_NULL();
 	PG_RETURN_TIMESTAMPTZ(result);
 }
