@@ -241,3 +241,22 @@ SELECT count(*) FILTER (WHERE r.hour <> u.hour) AS hours_moved
 UPDATE referral_crm.crm_config SET time_zone = 'UTC';
 SET TimeZone = 'UTC';
 
+-- A feature that varies only in rows that training skips (they lack
+-- another feature: no birth date, so no age) is constant in the rows
+-- trained on: it is left out like any constant feature, not an error.
+BEGIN;
+INSERT INTO referral_crm.patients (given_name, family_name, birth_date, source_system, source_id)
+SELECT 'Tess', 'Const' || g, CASE WHEN g <= 60 THEN date '1940-01-01' + g * 300 END, 'const-test', 'P' || g
+  FROM generate_series(1, 70) g;
+INSERT INTO referral_crm.appointments (patient_id, status, start_at, booked_at, reminder_sent, source_system, source_id)
+SELECT p.patient_id, CASE WHEN g % 3 = 0 OR g % 7 = 0 THEN 'noshow' ELSE 'fulfilled' END,
+       timestamptz '2026-01-05 09:00+00' + g * interval '1 day',
+       timestamptz '2026-01-05 09:00+00' + g * interval '1 day' - (g % 11) * interval '1 day',
+       g > 60 AND g % 2 = 0, 'const-test', 'A' || g
+  FROM generate_series(1, 70) g
+  JOIN referral_crm.patients p ON p.source_system = 'const-test' AND p.source_id = 'P' || g;
+SELECT count(*) FILTER (WHERE reminder_sent) AS reminded, count(*) FILTER (WHERE reminder_sent AND age IS NULL) AS reminded_without_age
+  FROM referral_crm.noshow_features WHERE noshow IS NOT NULL AND NOT referral_crm.in_test_set(appointment_id, 0.2, 0);
+SELECT m.rows_used > 0 AS trained, m.metrics->'left_out_constant_features' AS left_out
+  FROM referral_crm.train('noshow', l2 => 1) m;
+ROLLBACK;

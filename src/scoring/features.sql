@@ -196,16 +196,20 @@ BEGIN
                 d.view_name, d.label, d.id_column, test_fraction, coalesce(seed, 0));
   test_src := format('SELECT * FROM referral_crm.%I WHERE %I IS NOT NULL AND referral_crm.in_test_set(%I, %s, %s)',
                      d.view_name, d.label, d.id_column, test_fraction, coalesce(seed, 0));
-  -- Leave out features that are constant in the training rows.
-  EXECUTE format('SELECT count(*), ARRAY[%s] FROM (%s) AS s',
+  -- Leave out features that are constant in the rows trained on: those
+  -- with every feature known (train_logit skips the others).
+  EXECUTE format('SELECT count(*), ARRAY[%s] FROM (%s) AS s WHERE %s',
                  (SELECT string_agg(format('min(referral_crm.feature_value(s.%1$I)) IS DISTINCT FROM max(referral_crm.feature_value(s.%1$I))', f), ', ' ORDER BY o)
                     FROM unnest(d.features) WITH ORDINALITY AS u (f, o)),
-                 src)
+                 src,
+                 (SELECT string_agg(format('referral_crm.feature_value(s.%I) IS NOT NULL', f), ' AND ' ORDER BY o)
+                    FROM unnest(d.features) WITH ORDINALITY AS u (f, o)))
     INTO n_rows, varies;
   IF n_rows = 0 THEN
     RAISE EXCEPTION 'no labelled rows to train the % model on', purpose
       USING ERRCODE = 'invalid_parameter_value',
-            DETAIL = format('referral_crm.%s has no row with %s set outside the holdout.', d.view_name, d.label),
+            DETAIL = format('referral_crm.%s has no row with %s set and every feature known outside the holdout.',
+                            d.view_name, d.label),
             HINT = 'Scores need history: referrals closed as visit-completed or closed-lost, appointments attended or missed.';
   END IF;
   FOR i IN 1 .. cardinality(d.features) LOOP
