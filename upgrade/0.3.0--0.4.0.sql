@@ -847,47 +847,7 @@ $$;
 
 COMMENT ON FUNCTION referral_crm.corpus_dfs(text[]) IS
   'document frequency of each term in the live corpus, as a term vector (terms in no note are left out; roles that do not see every note get at least corpus_df_floor())';
-CREATE OR REPLACE FUNCTION referral_crm.classify_note(name text, note text)
-  RETURNS TABLE (label text, score float8)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-#variable_conflict use_column
-DECLARE
-  m record;
-  q referral_crm.termvec;
-BEGIN
-  SELECT * INTO m FROM referral_crm.note_classifiers c WHERE c.name = classify_note.name;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'note classifier "%" does not exist', classify_note.name
-      USING ERRCODE = 'undefined_object', HINT = 'Train it with referral_crm.train_note_classifier.';
-  END IF;
-  IF note IS NULL THEN
-    RETURN;
-  END IF;
-  q := referral_crm.termvec_weight(referral_crm.note_vector(note), m.idf, true, 'l2');
-  IF referral_crm.termvec_size(q) = 0 THEN
-    RETURN;
-  END IF;
-  IF m.method = 'centroid' THEN
-    RETURN QUERY
-    SELECT v.label, referral_crm.cosine(q, v.vec) AS s
-      FROM referral_crm.note_classifier_vectors v
-     WHERE v.name = m.name AND v.kind = 'centroid'
-     ORDER BY 2 DESC, 1;
-  ELSE
-    RETURN QUERY
-    WITH nn AS (
-      SELECT v.label, referral_crm.cosine(q, v.vec) AS s
-        FROM referral_crm.note_classifier_vectors v
-       WHERE v.name = m.name AND v.kind = 'example'
-       ORDER BY 2 DESC, 1 LIMIT m.k
-    ), tot AS (SELECT sum(s) AS t FROM nn)
-    SELECT nn.label, sum(nn.s) / tot.t
-      FROM nn, tot WHERE tot.t > 0
-     GROUP BY nn.label, tot.t
-     ORDER BY 2 DESC, 1;
-  END IF;
-END
-$$;
+-- classify_note is replaced in the section "review 3 (names and notes)" below.
 
 REVOKE ALL ON FUNCTION referral_crm.classify_note(text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION referral_crm.corpus_stats(), referral_crm.corpus_dfs(text[]),
