@@ -153,8 +153,9 @@ typedef struct GovSubSave
 } GovSubSave;
 
 /*
- * What a writer holds open: audit_log with its indexes, a slot, the
- * hashing state.  A statement's own sink lives as long as the statement;
+ * What a writer holds open: audit_log with its indexes, a slot, the frame
+ * an entry is hashed from (the hash context is the backend's, GovSha).  A
+ * statement's own sink lives as long as the statement;
  * the (sub)transaction's sink (GovTxSink) stays open from the first entry
  * to the end of the (sub)transaction that opened it, so that a transaction
  * of several single-row statements opens audit_log once and keeps its
@@ -167,7 +168,6 @@ typedef struct GovSink
 	ResultRelInfo *rri;
 	TupleTableSlot *slot;
 	BulkInsertState bistate;
-	GovHash    *sha;
 	GovFrame	frame;
 	/* bulk statements: entries are inserted GOV_BATCH at a time */
 	TupleTableSlot **bslots;
@@ -910,7 +910,7 @@ GovClientAddr(void)
 	return addr;
 }
 
-/* Open audit_log for writing: the relation, its indexes, slots, hashing. */
+/* Open audit_log for writing: the relation, its indexes, slots, the frame. */
 static void
 GovSinkOpen(GovSink *w, bool bulk)
 {
@@ -975,7 +975,6 @@ GovSinkOpen(GovSink *w, bool bulk)
 			w->bslots[i] = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
 		w->bcxt = AllocSetContextCreate(CurrentMemoryContext, "audit batch", ALLOCSET_DEFAULT_SIZES);
 	}
-	w->sha = GovSha();
 	GovFrameStart(&w->frame);
 }
 
@@ -1178,7 +1177,7 @@ GovChainPrepare(GovWriter *w)
 		GovChain.chain_id = (int64) ((uint64) GetCurrentTimestamp() << 8) | (n & 0xFF);
 		GovChain.seq = 0;
 		ItemPointerSetInvalid(&GovChain.tip);
-		GovChainSeed(w->sink->sha, GovChain.chain_id, GovChain.hash);
+		GovChainSeed(GovSha(), GovChain.chain_id, GovChain.hash);
 	}
 }
 
@@ -1223,7 +1222,7 @@ GovWriteEntry(GovWriter *w, GovChainState *state, Datum table_name,
 		details = w->via;
 	values[GA_DETAILS] = JsonbPGetDatum(details);
 	nulls[GA_DETAILS] = details == NULL;
-	GovEntryHash(w->sink->sha, &w->sink->frame, state->hash, values, nulls, hash);
+	GovEntryHash(GovSha(), &w->sink->frame, state->hash, values, nulls, hash);
 	hb = palloc(VARHDRSZ + GOV_HASH_LEN);
 	SET_VARSIZE(hb, VARHDRSZ + GOV_HASH_LEN);
 	memcpy(VARDATA(hb), hash, GOV_HASH_LEN);
@@ -2486,7 +2485,7 @@ audit_checkpoint(PG_FUNCTION_ARGS)
 		memcpy(cp.hash, VARDATA_ANY(h), GOV_HASH_LEN);
 	}
 	else
-		GovChainSeed(w.sink->sha, 0, cp.hash);
+		GovChainSeed(GovSha(), 0, cp.hash);
 
 	/* The tips of the chains that moved since the last checkpoint. */
 	if (SPI_execute(tips
