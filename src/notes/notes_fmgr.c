@@ -1934,6 +1934,13 @@ static SPIPlanPtr search_plan = NULL;
 #define SEARCH_BANDS 8
 #define SEARCH_BAND_RATIO 0.7
 
+/* Is query term i a word bigram whose two words are query terms too? */
+static inline bool
+SearchBigramOfWords(const int32 *req, int i)
+{
+	return req[2 * i] >= 0 && req[2 * i + 1] >= 0;
+}
+
 /* The notes a search has read: an open-addressing set of note ids. */
 typedef struct SeenEntry
 {
@@ -2115,7 +2122,8 @@ SearchShutdown(DestReceiver *self)
  * nothing).  Until there are k notes, rounds read through the index (&@)
  * the notes holding a term in its cells of highest bound not read yet
  * (every note holding a term in a cell read has been read), and score
- * each new note.  Then, unless the k-th best score is above the sum of the
+ * each new note; a word bigram whose words are in the query is left to the
+ * last query.  Then, unless the k-th best score is above the sum of the
  * highest bounds left, one last cell query over every cell not read yet,
  * with the k-th best score as threshold, returns every note not read yet
  * that may reach it: a note not read yet has each of its query terms in a
@@ -2368,12 +2376,35 @@ termvec_search(PG_FUNCTION_ARGS)
 			 */
 			int			nround;
 
-			level = 0.6 * top;
+			double		topw = 0;
+
+			/*
+			 * Word bigrams whose two words are in the query are not read
+			 * in these rounds: their keys are their first word's, so
+			 * their cells, and the groups that tell whether a note holds
+			 * both words, would read every posting of two common words.
+			 * The words' own cells find the notes; the last query counts
+			 * a bigram as a floor held to its words' bounds.  Once every
+			 * word is read whole, so is every note holding a bigram.
+			 */
+			for (i = 0; i < nq; i++)
+				if (pos[i] < NOTES_CELLS && !SearchBigramOfWords(req, i))
+					topw = Max(topw, NOTESVEC_WEIGHTS(q)[i] * bound[order[pos[i]]]);
+			if (topw <= 0)
+			{
+				for (i = 0; i < nq; i++)
+					pos[i] = NOTES_CELLS;
+				continue;
+			}
+			level = 0.6 * topw;
 			theta = 1;
 			for (i = 0; i < nq; i++)
 			{
 				int32	   *g = groups + 1 + ng * CELLQ_GROUP;
 				bool		any = false;
+
+				if (SearchBigramOfWords(req, i))
+					continue;
 
 				memset(g, 0, sizeof(int32) * CELLQ_GROUP);
 				g[0] = TermKeyPrefix(NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));

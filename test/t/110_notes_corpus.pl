@@ -95,12 +95,15 @@ is($live, $rebuilt, 'after 10,000 random operations live statistics, scores and 
 isnt((split /\n/, $live)[2], (split /\n/, $live)[0], 'the snapshot is not trivial');
 
 # search_notes gives exactly the top k of a full scan with termvec_bm25
-# (ties by note_id): common and rare words, bigrams, small and large k.
+# (ties by note_id): common and rare words, bigrams (left to the last
+# query when their words are in the query), small k and a k above the
+# number of notes (every word read whole, no last query).
 is($node->safe_psql('postgres', q{
   WITH st AS (SELECT * FROM referral_crm.corpus_stats()),
   qs(q, k) AS (VALUES ('chest pain', 10), ('chest pain dyspnea exertion', 20), ('patient history exam plan', 10),
                       ('no not denies', 5), ('f/u s/p CABG', 10), ('knee swelling fracture', 1), ('bleeding', 50),
-                      ('referred urgent routine evaluation', 100), ('tremor vertigo', 7), ('pain', 3)),
+                      ('referred urgent routine evaluation', 100), ('tremor vertigo', 7), ('pain', 3),
+                      ('shortness of breath chest pain', 10), ('chest pain', 100000)),
   w AS (SELECT q, k, st.avgdl,
                referral_crm.termvec_bm25_query(referral_crm.note_vector(q),
                  referral_crm.corpus_dfs(referral_crm.termvec_terms(referral_crm.note_vector(q))), st.ndocs) AS qw
