@@ -661,10 +661,14 @@ termvec_overlaps(PG_FUNCTION_ARGS)
  * GIN keys.  A key is a 24-bit hash of the term (high bits) and the term's
  * impact cell (low 8 bits: its count and the note's length, see
  * NotesCellOf), so the keys of one term are a range of 256 values that a
- * partial match reads at once, whole (&&) or only some cells (&@).  A term
- * of several words ("chest pain") is hashed by its first word, which keeps
- * the index small: a vector holding "chest pain" is found by the hash of
- * "chest", and && rechecks.
+ * partial match reads at once, whole (&&) or only some cells (&@).  Only
+ * single words have keys.  A term of several words ("chest pain") has
+ * none: the analyser makes a bigram of two words that are terms of the
+ * same note, so a vector holding "chest pain" is found by the keys of
+ * "chest" (&& looks a term up by its first word, and rechecks), and a
+ * search bounds a bigram by its words' cells.  Bigram keys would nearly
+ * double the index and, sharing their first word's hash, add their
+ * postings to every read of that word.
  */
 #define TERMKEY_CELLMASK 0xFF
 
@@ -679,17 +683,26 @@ TermKeyPrefix(const char *t, uint32_t len)
 	return (int32) (hash_bytes((const unsigned char *) t, (int) len) & ~(uint32) TERMKEY_CELLMASK);
 }
 
-/* The keys of every term of v (n of them, duplicates possible). */
+/* Is a term of several words (a word bigram)? */
+static inline bool
+TermIsPhrase(const char *t, uint32_t len)
+{
+	return memchr(t, ' ', len) != NULL;
+}
+
+/* The keys of the single words of v (*n of them, duplicates possible). */
 static int32 *
-TermvecKeys(const NotesVec *v)
+TermvecKeys(const NotesVec *v, int32 *n)
 {
 	int32	   *keys = palloc(sizeof(int32) * Max(v->n, 1));
 	double		dl = NotesVecWordLen(v);
 	int32_t		i;
 
+	*n = 0;
 	for (i = 0; i < v->n; i++)
-		keys[i] = TermKeyPrefix(NOTESVEC_TERM(v, i), NOTESVEC_TERMLEN(v, i)) |
-			NotesCellOf(NOTESVEC_WEIGHTS(v)[i], dl);
+		if (!TermIsPhrase(NOTESVEC_TERM(v, i), NOTESVEC_TERMLEN(v, i)))
+			keys[(*n)++] = TermKeyPrefix(NOTESVEC_TERM(v, i), NOTESVEC_TERMLEN(v, i)) |
+				NotesCellOf(NOTESVEC_WEIGHTS(v)[i], dl);
 	return keys;
 }
 
@@ -710,14 +723,11 @@ TermvecKeys(const NotesVec *v)
  * termvec_search passes bounds of BM25 term scores over bands of cells in
  * fixed point and the k-th best score so far as the threshold, so that the
  * index returns only the notes that may still enter the top k (block-max
- * bounds, as WAND).  A word bigram requires its two words, the ratio being
- * the bigram's query weight over the word's: its keys are those of its
- * first word, which alone would let every note with that word count it;
- * a bigram occurs at most as often as each of its words, in a note of the
- * same length, so its part is at most the word's bound times the ratio.
- * In the last query a bigram is only a floor at its highest bound left,
- * held to its words' bounds, so that its first word's postings are not
- * read once more.
+ * bounds, as WAND).  A word bigram has no keys: it is a floor at its
+ * highest bound, requiring its two words, the ratio being the bigram's
+ * query weight over the word's; a bigram occurs at most as often as each
+ * of its words, in a note of the same length, so its part is at most the
+ * word's bound times the ratio.
  */
 #define CELLQ_GROUP 15
 #define CELLQ_MAXTERMS 1024
@@ -920,7 +930,8 @@ termvec_cells_any(PG_FUNCTION_ARGS)
 {
 	NotesVec   *v = PG_GETARG_NOTESVEC(0);
 	CellQuery  *q = CellQueryParse(PG_GETARG_ARRAYTYPE_P(1));
-	int32	   *keys = TermvecKeys(v);
+	int32		nk;
+	int32	   *keys = TermvecKeys(v, &nk);
 	int			g;
 	int32_t		i;
 
@@ -931,7 +942,7 @@ termvec_cells_any(PG_FUNCTION_ARGS)
 
 		if (CellGroupEmpty(gr))
 			continue;
-		for (i = 0; i < v->n; i++)
+		for (i = 0; i < nk; i++)
 			if (CellGroupHas(gr, keys[i]))
 			{
 				CellQueryAdd(q, gr);
@@ -941,19 +952,20 @@ termvec_cells_any(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(CellQueryReached(q));
 }
 
-/* GIN extractValue: one key per term (GIN drops duplicates). */
+/* GIN extractValue: one key per word (GIN drops duplicates). */
 Datum
 termvec_gin_extract_value(PG_FUNCTION_ARGS)
 {
 	NotesVec   *v = PG_GETARG_NOTESVEC(0);
 	int32	   *nkeys = (int32 *) PG_GETARG_POINTER(1);
-	int32	   *k = TermvecKeys(v);
-	Datum	   *keys = palloc(sizeof(Datum) * Max(v->n, 1));
+	int32		n;
+	int32	   *k = TermvecKeys(v, &n);
+	Datum	   *keys = palloc(sizeof(Datum) * Max(n, 1));
 	int32_t		i;
 
-	for (i = 0; i < v->n; i++)
+	for (i = 0; i < n; i++)
 		keys[i] = Int32GetDatum(k[i]);
-	*nkeys = v->n;
+	*nkeys = n;
 	PG_RETURN_POINTER(keys);
 }
 
@@ -1934,13 +1946,6 @@ static SPIPlanPtr search_plan = NULL;
 #define SEARCH_BANDS 8
 #define SEARCH_BAND_RATIO 0.7
 
-/* Is query term i a word bigram whose two words are query terms too? */
-static inline bool
-SearchBigramOfWords(const int32 *req, int i)
-{
-	return req[2 * i] >= 0 && req[2 * i + 1] >= 0;
-}
-
 /* The notes a search has read: an open-addressing set of note ids. */
 typedef struct SeenEntry
 {
@@ -2122,11 +2127,11 @@ SearchShutdown(DestReceiver *self)
  * nothing).  Until there are k notes, rounds read through the index (&@)
  * the notes holding a term in its cells of highest bound not read yet
  * (every note holding a term in a cell read has been read), and score
- * each new note; a word bigram whose words are in the query is left to the
- * last query.  Then, unless the k-th best score is above the sum of the
- * highest bounds left, one last cell query over every cell not read yet,
- * with the k-th best score as threshold, returns every note not read yet
- * that may reach it: a note not read yet has each of its query terms in a
+ * each new note (words only: a word bigram has no keys, and is a floor
+ * held to its words' bounds in the last query).  Then, unless the k-th
+ * best score is above the sum of the highest bounds left, one last cell
+ * query over every cell not read yet, with the k-th best score as
+ * threshold, returns every note not read yet that may reach it: a note not read yet has each of its query terms in a
  * cell not read yet, so the bounds of the bands they fall in, summed,
  * bound its score.
  */
@@ -2146,7 +2151,8 @@ termvec_search(PG_FUNCTION_ARGS)
 	double		bound[NOTES_CELLS];
 	int			order[NOTES_CELLS];
 	int		   *pos;
-	bool	   *full;
+	bool	   *full,
+			   *phrase;
 	int32	   *groups,
 			   *req;
 	double		wsum = 0,
@@ -2268,12 +2274,14 @@ termvec_search(PG_FUNCTION_ARGS)
 	 * unless left out): a note without one of them has not the bigram.
 	 */
 	req = palloc(sizeof(int32) * 2 * nq);
+	phrase = palloc(sizeof(bool) * nq);
 	for (i = 0; i < nq; i++)
 	{
 		const char *t = NOTESVEC_TERM(q, i);
 		uint32_t	len = NOTESVEC_TERMLEN(q, i);
 		const char *sp = memchr(t, ' ', len);
 
+		phrase[i] = sp != NULL;
 		req[2 * i] = req[2 * i + 1] = -1;
 		if (sp != NULL && sp > t && sp + 1 < t + len)
 		{
@@ -2324,7 +2332,7 @@ termvec_search(PG_FUNCTION_ARGS)
 					int32	   *g = groups + 1 + ng * CELLQ_GROUP;
 					double		hi = w * bound[order[pos[i]]],
 								u = ceil(hi * scale);
-					bool		bigram = req[2 * i] >= 0 && req[2 * i + 1] >= 0;
+					bool		bigram = phrase[i];
 
 					memset(g, 0, sizeof(int32) * CELLQ_GROUP);
 					g[0] = TermKeyPrefix(NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
@@ -2340,10 +2348,8 @@ termvec_search(PG_FUNCTION_ARGS)
 					if (bigram)
 					{
 						/*
-						 * A bigram with both words in the query: a floor
-						 * (an empty mask) at its highest bound left, held
-						 * to its words' bounds, so that its first word's
-						 * notes are not read again.
+						 * A bigram (no keys): a floor (an empty mask) at
+						 * its highest bound, held to its words' bounds.
 						 */
 						pos[i] = NOTES_CELLS;
 						ng++;
@@ -2368,27 +2374,19 @@ termvec_search(PG_FUNCTION_ARGS)
 		else
 		{
 			/*
-			 * Fewer than k notes: the cells above 0.6 times the highest
-			 * bound left (all of a rare term's), a group per term (bound 1,
-			 * threshold 1: any note in them).  A bigram counts only in
-			 * notes with both its words: a group of every cell of each of
-			 * them (bound 0) tells.
+			 * Fewer than k notes: the cells of each word above 0.6 times
+			 * the highest bound left among the words (all of a rare
+			 * word's), a group per word (bound 1, threshold 1: any note in
+			 * them).  Bigrams have no keys: the notes holding one hold its
+			 * two words (query terms too), found by the words' cells, and
+			 * the last query counts a bigram as a floor held to its words'
+			 * bounds.  Once every word is read whole, so is every note
+			 * holding a bigram.
 			 */
-			int			nround;
-
 			double		topw = 0;
 
-			/*
-			 * Word bigrams whose two words are in the query are not read
-			 * in these rounds: their keys are their first word's, so
-			 * their cells, and the groups that tell whether a note holds
-			 * both words, would read every posting of two common words.
-			 * The words' own cells find the notes; the last query counts
-			 * a bigram as a floor held to its words' bounds.  Once every
-			 * word is read whole, so is every note holding a bigram.
-			 */
 			for (i = 0; i < nq; i++)
-				if (pos[i] < NOTES_CELLS && !SearchBigramOfWords(req, i))
+				if (pos[i] < NOTES_CELLS && !phrase[i])
 					topw = Max(topw, NOTESVEC_WEIGHTS(q)[i] * bound[order[pos[i]]]);
 			if (topw <= 0)
 			{
@@ -2403,15 +2401,14 @@ termvec_search(PG_FUNCTION_ARGS)
 				int32	   *g = groups + 1 + ng * CELLQ_GROUP;
 				bool		any = false;
 
-				if (SearchBigramOfWords(req, i))
+				if (phrase[i])
 					continue;
-
 				memset(g, 0, sizeof(int32) * CELLQ_GROUP);
 				g[0] = TermKeyPrefix(NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
 				g[9] = i;
 				g[10] = 1;
-				g[11] = req[2 * i];
-				g[12] = req[2 * i + 1];
+				g[11] = -1;
+				g[12] = -1;
 				while (pos[i] < NOTES_CELLS &&
 					   (full[i] || NOTESVEC_WEIGHTS(q)[i] * bound[order[pos[i]]] >= level))
 				{
@@ -2421,34 +2418,6 @@ termvec_search(PG_FUNCTION_ARGS)
 				}
 				if (any)
 					ng++;
-			}
-			nround = ng;
-			for (i = 0; i < nq; i++)
-			{
-				int			r,
-							j;
-				bool		need = false;
-
-				for (j = 0; j < nround && !need; j++)
-				{
-					const int32 *gj = groups + 1 + j * CELLQ_GROUP;
-
-					need = gj[11] == i || gj[12] == i;
-				}
-				if (need)
-				{
-					int32	   *g = groups + 1 + ng * CELLQ_GROUP;
-
-					memset(g, 0, sizeof(int32) * CELLQ_GROUP);
-					g[0] = TermKeyPrefix(NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
-					for (r = 1; r <= 8; r++)
-						g[r] = -1;
-					g[9] = i;
-					g[10] = 0;
-					g[11] = -1;
-					g[12] = -1;
-					ng++;
-				}
 			}
 		}
 		/* Every round reads a cell: finite bounds and weights see to it. */
