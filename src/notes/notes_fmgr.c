@@ -2131,9 +2131,9 @@ SearchShutdown(DestReceiver *self)
  * held to its words' bounds in the last query).  Then, unless the k-th
  * best score is above the sum of the highest bounds left, one last cell
  * query over every cell not read yet, with the k-th best score as
- * threshold, returns every note not read yet that may reach it: a note not read yet has each of its query terms in a
- * cell not read yet, so the bounds of the bands they fall in, summed,
- * bound its score.
+ * threshold, returns every note not read yet that may reach it: a note
+ * not read yet has each of its query terms in a cell not read yet, so the
+ * bounds of the bands they fall in, summed, bound its score.
  */
 Datum
 termvec_search(PG_FUNCTION_ARGS)
@@ -2152,7 +2152,7 @@ termvec_search(PG_FUNCTION_ARGS)
 	int			order[NOTES_CELLS];
 	int		   *pos;
 	bool	   *full,
-			   *phrase;
+			   *keyless;
 	int32	   *groups,
 			   *req;
 	double		wsum = 0,
@@ -2274,20 +2274,30 @@ termvec_search(PG_FUNCTION_ARGS)
 	 * unless left out): a note without one of them has not the bigram.
 	 */
 	req = palloc(sizeof(int32) * 2 * nq);
-	phrase = palloc(sizeof(bool) * nq);
+	keyless = palloc(sizeof(bool) * nq);
 	for (i = 0; i < nq; i++)
 	{
 		const char *t = NOTESVEC_TERM(q, i);
 		uint32_t	len = NOTESVEC_TERMLEN(q, i);
 		const char *sp = memchr(t, ' ', len);
 
-		phrase[i] = sp != NULL;
 		req[2 * i] = req[2 * i + 1] = -1;
 		if (sp != NULL && sp > t && sp + 1 < t + len)
 		{
 			req[2 * i] = (int32) NotesVecFind(q, t, (uint32_t) (sp - t));
 			req[2 * i + 1] = (int32) NotesVecFind(q, sp + 1, (uint32_t) (t + len - sp - 1));
 		}
+
+		/*
+		 * A bigram whose two words are query terms is read through them (a
+		 * floor held to their bounds).  A term of several words without
+		 * them (a query vector not made by the analyser) is read whole in
+		 * the first round through the keys of its first word, which every
+		 * note holding it has.
+		 */
+		keyless[i] = TermIsPhrase(t, len) && req[2 * i] >= 0 && req[2 * i + 1] >= 0;
+		if (TermIsPhrase(t, len) && !keyless[i])
+			full[i] = true;
 	}
 
 	for (;;)
@@ -2332,7 +2342,7 @@ termvec_search(PG_FUNCTION_ARGS)
 					int32	   *g = groups + 1 + ng * CELLQ_GROUP;
 					double		hi = w * bound[order[pos[i]]],
 								u = ceil(hi * scale);
-					bool		bigram = phrase[i];
+					bool		bigram = keyless[i];
 
 					memset(g, 0, sizeof(int32) * CELLQ_GROUP);
 					g[0] = TermKeyPrefix(NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
@@ -2386,7 +2396,7 @@ termvec_search(PG_FUNCTION_ARGS)
 			double		topw = 0;
 
 			for (i = 0; i < nq; i++)
-				if (pos[i] < NOTES_CELLS && !phrase[i])
+				if (pos[i] < NOTES_CELLS && !keyless[i])
 					topw = Max(topw, NOTESVEC_WEIGHTS(q)[i] * bound[order[pos[i]]]);
 			if (topw <= 0)
 			{
@@ -2401,7 +2411,7 @@ termvec_search(PG_FUNCTION_ARGS)
 				int32	   *g = groups + 1 + ng * CELLQ_GROUP;
 				bool		any = false;
 
-				if (phrase[i])
+				if (keyless[i])
 					continue;
 				memset(g, 0, sizeof(int32) * CELLQ_GROUP);
 				g[0] = TermKeyPrefix(NOTESVEC_TERM(q, i), NOTESVEC_TERMLEN(q, i));
