@@ -259,17 +259,23 @@ SELECT t.tag, referral_crm.routing_match(b) FROM rt_ref t LEFT JOIN rt_input b O
 SELECT referral_crm.routing_match_attrs('cardiology');
 DROP TABLE rt_input;
 
--- the optional trigger routes referrals as they arrive
+-- the optional trigger routes referrals as they arrive, once
+-- crm_config.route_on_insert is on (off by default: R7b is not routed)
 BEGIN;
-ALTER TABLE referral_crm.referrals ENABLE TRIGGER referrals_route_on_insert;
+SELECT route_on_insert FROM referral_crm.crm_config;
+INSERT INTO referral_crm.referrals (patient_id, authored_at, target_specialty, priority, source_system, source_id)
+SELECT patient_id, '2026-09-09 10:00Z', 'cardiology', 'routine', 'rt', 'R7b'
+  FROM referral_crm.patients WHERE source_system = 'rt' AND source_id = 'M2';
+UPDATE referral_crm.crm_config SET route_on_insert = true;
 INSERT INTO referral_crm.referrals (patient_id, authored_at, target_specialty, priority, source_system, source_id)
 SELECT patient_id, '2026-09-09 10:00Z', 'cardiology', 'routine', 'rt', 'R8'
   FROM referral_crm.patients WHERE source_system = 'rt' AND source_id = 'M2';
-SELECT d.rule_name, q.code, d.method
+SELECT r.source_id, d.rule_name, q.code, d.method
   FROM referral_crm.referrals r
-  JOIN referral_crm.routing_decisions d USING (referral_id)
-  JOIN referral_crm.queues q ON q.queue_id = r.queue_id
- WHERE r.source_system = 'rt' AND r.source_id = 'R8';
+  LEFT JOIN referral_crm.routing_decisions d USING (referral_id)
+  LEFT JOIN referral_crm.queues q ON q.queue_id = r.queue_id
+ WHERE r.source_system = 'rt' AND r.source_id IN ('R7b', 'R8')
+ ORDER BY 1;
 ROLLBACK;
 
 -- 4. Assignment: fair over 10,000 assignments, capacity, working hours.

@@ -3726,3 +3726,39 @@ BEGIN
   o_outcome := CASE WHEN n > 0 THEN 'updated' ELSE 'unchanged' END;
 END
 $$;
+
+-- ==== routing on insert: a setting that pg_dump keeps
+-- The trigger referrals_route_on_insert was switched with ALTER TABLE
+-- ENABLE TRIGGER, a state pg_dump does not keep for an extension's trigger.
+-- The switch is now crm_config.route_on_insert, carried over from the
+-- trigger's state, and the trigger stays enabled.
+ALTER TABLE referral_crm.crm_config
+  ADD COLUMN route_on_insert boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN referral_crm.crm_config.route_on_insert IS
+  'route each new active referral without a queue as it is inserted (trigger referrals_route_on_insert); kept by pg_dump with the row';
+UPDATE referral_crm.crm_config
+   SET route_on_insert = EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t
+                                  WHERE t.tgrelid = 'referral_crm.referrals'::regclass
+                                    AND t.tgname = 'referrals_route_on_insert' AND t.tgenabled <> 'D');
+CREATE OR REPLACE FUNCTION referral_crm.route_on_insert() RETURNS trigger
+  LANGUAGE plpgsql AS
+$$
+DECLARE
+  ids bigint[];
+BEGIN
+  IF NOT coalesce((SELECT c.route_on_insert FROM referral_crm.crm_config c), false) THEN
+    RETURN NULL;
+  END IF;
+  SELECT array_agg(n.referral_id ORDER BY n.referral_id) INTO ids
+    FROM new_referrals n
+   WHERE n.queue_id IS NULL
+     AND n.status IN ('draft', 'requested', 'received', 'accepted', 'ready', 'in-progress', 'on-hold');
+  IF ids IS NOT NULL THEN
+    PERFORM referral_crm.route_ids(ids, 'trigger');
+  END IF;
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION referral_crm.route_on_insert() IS
+  'statement trigger routing new referrals when crm_config.route_on_insert is on';
+ALTER TABLE referral_crm.referrals ENABLE TRIGGER referrals_route_on_insert;

@@ -40,12 +40,15 @@ CREATE TABLE referral_crm.crm_config (
                         CONSTRAINT crm_config_cohort_min_positive CHECK (cohort_min_n >= 1),
   updated_at            timestamptz NOT NULL DEFAULT now(),
   time_zone             text NOT NULL DEFAULT 'UTC'
-                        CONSTRAINT crm_config_time_zone CHECK (now() AT TIME ZONE time_zone IS NOT NULL)
+                        CONSTRAINT crm_config_time_zone CHECK (now() AT TIME ZONE time_zone IS NOT NULL),
+  route_on_insert       boolean NOT NULL DEFAULT false
 );
 COMMENT ON TABLE referral_crm.crm_config IS
   'one row: reporting period, SLA at-risk fraction, leakage grace, repeated-call rule, ROI and referrer-trend thresholds, calendar time zone';
 COMMENT ON COLUMN referral_crm.crm_config.time_zone IS
   'the organisation''s time zone: dates, weekdays, hours and months of scoring features, routing attributes, analytics and message texts are taken in it, whatever the session''s TimeZone (calendar_zone())';
+COMMENT ON COLUMN referral_crm.crm_config.route_on_insert IS
+  'route each new active referral without a queue as it is inserted (trigger referrals_route_on_insert); kept by pg_dump with the row';
 INSERT INTO referral_crm.crm_config DEFAULT VALUES;
 
 CREATE TABLE referral_crm.sla_policies (

@@ -621,14 +621,19 @@ $$;
 COMMENT ON FUNCTION referral_crm.route_pending() IS
   'route every active referral that has no queue and no routing decision yet; returns how many were routed';
 
--- Optional: route each new referral as it arrives.  Created disabled;
--- ALTER TABLE referral_crm.referrals ENABLE TRIGGER referrals_route_on_insert.
+-- Optional: route each new referral as it arrives, when
+-- crm_config.route_on_insert is on (off by default).  The trigger stays
+-- enabled and the switch is a column of a dumped table, so pg_dump keeps
+-- it (the enabled state of an extension's trigger is not dumped).
 CREATE FUNCTION referral_crm.route_on_insert() RETURNS trigger
   LANGUAGE plpgsql AS
 $$
 DECLARE
   ids bigint[];
 BEGIN
+  IF NOT coalesce((SELECT c.route_on_insert FROM referral_crm.crm_config c), false) THEN
+    RETURN NULL;
+  END IF;
   SELECT array_agg(n.referral_id ORDER BY n.referral_id) INTO ids
     FROM new_referrals n
    WHERE n.queue_id IS NULL
@@ -643,9 +648,8 @@ CREATE TRIGGER referrals_route_on_insert
   AFTER INSERT ON referral_crm.referrals
   REFERENCING NEW TABLE AS new_referrals
   FOR EACH STATEMENT EXECUTE FUNCTION referral_crm.route_on_insert();
-ALTER TABLE referral_crm.referrals DISABLE TRIGGER referrals_route_on_insert;
 COMMENT ON FUNCTION referral_crm.route_on_insert() IS
-  'statement trigger routing new referrals; enable referrals_route_on_insert to use it';
+  'statement trigger routing new referrals when crm_config.route_on_insert is on';
 COMMENT ON FUNCTION referral_crm.staff_on_duty(bigint, timestamptz) IS
   'whether a person is within their working hours at a time (always, without staff_hours rows)';
 COMMENT ON FUNCTION referral_crm.staff_open_load(bigint) IS

@@ -1,6 +1,7 @@
 # pg_dump of a populated database, restored into a fresh cluster, gives
 # identical row counts and content checksums for every table of the
-# extension, and the restored identity sequences go on where they stopped.
+# extension, the restored identity sequences go on where they stopped, and
+# settings such as routing on insert are kept.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -35,6 +36,7 @@ $src->safe_psql('crm', q{
        SELECT referral_id, 'call', 'outbound', 'patient', 'reached' FROM referral_crm.referrals WHERE stage = 'contacted';
   INSERT INTO referral_crm.tasks (referral_id, task_type, task_key) SELECT referral_id, 'schedule', 'k' || referral_id
          FROM referral_crm.referrals WHERE stage = 'contacted';
+  UPDATE referral_crm.crm_config SET route_on_insert = true;
 });
 
 # Row count and an md5 of every row, per table, in key order.
@@ -77,6 +79,9 @@ my $max = $dst->safe_psql('crm', 'SELECT max(referral_id) FROM referral_crm.refe
 my $new = $dst->safe_psql('crm', q{
   INSERT INTO referral_crm.referrals (patient_id, authored_at) VALUES (1, now()) RETURNING referral_id});
 cmp_ok($new, '>', $max, 'new referral ids continue after the restored ones');
+# Routing on insert was on in the source, and still is.
+is($dst->safe_psql('crm', "SELECT method FROM referral_crm.routing_decisions WHERE referral_id = $new"), 'trigger',
+   'routing on insert is still on after restore');
 my $ev = $dst->safe_psql('crm', q{
   UPDATE referral_crm.referrals SET status = 'accepted' WHERE referral_id = (SELECT max(referral_id) FROM referral_crm.referrals);
   SELECT count(*) FROM referral_crm.referral_events e WHERE e.event_id > (SELECT max(event_id) - 1 FROM referral_crm.referral_events)});

@@ -81,6 +81,11 @@ for my $from (grep { $_ ne $current } @releases)
 	my $data = q{SELECT (SELECT count(*) FROM referral_crm.referrals) || '/' || (SELECT count(*) FROM referral_crm.referral_events)
 	             || '/' || (SELECT md5(string_agg(referral_id || status || stage, ',' ORDER BY referral_id)) FROM referral_crm.referrals)};
 	my $before = $node->safe_psql($db, $data);
+	# A release that switched routing on insert with ALTER TABLE ENABLE
+	# TRIGGER: the update carries the state over to crm_config.
+	my $had_trigger = $node->safe_psql($db, q{SELECT count(*) FROM pg_trigger WHERE tgname = 'referrals_route_on_insert'});
+	$node->safe_psql($db, 'ALTER TABLE referral_crm.referrals ENABLE TRIGGER referrals_route_on_insert')
+	  if $had_trigger;
 	# in a session of another zone than the server's: the calendar zone
 	# (crm_config.time_zone) becomes the zone the sessions computed in
 	$node->safe_psql($db, "SET TimeZone = 'America/Denver'; ALTER EXTENSION referral_crm UPDATE TO '$current'");
@@ -88,6 +93,10 @@ for my $from (grep { $_ ne $current } @releases)
 	   "$from -> $current: the calendar zone is the updating session's");
 	is($node->safe_psql($db, q{SELECT extversion FROM pg_extension WHERE extname = 'referral_crm'}), $current,
 	   "$from -> $current: updated");
+	is($node->safe_psql($db, q{SELECT c.route_on_insert || '/' || t.tgenabled::text FROM referral_crm.crm_config c, pg_trigger t
+	                            WHERE t.tgname = 'referrals_route_on_insert'}),
+	   ($had_trigger ? 'true' : 'false') . '/O',
+	   "$from -> $current: routing on insert is " . ($had_trigger ? 'kept on' : 'off') . ', the trigger enabled');
 	my $upgraded = $node->safe_psql($db, $signature);
 	my @f = split /\n/, $fresh;
 	my @u = split /\n/, $upgraded;
